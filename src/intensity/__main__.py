@@ -1,0 +1,3 @@
+from intensity.cli import main
+
+main()

@@ -1,0 +1,334 @@
+"""The ``intensity`` command line: parse, call the library, print, map errors to exit codes.
+
+Heavy modules (DuckDB, Polars, statsmodels, matplotlib) are imported inside the
+commands, so ``intensity --help`` stays fast.
+"""
+
+from __future__ import annotations
+
+import functools
+import sys
+from datetime import date
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from intensity import __version__
+from intensity.errors import EXIT_BUG, IntensityError, UsageError
+
+app = typer.Typer(
+    name="intensity",
+    help="Conflict-intensity analytics on a local DuckDB event store.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+DbOption = Annotated[
+    Optional[Path],
+    typer.Option("--db", envvar="INTENSITY_DB", show_envvar=True,
+                 help="Event store file [default: data/intensity.duckdb]."),
+]
+FormatOption = Annotated[str, typer.Option("--format", "-f", help="Output: table, csv, json or jsonl.")]
+SinceOption = Annotated[
+    Optional[str],
+    typer.Option("--since", help="Window start: 2024-03, 2024-03-15, or 30d / 8w / 6m before --as-of."),
+]
+UntilOption = Annotated[
+    Optional[str],
+    typer.Option("--until", help="Window end (a month means its last day) [default: last day with data]."),
+]
+AsOfOption = Annotated[
+    Optional[str], typer.Option("--as-of", help="Reference day for relative dates [default: today].")
+]
+QuietOption = Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing but errors.")]
+
+
+def _err(message: str) -> None:
+    typer.echo(message, err=True)
+
+
+def handled(fn):
+    """Turn expected errors into one clean message and their exit code (the one place)."""
+
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        try:
+            return fn(*args, **kwargs)
+        except typer.Exit:
+            raise
+        except IntensityError as exc:
+            _err(f"error: {exc}")
+            if exc.hint:
+                _err(f"hint: {exc.hint}")
+            raise typer.Exit(code=exc.exit_code) from None
+        except KeyboardInterrupt:
+            _err("interrupted")
+            raise typer.Exit(code=130) from None
+        except BrokenPipeError:
+            raise typer.Exit(code=0) from None
+        except Exception as exc:  # a bug: say so, briefly, with where to look
+            import traceback
+
+            traceback.print_exc()
+            _err(f"internal error ({type(exc).__name__}): this is a bug in intensity {__version__}")
+            raise typer.Exit(code=EXIT_BUG) from None
+
+    return wrapper
+
+
+def _check_format(fmt: str) -> str:
+    from intensity.output import FORMATS
+
+    if fmt not in FORMATS:
+        raise UsageError(f"unknown --format {fmt!r}; choose from {', '.join(FORMATS)}")
+    return fmt
+
+
+def _as_of(value: Optional[str]) -> Optional[date]:
+    from intensity.dates import parse_date
+
+    return parse_date(value) if value else None
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"intensity {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit.")
+    ] = False,
+) -> None:
+    """Conflict-intensity analytics on a local DuckDB event store.
+
+    Exit codes: 0 ok, 1 bug, 2 usage, 65 bad input data, 75 database busy.
+    """
+
+
+@app.command()
+@handled
+def ingest(
+    paths: Annotated[list[Path], typer.Argument(help="Files or directories to load.")],
+    db: DbOption = None,
+    format: Annotated[
+        Optional[str], typer.Option("--format", help="Input format [default: from content or extension].")
+    ] = None,
+    strict: Annotated[bool, typer.Option("--strict", help="Load nothing from a file with any reject.")] = False,
+    quiet: QuietOption = False,
+) -> None:
+    """Load event files (CSV, JSON Lines, Parquet) into the store, idempotently.
+
+    Invalid rows go to the `rejects` table with their line number and reason;
+    the rest load. Exit 65 when a file cannot be read, or under --strict when
+    any row is rejected.
+    """
+    from intensity.db import connect
+    from intensity.errors import EXIT_DATAERR
+    from intensity.ingest import expand_paths, ingest_files
+    from intensity.progress import file_progress
+
+    files = expand_paths(paths)
+    if not files:
+        raise UsageError("no input files found")
+    con = connect(db)
+    try:
+        with file_progress(len(files), quiet=quiet) as advance:
+            results = ingest_files(con, files, format=format, strict=strict, on_file=advance)
+    finally:
+        con.close()
+    if not quiet:
+        _print_ingest_summary(results)
+    failed = [r for r in results if r.status != "ok"]
+    for r in failed:
+        _err(f"error: {r.path}: {r.error or f'{r.rejected} row(s) rejected under --strict; nothing loaded'}")
+    if failed:
+        raise typer.Exit(code=EXIT_DATAERR)
+
+
+def _print_ingest_summary(results) -> None:
+    import polars as pl
+
+    from intensity.output import write
+
+    df = pl.DataFrame(
+        [
+            {"file": r.path, "format": r.format, "status": r.status, "read": r.rows_read,
+             "loaded": r.loaded, "replaced": r.replaced, "unchanged": r.unchanged,
+             "rejected": r.rejected, "unresolved": r.unresolved}
+            for r in results
+        ]
+    )
+    write(df, "table")
+    for r in results:
+        for w in r.warnings:
+            _err(f"warning: {r.path}: {w}")
+        if r.reject_samples and r.status != "error":
+            _err(f"rejects in {r.path} (first {len(r.reject_samples)}; all in the `rejects` table):")
+            for line, reason in r.reject_samples:
+                _err(f"  line {line}: {reason}")
+
+
+@app.command()
+@handled
+def counts(
+    db: DbOption = None,
+    since: SinceOption = None,
+    until: UntilOption = None,
+    as_of: AsOfOption = None,
+    country: Annotated[Optional[str], typer.Option("--country", help="ISO 3166-1 alpha-3, e.g. UKR.")] = None,
+    region: Annotated[
+        Optional[str], typer.Option("--region", help="ISO 3166-2 code or admin1 name, e.g. UA-63 or Kharkiv.")
+    ] = None,
+    type_: Annotated[
+        Optional[str], typer.Option("--type", help="Event type or sub-event type code.")
+    ] = None,
+    by: Annotated[str, typer.Option("--by", help="day, or week (ACLED's Saturday-Friday weeks).")] = "day",
+    subtypes: Annotated[bool, typer.Option("--subtypes", help="Split series by sub-event type.")] = False,
+    fmt: FormatOption = "table",
+) -> None:
+    """Zero-filled daily (or weekly) counts per country, region and event type."""
+    from intensity.aggregate import counts as compute
+    from intensity.db import connect
+    from intensity.output import write
+
+    _check_format(fmt)
+    con = connect(db, read_only=True)
+    try:
+        df = compute(con, since=since, until=until, as_of=_as_of(as_of), country=country,
+                     region=region, event_type=type_, by=by, by_subtype=subtypes)
+    finally:
+        con.close()
+    write(df, fmt)
+
+
+@app.command("sql")
+@handled
+def sql_command(
+    query: Annotated[Optional[str], typer.Argument(help="SQL to run (read-only).")] = None,
+    file: Annotated[Optional[Path], typer.Option("--file", "-F", help="Read the SQL from a file.")] = None,
+    db: DbOption = None,
+    fmt: FormatOption = "table",
+) -> None:
+    """Run read-only SQL against the store (tables and the stable v_* views).
+
+    Anything but a query (INSERT, DROP, COPY, ATTACH, ...) is refused (exit 2).
+    """
+    from intensity.db import connect, query as run_query
+    from intensity.output import write
+
+    _check_format(fmt)
+    if (query is None) == (file is None):
+        raise UsageError("give either a query or --file FILE")
+    text = query if query is not None else _read_text(file)
+    con = connect(db, read_only=True)
+    try:
+        df = run_query(con, text)
+    finally:
+        con.close()
+    write(df, fmt)
+
+
+def _read_text(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise UsageError(f"cannot read {path}: {exc.strerror}") from None
+
+
+@app.command()
+@handled
+def demo(
+    db: Annotated[Path, typer.Option("--db", help="Where to build the demo store.")] = Path("data/demo.duckdb"),
+    seed: Annotated[int, typer.Option("--seed", help="Random seed of the simulation.")] = 20240324,
+    quiet: QuietOption = False,
+) -> None:
+    """Build a demo store of SIMULATED events with known, injected escalations."""
+    from intensity.datasets import build_demo
+
+    summary = build_demo(db, seed=seed)
+    if not quiet:
+        typer.echo(
+            f"built {summary['path']}: {summary['events']} SIMULATED events, "
+            f"{summary['start']} to {summary['end']} (seed {seed})"
+        )
+        typer.echo("injected changes (the truth a detector should find):")
+        for inj in summary["injections"]:
+            extra = f" over {inj.ramp_days} days" if inj.ramp_days else ""
+            typer.echo(f"  {inj.admin1_code} {inj.sub_event_type}: {inj.kind} x{inj.factor:g}{extra} from {inj.start}")
+
+
+@app.command()
+@handled
+def types(fmt: FormatOption = "table") -> None:
+    """List the event taxonomy (ACLED's 6 types and 25 sub-types)."""
+    import polars as pl
+
+    from intensity import taxonomy
+    from intensity.output import write
+
+    _check_format(fmt)
+    write(pl.DataFrame(list(taxonomy.rows())).select(
+        "event_type", "sub_event_type", "sub_event_type_label", "severity"), fmt)
+
+
+@app.command()
+@handled
+def regions(
+    country: Annotated[Optional[str], typer.Option("--country", help="ISO 3166-1 alpha-3 code.")] = None,
+    db: DbOption = None,
+    fmt: FormatOption = "table",
+) -> None:
+    """List admin1 regions with their ISO 3166-2 codes and accepted spellings."""
+    from intensity.db import connect, query as run_query
+    from intensity.output import write
+
+    _check_format(fmt)
+    con = connect(db, read_only=True)
+    try:
+        df = run_query(
+            con,
+            "SELECT country_iso3, admin1_code, admin1, local_name, aliases FROM regions "
+            "WHERE is_admin1 AND ($country IS NULL OR country_iso3 = $country) ORDER BY admin1_code",
+            params={"country": country.upper() if country else None},
+        )
+    finally:
+        con.close()
+    write(df, fmt)
+
+
+@app.command()
+@handled
+def status(db: DbOption = None, fmt: FormatOption = "table") -> None:
+    """What the store holds: events per source and date range, files, rejects."""
+    from intensity.db import connect, query as run_query
+    from intensity.output import write
+
+    _check_format(fmt)
+    con = connect(db, read_only=True)
+    try:
+        df = run_query(
+            con,
+            "SELECT s.*, (SELECT count(*) FROM ingest_files) AS files, "
+            "(SELECT count(*) FROM rejects) AS rejects, "
+            "(SELECT max(version) FROM schema_version) AS schema_version FROM v_sources AS s ORDER BY source",
+        )
+    finally:
+        con.close()
+    write(df, fmt)
+
+
+def main() -> None:
+    """Console-script entry point."""
+    try:
+        app()
+    except BrokenPipeError:  # pragma: no cover - e.g. `intensity sql ... | head`
+        sys.stderr.close()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,89 @@
+"""Dates on the command line: ``2024-03``, ``2024-03-15``, ``30d``, ``8w``, ``6m``, ``today``."""
+
+from __future__ import annotations
+
+import calendar
+import re
+from datetime import date, timedelta
+
+from intensity.errors import UsageError
+
+_RELATIVE = re.compile(r"^(\d+)\s*([dwmy])$", re.IGNORECASE)
+_MONTH = re.compile(r"^(\d{4})-(\d{1,2})$")
+_YEAR = re.compile(r"^(\d{4})$")
+
+
+def _months_back(d: date, n: int) -> date:
+    y, m = divmod(d.year * 12 + d.month - 1 - n, 12)
+    m += 1
+    return date(y, m, min(d.day, calendar.monthrange(y, m)[1]))
+
+
+def parse_date(value: str | date, *, end: bool = False, as_of: date | None = None) -> date:
+    """Parse a date argument.
+
+    Args:
+        value: ``YYYY-MM-DD``; ``YYYY-MM`` or ``YYYY`` (a month or year: its first
+            day, or with ``end`` its last day); ``Nd``/``Nw``/``Nm``/``Ny`` counted
+            back from ``as_of``; ``today`` or ``yesterday``.
+        end: the value bounds a window from above (``--until``).
+        as_of: the reference day for relative values (default: today).
+
+    Raises:
+        UsageError: the value is none of the above.
+    """
+    if isinstance(value, date):
+        return value
+    text = str(value).strip().lower()
+    ref = as_of or date.today()
+    if text == "today":
+        return ref
+    if text == "yesterday":
+        return ref - timedelta(days=1)
+    if m := _RELATIVE.match(text):
+        n, unit = int(m.group(1)), m.group(2)
+        if unit == "d":
+            return ref - timedelta(days=n)
+        if unit == "w":
+            return ref - timedelta(weeks=n)
+        return _months_back(ref, n * (12 if unit == "y" else 1))
+    try:
+        if m := _MONTH.match(text):
+            y, mo = int(m.group(1)), int(m.group(2))
+            return date(y, mo, calendar.monthrange(y, mo)[1] if end else 1)
+        if m := _YEAR.match(text):
+            y = int(m.group(1))
+            return date(y, 12, 31) if end else date(y, 1, 1)
+        return date.fromisoformat(text)
+    except ValueError:
+        pass
+    raise UsageError(
+        f"cannot read {value!r} as a date",
+        hint="use YYYY-MM-DD, YYYY-MM (a whole month), YYYY, or a span back from --as-of "
+        "such as 30d, 8w, 6m",
+    )
+
+
+def window(
+    since: str | date | None,
+    until: str | date | None,
+    *,
+    as_of: date | None = None,
+    default_days: int = 90,
+) -> tuple[date, date]:
+    """Resolve a ``(since, until)`` window; ``until`` defaults to ``as_of``.
+
+    Raises:
+        UsageError: ``since`` falls after ``until``.
+    """
+    ref = as_of or date.today()
+    hi = parse_date(until, end=True, as_of=ref) if until is not None else ref
+    lo = parse_date(since, as_of=ref) if since is not None else hi - timedelta(days=default_days - 1)
+    if lo > hi:
+        raise UsageError(f"--since {lo} is after --until {hi}")
+    return lo, hi
+
+
+def acled_week_start(d: date) -> date:
+    """The Saturday that starts ACLED's Saturday-to-Friday week holding ``d``."""
+    return d - timedelta(days=(d.weekday() + 2) % 7)

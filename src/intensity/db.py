@@ -1,0 +1,208 @@
+"""The DuckDB event store: connections, migrations, reference data, read-only queries.
+
+DuckDB lets one process open a file read-write, or many read-only, and nobody
+waits for a lock. Writers therefore open late and close early; readers retry
+with backoff; a lock held elsewhere becomes :class:`DatabaseBusy` (exit 75).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+
+import duckdb
+
+from intensity import __version__
+from intensity import sql as sqlfiles
+from intensity.config import db_path
+from intensity.errors import DatabaseBusy, UsageError
+from intensity.resources import reference_dir
+
+# Only extensions built into the wheel may be used; never fetch one at run time.
+_CONFIG = {
+    "autoinstall_known_extensions": False,
+    "autoload_known_extensions": False,
+}
+_PID_RE = re.compile(r"PID (\d+)")
+
+
+def utcnow() -> datetime:
+    """Naive UTC timestamp, the convention for every *_at column."""
+    return datetime.now(timezone.utc).replace(tzinfo=None)
+
+
+def _busy(path: Path, exc: Exception) -> DatabaseBusy:
+    m = _PID_RE.search(str(exc))
+    return DatabaseBusy(str(path), int(m.group(1)) if m else None)
+
+
+def _is_lock_error(exc: Exception) -> bool:
+    return isinstance(exc, duckdb.IOException) and "lock" in str(exc).lower()
+
+
+def connect(
+    path: str | os.PathLike | None = None,
+    *,
+    read_only: bool = False,
+    wait: float | None = None,
+) -> duckdb.DuckDBPyConnection:
+    """Open the event store, creating and migrating it when opened for writing.
+
+    Args:
+        path: database file; ``None`` resolves ``INTENSITY_DB`` or the default
+            ``data/intensity.duckdb``. ``":memory:"`` gives a throw-away store.
+        read_only: open without the write lock (many readers may share a file).
+        wait: seconds to keep retrying while another process holds the lock.
+            Defaults to 3 s for readers and 0 for writers, so scheduled writers
+            fail fast with exit 75 and let the scheduler retry.
+
+    Raises:
+        DatabaseBusy: another process holds the lock for longer than ``wait``.
+        UsageError: ``read_only`` and the file does not exist.
+    """
+    target = db_path(path) if path != ":memory:" else Path(":memory:")
+    in_memory = str(target) == ":memory:"
+    if read_only and not in_memory and not target.exists():
+        raise UsageError(
+            f"no database at {target}",
+            hint="create one with `intensity ingest FILE` or `intensity demo`",
+        )
+    if not in_memory and not read_only:
+        target.parent.mkdir(parents=True, exist_ok=True)
+    deadline = time.monotonic() + (wait if wait is not None else (3.0 if read_only else 0.0))
+    delay = 0.05
+    while True:
+        try:
+            con = duckdb.connect(str(target), read_only=read_only and not in_memory, config=_CONFIG)
+            con.execute("SET enable_progress_bar = false")
+            break
+        except duckdb.Error as exc:
+            if not _is_lock_error(exc):
+                raise
+            if time.monotonic() >= deadline:
+                raise _busy(target, exc) from None
+            time.sleep(delay)
+            delay = min(delay * 2, 0.5)
+    if not read_only or in_memory:
+        try:
+            migrate(con)
+        except BaseException:
+            con.close()
+            raise
+    return con
+
+
+# --------------------------------------------------------------------------- migrations
+
+
+def migrate(con: duckdb.DuckDBPyConnection) -> None:
+    """Apply pending schema migrations, then refresh reference data and views if stale.
+
+    Each migration runs in its own transaction and is recorded in ``schema_version``.
+    """
+    con.execute(
+        "CREATE TABLE IF NOT EXISTS schema_version ("
+        " version INTEGER PRIMARY KEY, name VARCHAR NOT NULL, applied_at TIMESTAMP NOT NULL)"
+    )
+    applied = {v for (v,) in con.execute("SELECT version FROM schema_version").fetchall()}
+    for version, name, path in sqlfiles.migrations():
+        if version in applied:
+            continue
+        con.begin()
+        try:
+            con.execute(path.read_text(encoding="utf-8"))
+            con.execute(
+                "INSERT INTO schema_version VALUES (?, ?, ?)", [version, name, utcnow()]
+            )
+            con.commit()
+        except BaseException:
+            con.rollback()
+            raise
+    _refresh_derived(con)
+
+
+def _fingerprint() -> str:
+    """Hash of everything the derived objects are built from (reference CSVs, views)."""
+    h = hashlib.sha256(__version__.encode())
+    for p in sorted(reference_dir().glob("*.csv")) + sqlfiles.files("views"):
+        h.update(p.name.encode())
+        h.update(p.read_bytes())
+    try:
+        import pycountry
+
+        h.update(getattr(pycountry, "__version__", "").encode())
+    except ImportError:  # pragma: no cover - pycountry is a dependency
+        pass
+    return h.hexdigest()
+
+
+def _refresh_derived(con: duckdb.DuckDBPyConnection) -> None:
+    fp = _fingerprint()
+    row = con.execute("SELECT value FROM meta WHERE key = 'reference_fingerprint'").fetchone()
+    if row and row[0] == fp:
+        return
+    from intensity import regions, taxonomy
+
+    con.begin()
+    try:
+        taxonomy.seed(con)
+        regions.seed(con)
+        for name, select in sqlfiles.view_sources().items():
+            con.execute(f"CREATE OR REPLACE VIEW {name} AS {select}")
+        set_meta(con, "reference_fingerprint", fp)
+        set_meta(con, "intensity_version", __version__)
+        con.commit()
+    except BaseException:
+        con.rollback()
+        raise
+
+
+def set_meta(con: duckdb.DuckDBPyConnection, key: str, value: str) -> None:
+    """Set one key of the ``meta`` table."""
+    con.execute(
+        "INSERT INTO meta VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        [key, value],
+    )
+
+
+def get_meta(con: duckdb.DuckDBPyConnection, key: str) -> str | None:
+    """Read one key of the ``meta`` table, or ``None``."""
+    row = con.execute("SELECT value FROM meta WHERE key = ?", [key]).fetchone()
+    return row[0] if row else None
+
+
+# --------------------------------------------------------------------------- ad-hoc SQL
+
+# Statement types an analyst may run through `intensity sql`.
+_READ_TYPES = {"SELECT", "EXPLAIN", "PRAGMA", "SHOW", "DESCRIBE", "SUMMARIZE"}
+
+
+def query(con: duckdb.DuckDBPyConnection, text: str, params: dict | None = None):
+    """Run read-only SQL and return the last statement's result as a Polars DataFrame.
+
+    Every statement is checked before any runs: anything but a query (INSERT,
+    DROP, COPY, ATTACH, SET, ...) raises :class:`UsageError` and nothing runs.
+    """
+    try:
+        statements = con.extract_statements(text)
+    except duckdb.ParserException as exc:
+        raise UsageError(f"SQL syntax error: {exc}") from None
+    if not statements:
+        raise UsageError("no SQL statement given")
+    for st in statements:
+        kind = st.type.name
+        if kind not in _READ_TYPES:
+            raise UsageError(
+                f"refused: `intensity sql` only runs queries, and this is a {kind} statement",
+                hint="the event store changes only through `intensity ingest` and friends",
+            )
+    for st in statements[:-1]:
+        con.execute(st.query)
+    try:
+        return con.sql(statements[-1].query, params=params).pl()
+    except duckdb.Error as exc:
+        raise UsageError(f"SQL error: {exc}") from None

@@ -1,0 +1,493 @@
+"""Load event files into the store: set-based, validated, idempotent, one transaction per file.
+
+Every format is first staged as an all-VARCHAR DuckDB table with the record
+number (``_line``, header = 1) and the raw record (``_raw``); the typing and
+validation SELECT in ``sql/ingest/staged_events.sql`` then decides, per row, a
+reject reason or a typed canonical event. Valid rows are upserted by
+``event_id``: new ones are inserted, changed ones replace the stored row, rows
+whose content hash is unchanged are left alone, so loading a file twice adds
+nothing. Readers for other sources (ACLED, UCDP, GDELT, text) plug in through
+:data:`STAGERS` by producing the same staging table.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+
+from intensity import sql as sqlfiles
+from intensity.db import utcnow
+from intensity.errors import InputDataError, UsageError
+
+# The canonical input columns, in the order of the events table.
+CANONICAL_INPUT = (
+    "event_id", "source", "source_event_id", "event_date", "date_precision", "country_iso3",
+    "admin1_code", "admin1", "admin2", "location", "latitude", "longitude", "geo_precision",
+    "event_type", "sub_event_type", "actor1", "actor2", "fatalities", "fatalities_low",
+    "fatalities_high", "injured", "munitions", "weapon", "source_count", "notes", "article_id",
+    "confidence", "extractor_version",
+)
+# A file must carry these columns (or their stand-ins) to be read as canonical events.
+REQUIRED_ANY = (("event_date",), ("event_type", "sub_event_type"), ("country_iso3", "admin1_code"))
+
+EXTENSIONS = {
+    ".csv": "csv", ".tsv": "csv", ".txt": "csv",
+    ".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "jsonl",
+    ".parquet": "parquet", ".pq": "parquet",
+}
+
+EVENT_COLUMNS = (
+    "event_id", "source", "source_event_id", "event_date", "date_precision", "country_iso3",
+    "admin1_code", "admin1", "admin2", "location", "latitude", "longitude", "geo_precision",
+    "event_type", "sub_event_type", "actor1", "actor2", "fatalities", "fatalities_low",
+    "fatalities_high", "injured", "munitions", "weapon", "source_count", "notes", "article_id",
+    "confidence", "extractor_version", "file_id", "row_hash", "ingested_at",
+)
+
+
+@dataclass
+class IngestResult:
+    """What one file contributed. ``status`` is ``ok``, ``rejected`` (strict) or ``error``."""
+
+    path: str
+    format: str
+    status: str = "ok"
+    rows_read: int = 0
+    loaded: int = 0
+    replaced: int = 0
+    unchanged: int = 0
+    rejected: int = 0
+    unresolved: int = 0
+    error: str | None = None
+    warnings: list[str] = field(default_factory=list)
+    reject_samples: list[tuple[int | None, str]] = field(default_factory=list)
+    file_id: int | None = None
+
+
+# A stager creates the temp relations `stg_src` (_line + source columns), `stg_raw` (_line,
+# _raw) and `stg_csv_rejects` (line, reason, raw) from a path, then returns the mapping
+# {canonical column: SQL expression over stg_src}.
+Stager = Callable[[duckdb.DuckDBPyConnection, Path], dict[str, str]]
+STAGERS: dict[str, Stager] = {}
+
+
+def stager(name: str):
+    """Register a function that stages one input format (see :data:`Stager`)."""
+
+    def wrap(fn: Stager) -> Stager:
+        STAGERS[name] = fn
+        return fn
+
+    return wrap
+
+
+def _lit(value: str) -> str:
+    return "'" + str(value).replace("'", "''") + "'"
+
+
+def _ident(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _csv_record(cols: list[str], delim: str = ",") -> str:
+    """SQL rebuilding a CSV record from VARCHAR columns, quoting where needed."""
+    parts = []
+    for c in cols:
+        q = _ident(c)
+        parts.append(
+            f"CASE WHEN {q} IS NULL THEN '' WHEN regexp_matches({q}, '[{delim}\"\\n\\r]') "
+            f"THEN '\"' || replace({q}, '\"', '\"\"') || '\"' ELSE {q} END"
+        )
+    return f"concat_ws({_lit(delim)}, {', '.join(parts)})" if parts else "''"
+
+
+def _columns(con, table: str) -> list[str]:
+    return [r[0] for r in con.execute(f"DESCRIBE {table}").fetchall()]
+
+
+def _sniff_delimiter(path: Path) -> str:
+    """The delimiter of a text table, from its header line (DuckDB's sniffer is
+    thrown by ragged rows)."""
+    with open(path, "rb") as fh:
+        head = fh.readline(1 << 16).decode("utf-8", errors="replace")
+    counts = {d: head.count(d) for d in (",", "\t", ";", "|")}
+    best = max(counts, key=counts.get)
+    return best if counts[best] else ","
+
+
+def stage_csv(con: duckdb.DuckDBPyConnection, path: Path, **read_opts) -> list[str]:
+    """Stage a delimited file; return its data columns.
+
+    Creates ``stg_src`` (``_line`` plus the file's columns as VARCHAR), ``stg_raw``
+    (``_line``, ``_raw``: the record rebuilt as CSV, computed only when read) and
+    ``stg_csv_rejects`` (records the reader could not parse: wrong field count,
+    bad encoding) as (line, reason, raw).
+    """
+    delim = read_opts.pop("delim", None) or _sniff_delimiter(path)
+    # store_rejects also keeps DuckDB's sniffer from giving up on ragged rows.
+    opts = {"all_varchar": "true", "header": "true", "delim": _lit(delim), "store_rejects": "true",
+            "rejects_table": "'stg_csv_rej'", "rejects_scan": "'stg_csv_scan'"}
+    opts.update({k: str(v) for k, v in read_opts.items()})
+    args = ", ".join(f"{k}={v}" for k, v in opts.items())
+    _drop_staging(con)
+    try:
+        con.execute(f"CREATE TEMP TABLE stg_read AS SELECT * FROM read_csv({_lit(path)}, {args})")
+    except duckdb.Error as exc:
+        raise InputDataError(f"cannot read {path} as delimited text: {_first_line(exc)}") from None
+    cols = _columns(con, "stg_read")
+    con.execute(
+        # One reject per record, even where the reader reports each missing column.
+        "CREATE TEMP TABLE stg_csv_rejects AS SELECT line, "
+        "arg_min(error_type || ': ' || error_message, column_idx) AS reason, "
+        "any_value(csv_line) AS raw FROM stg_csv_rej GROUP BY line"
+    )
+    n_bad = con.execute("SELECT count(*) FROM stg_csv_rejects").fetchone()[0]
+    # Rows keep file order in rowid (which starts at an offset inside a transaction).
+    base = con.execute("SELECT coalesce(min(rowid), 0) FROM stg_read").fetchone()[0]
+    if n_bad == 0:
+        con.execute(f"CREATE TEMP VIEW stg_src AS SELECT rowid - {base} + 2 AS _line, * FROM stg_read")
+    else:
+        # Good rows hold the record numbers the reader did not reject, from 2 (header = 1).
+        n_good = con.execute("SELECT count(*) FROM stg_read").fetchone()[0]
+        con.execute(
+            f"""
+            CREATE TEMP TABLE stg_src AS
+            WITH good AS (
+                SELECT line, row_number() OVER (ORDER BY line) - 1 AS rid
+                FROM (SELECT unnest(generate_series(2, {n_good + n_bad + 1})) AS line)
+                WHERE line NOT IN (SELECT line FROM stg_csv_rejects)
+            )
+            SELECT g.line AS _line, r.* EXCLUDE (rid)
+            FROM (SELECT rowid - {base} AS rid, * FROM stg_read) AS r JOIN good AS g USING (rid)
+            """
+        )
+    con.execute(f"CREATE TEMP VIEW stg_raw AS SELECT _line, {_csv_record(cols, delim)} AS _raw FROM stg_src")
+    return cols
+
+
+def stage_jsonl(con: duckdb.DuckDBPyConnection, path: Path) -> list[str]:
+    """Stage JSON Lines (one VARCHAR column per key); return the keys.
+
+    Lines that are not JSON objects go to ``stg_csv_rejects`` with their line number.
+    """
+    _drop_staging(con)
+    try:
+        con.execute(
+            f"""
+            CREATE TEMP TABLE stg_lines AS
+            WITH t AS (SELECT string_split(replace(content, chr(13), ''), chr(10)) AS ls
+                       FROM read_text({_lit(path)}))
+            SELECT unnest(generate_series(1, len(ls))) AS _line, unnest(ls) AS _raw FROM t
+            """
+        )
+    except duckdb.Error as exc:
+        raise InputDataError(f"cannot read {path} as JSON Lines: {_first_line(exc)}") from None
+    con.execute("DELETE FROM stg_lines WHERE trim(_raw) = ''")
+    is_obj = "coalesce(json_valid(_raw) AND json_type(_raw) = 'OBJECT', false)"
+    con.execute(
+        "CREATE TEMP TABLE stg_csv_rejects AS SELECT _line AS line, "
+        "'invalid JSON: not one JSON object on this line' AS reason, _raw AS raw "
+        f"FROM stg_lines WHERE NOT {is_obj}"
+    )
+    keys = [
+        r[0]
+        for r in con.execute(
+            f"SELECT DISTINCT unnest(json_keys(_raw)) AS k FROM stg_lines WHERE {is_obj} ORDER BY k"
+        ).fetchall()
+    ]
+    if not con.execute("SELECT count(*) FROM stg_lines").fetchone()[0]:
+        raise InputDataError(f"{path} holds no JSON records")
+    exprs = "".join(f", _raw ->> {_lit(k)} AS {_ident(k)}" for k in keys)
+    con.execute(f"CREATE TEMP VIEW stg_src AS SELECT _line{exprs} FROM stg_lines WHERE {is_obj}")
+    con.execute("CREATE TEMP VIEW stg_raw AS SELECT _line, _raw FROM stg_lines")
+    return keys
+
+
+def stage_parquet(con: duckdb.DuckDBPyConnection, path: Path) -> list[str]:
+    """Stage a Parquet file with VARCHAR columns; line = row number + 1 (as if a header)."""
+    _drop_staging(con)
+    src = f"read_parquet({_lit(path)}, file_row_number=true)"
+    try:
+        cols = [r[0] for r in con.execute(f"DESCRIBE SELECT * FROM read_parquet({_lit(path)})").fetchall()]
+        casts = "".join(f", CAST({_ident(c)} AS VARCHAR) AS {_ident(c)}" for c in cols)
+        con.execute(f"CREATE TEMP TABLE stg_read AS SELECT file_row_number + 2 AS _line{casts} FROM {src}")
+    except duckdb.Error as exc:
+        raise InputDataError(f"cannot read {path} as Parquet: {_first_line(exc)}") from None
+    packed = ", ".join(f"{_ident(c)} := {_ident(c)}" for c in cols)
+    con.execute("CREATE TEMP VIEW stg_src AS SELECT * FROM stg_read")
+    con.execute(f"CREATE TEMP VIEW stg_raw AS SELECT _line, CAST(to_json(struct_pack({packed})) AS VARCHAR) AS _raw FROM stg_read")
+    con.execute("CREATE TEMP TABLE stg_csv_rejects (line BIGINT, reason VARCHAR, raw VARCHAR)")
+    return cols
+
+
+def _canonical_mapping(cols: list[str], path: Path) -> tuple[dict[str, str], list[str]]:
+    """Match source columns to canonical ones by name (case and spacing ignored)."""
+    by_key = {c.strip().lower().replace(" ", "_"): c for c in cols}
+    mapping = {name: _ident(by_key[name]) for name in CANONICAL_INPUT if name in by_key}
+    missing = [" or ".join(group) for group in REQUIRED_ANY if not any(g in mapping for g in group)]
+    if missing:
+        raise InputDataError(
+            f"{path} is not a canonical event file: missing column(s) {', '.join(missing)}",
+            hint="canonical columns are listed in the README; other sources need --format "
+            "(acled, ucdp, gdelt) or --map",
+        )
+    ignored = [c for k, c in by_key.items() if k not in CANONICAL_INPUT]
+    return mapping, ignored
+
+
+def _stage_canonical(reader: Callable[[duckdb.DuckDBPyConnection, Path], list[str]]) -> Stager:
+    def stage(con: duckdb.DuckDBPyConnection, path: Path) -> dict[str, str]:
+        cols = reader(con, path)
+        mapping, ignored = _canonical_mapping(cols, path)
+        if ignored:
+            mapping["__warning__"] = "ignored column(s) not in the canonical schema: " + ", ".join(ignored)
+        return mapping
+
+    return stage
+
+
+STAGERS["csv"] = _stage_canonical(stage_csv)
+STAGERS["jsonl"] = _stage_canonical(stage_jsonl)
+STAGERS["parquet"] = _stage_canonical(stage_parquet)
+
+
+def _first_line(exc: Exception) -> str:
+    return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+
+
+def file_sha256(path: Path) -> str:
+    """Hex SHA-256 of a file's bytes, read in chunks."""
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def detect_format(path: Path, override: str | None = None) -> str:
+    """The input format: the override, else a registered sniffer, else the extension."""
+    if override:
+        if override not in STAGERS:
+            raise UsageError(f"unknown format {override!r}; choose from {', '.join(sorted(STAGERS))}")
+        return override
+    for sniff in SNIFFERS:
+        found = sniff(path)
+        if found:
+            return found
+    fmt = EXTENSIONS.get(path.suffix.lower())
+    if fmt is None:
+        raise UsageError(
+            f"cannot tell the format of {path} from its extension",
+            hint=f"pass --format ({', '.join(sorted(STAGERS))})",
+        )
+    return fmt
+
+
+# Sniffers look at a file's first bytes and name a format (e.g. an ACLED header), or None.
+SNIFFERS: list[Callable[[Path], str | None]] = []
+
+
+def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
+    """Files named directly, plus the files with known extensions under named directories."""
+    out: list[Path] = []
+    for p in map(Path, paths):
+        if p.is_dir():
+            out.extend(sorted(f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in EXTENSIONS))
+        elif p.exists():
+            out.append(p)
+        else:
+            raise UsageError(f"no such file or directory: {p}")
+    return out
+
+
+def ingest_files(
+    con: duckdb.DuckDBPyConnection,
+    paths: Iterable[str | Path],
+    *,
+    format: str | None = None,
+    strict: bool = False,
+    on_file: Callable[[IngestResult], None] | None = None,
+) -> list[IngestResult]:
+    """Load event files into ``events``, one transaction per file.
+
+    Args:
+        con: a read-write connection from :func:`intensity.connect`.
+        paths: files, or directories to search for files with known extensions.
+        format: force a format (``csv``, ``jsonl``, ``parquet`` or a registered importer);
+            by default it is sniffed from the content or the extension.
+        strict: roll a file back entirely if any of its rows is rejected.
+        on_file: called with each file's result as soon as it is done.
+
+    Returns:
+        One :class:`IngestResult` per file. A file that cannot be read at all has
+        ``status == "error"`` and left nothing behind; other files still load.
+    """
+    results = []
+    for path in expand_paths(paths):
+        fmt = detect_format(path, format)
+        res = IngestResult(path=str(path), format=fmt)
+        con.begin()
+        try:
+            _ingest_one(con, path, fmt, res, strict=strict)
+            if strict and res.rejected:
+                con.rollback()
+                res.status = "rejected"
+                res.loaded = res.replaced = res.unchanged = 0
+            else:
+                con.commit()
+        except InputDataError as exc:
+            con.rollback()
+            res.status, res.error = "error", str(exc)
+            res.loaded = res.replaced = res.unchanged = res.rejected = 0
+        except BaseException:
+            con.rollback()
+            raise
+        finally:
+            _drop_staging(con)
+        results.append(res)
+        if on_file:
+            on_file(res)
+    return results
+
+
+_STAGING = ("stg", "stg_raw", "stg_src", "stg_read", "stg_lines", "stg_csv_rejects", "stg_csv_rej",
+            "stg_csv_scan", "staged", "incoming", "stg_rejects_all")
+
+
+def _drop_staging(con) -> None:
+    for name in _STAGING:
+        for kind in ("VIEW", "TABLE"):
+            try:
+                con.execute(f"DROP {kind} IF EXISTS {name}")
+            except duckdb.CatalogException:
+                pass  # the name is the other kind
+
+
+def _ingest_one(con, path: Path, fmt: str, res: IngestResult, *, strict: bool) -> None:
+    mapping = STAGERS[fmt](con, path)
+    if "__warning__" in mapping:
+        res.warnings.append(mapping.pop("__warning__"))
+    select = ", ".join(f"{mapping.get(c, 'NULL')}::VARCHAR AS {c}" for c in CANONICAL_INPUT)
+    con.execute(f"CREATE TEMP VIEW stg AS SELECT _line, {select} FROM stg_src")
+    file_id = con.execute("SELECT nextval('ingest_file_id_seq')").fetchone()[0]
+    res.file_id = file_id
+    now = utcnow()
+    load_staged(con, res, file_id=file_id, now=now)
+
+    con.execute("DELETE FROM rejects WHERE path = ?", [str(path)])
+    con.execute("DELETE FROM unresolved_regions WHERE path = ?", [str(path)])
+    con.execute(
+        "INSERT INTO rejects SELECT ?, ?, line, reason, raw, ? FROM stg_rejects_all",
+        [file_id, str(path), now],
+    )
+    con.execute(
+        "INSERT INTO unresolved_regions SELECT ?, ?, country_iso3, admin1, count(*) FROM staged "
+        "WHERE reject_reason IS NULL AND unresolved GROUP BY ALL",
+        [file_id, str(path)],
+    )
+    res.reject_samples = [
+        (line, reason)
+        for line, reason in con.execute(
+            "SELECT line, reason FROM stg_rejects_all ORDER BY line NULLS LAST LIMIT 10"
+        ).fetchall()
+    ]
+    con.execute(
+        "INSERT INTO ingest_files VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [file_id, str(path), file_sha256(path), fmt, res.rows_read, res.loaded, res.replaced,
+         res.unchanged, res.rejected, res.unresolved, now],
+    )
+
+
+def load_staged(con, res: IngestResult, *, file_id: int, now) -> None:
+    """Validate ``stg`` (canonical VARCHAR columns) and upsert the valid rows into ``events``.
+
+    Needs ``stg_raw`` and ``stg_csv_rejects`` from the stager. Leaves ``staged``
+    (typed rows with reasons) and ``stg_rejects_all`` (line, reason, raw) behind
+    for the caller, and fills the counts in ``res``.
+    """
+    con.execute(f"CREATE TEMP TABLE staged AS {sqlfiles.load('ingest', 'staged_events')}")
+    con.execute(
+        """
+        CREATE TEMP TABLE stg_rejects_all AS
+        SELECT line, reason, raw FROM stg_csv_rejects
+        UNION ALL
+        SELECT s._line, s.reject_reason, r._raw
+        FROM staged AS s JOIN stg_raw AS r USING (_line) WHERE s.reject_reason IS NOT NULL
+        """
+    )
+    dups = con.execute(
+        "SELECT count(*) - count(DISTINCT event_id) FROM staged WHERE reject_reason IS NULL"
+    ).fetchone()[0]
+    if dups:
+        # A later row with the same event_id supersedes an earlier one in the same file.
+        con.execute(
+            """
+            INSERT INTO stg_rejects_all
+            SELECT s._line, 'duplicate event_id ' || s.event_id || ' in this file; line '
+                   || s.kept || ' kept', r._raw
+            FROM (SELECT _line, event_id,
+                         max(_line) OVER (PARTITION BY event_id) AS kept
+                  FROM staged WHERE reject_reason IS NULL) AS s
+            JOIN stg_raw AS r USING (_line) WHERE s._line <> s.kept
+            """
+        )
+        keep = "QUALIFY _line = max(_line) OVER (PARTITION BY event_id)"
+    else:
+        keep = ""
+    con.execute(
+        f"""
+        CREATE TEMP TABLE incoming AS
+        SELECT i.*, e.row_hash AS old_hash
+        FROM (SELECT * FROM staged WHERE reject_reason IS NULL {keep}) AS i
+        LEFT JOIN events AS e USING (event_id)
+        """
+    )
+    res.rows_read = con.execute("SELECT count(*) FROM staged").fetchone()[0] + con.execute(
+        "SELECT count(*) FROM stg_csv_rejects"
+    ).fetchone()[0]
+    res.rejected = con.execute("SELECT count(*) FROM stg_rejects_all").fetchone()[0]
+    res.unresolved, res.loaded, res.replaced, res.unchanged = con.execute(
+        """
+        SELECT count(*) FILTER (WHERE unresolved),
+               count(*) FILTER (WHERE old_hash IS NULL),
+               count(*) FILTER (WHERE old_hash <> row_hash),
+               count(*) FILTER (WHERE old_hash = row_hash)
+        FROM incoming
+        """
+    ).fetchone()
+    cols = ", ".join(EVENT_COLUMNS)
+    values = ", ".join(
+        {"file_id": "?", "ingested_at": "?"}.get(c, f"i.{c}") for c in EVENT_COLUMNS
+    )
+    updates = ", ".join(f"{c} = excluded.{c}" for c in EVENT_COLUMNS if c != "event_id")
+    # New events go in with a plain INSERT (the fast path); only changed ones need the upsert.
+    con.execute(
+        f"INSERT INTO events ({cols}) SELECT {values} FROM incoming AS i WHERE i.old_hash IS NULL",
+        [file_id, now],
+    )
+    if res.replaced:
+        con.execute(
+            f"""
+            INSERT INTO events ({cols})
+            SELECT {values} FROM incoming AS i WHERE i.old_hash <> i.row_hash
+            ON CONFLICT (event_id) DO UPDATE SET {updates}
+            """,
+            [file_id, now],
+        )
+
+
+def iter_results_lines(results: list[IngestResult]) -> Iterator[str]:
+    """Human-readable lines summarising ingest results (for logs)."""
+    for r in results:
+        if r.status == "error":
+            yield f"{r.path}: ERROR {r.error}"
+        else:
+            yield (
+                f"{r.path} [{r.format}]: read {r.rows_read}, loaded {r.loaded}, replaced {r.replaced}, "
+                f"unchanged {r.unchanged}, rejected {r.rejected}, unresolved regions {r.unresolved}"
+                + (" (strict: nothing loaded)" if r.status == "rejected" else "")
+            )

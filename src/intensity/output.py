@@ -1,0 +1,61 @@
+"""Write Polars frames to a text stream as an aligned table, CSV, JSON or JSON Lines."""
+
+from __future__ import annotations
+
+import json
+import sys
+from datetime import date, datetime
+from typing import TextIO
+
+import polars as pl
+
+FORMATS = ("table", "csv", "json", "jsonl")
+
+
+def _cell(v) -> str:
+    if v is None:
+        return ""
+    if isinstance(v, float):
+        return f"{v:.4g}"
+    if isinstance(v, (list, tuple)):
+        return ", ".join(map(str, v))
+    return str(v).replace("\n", " ")
+
+
+def _json_default(v):
+    if isinstance(v, (date, datetime)):
+        return v.isoformat()
+    return str(v)
+
+
+def write(df: pl.DataFrame, fmt: str = "table", out: TextIO | None = None, *, max_width: int = 60) -> None:
+    """Write ``df`` to ``out`` (stdout by default) in one of :data:`FORMATS`."""
+    out = out or sys.stdout
+    if fmt == "csv":
+        out.write(df.write_csv())
+    elif fmt in ("json", "jsonl"):
+        rows = df.to_dicts()
+        if fmt == "json":
+            json.dump(rows, out, default=_json_default, ensure_ascii=False)
+            out.write("\n")
+        else:
+            for r in rows:
+                out.write(json.dumps(r, default=_json_default, ensure_ascii=False) + "\n")
+    elif fmt == "table":
+        cols = df.columns
+        body = [[_cell(v)[:max_width] for v in row] for row in df.iter_rows()]
+        widths = [max([len(c), *(len(r[i]) for r in body)]) for i, c in enumerate(cols)]
+        numeric = [df.schema[c].is_numeric() for c in cols]
+
+        def line(cells):
+            return "  ".join(
+                (c.rjust(w) if num else c.ljust(w)) for c, w, num in zip(cells, widths, numeric)
+            ).rstrip()
+
+        out.write(line(cols) + "\n")
+        out.write("  ".join("-" * w for w in widths) + "\n")
+        for r in body:
+            out.write(line(r) + "\n")
+        out.write(f"({df.height} row{'s' if df.height != 1 else ''})\n")
+    else:
+        raise ValueError(f"unknown output format {fmt!r}")
