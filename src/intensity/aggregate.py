@@ -20,16 +20,17 @@ def resolve_region(con, region: str | None, country: str | None = None) -> str |
     if region is None:
         return None
     code = region.strip().upper()
-    if con.execute("SELECT 1 FROM regions WHERE admin1_code = ?", [code]).fetchone():
+    if con.execute("SELECT 1 FROM regions WHERE admin1_code = ?", [code]).fetchall():
         return code
-    rows = con.execute(
-        """
-        SELECT DISTINCT admin1_code FROM region_aliases
-        WHERE (? IS NULL OR country_iso3 = ?)
-          AND alias_key IN (norm_name(?), admin_key(?))
-        """,
-        [country, country, region, region],
-    ).fetchall()
+    # Same precedence as ingest: the exact spelling first, then without "oblast"/"region".
+    for key_fn in ("norm_name", "admin_key"):
+        rows = con.execute(
+            f"SELECT DISTINCT admin1_code FROM region_aliases "
+            f"WHERE (? IS NULL OR country_iso3 = ?) AND alias_key = {key_fn}(?)",
+            [country, country, region],
+        ).fetchall()
+        if rows:
+            break
     codes = sorted(r[0] for r in rows)
     if len(codes) == 1:
         return codes[0]
@@ -46,7 +47,7 @@ def _check_type(con, event_type: str | None) -> str | None:
     t = event_type.strip().lower()
     ok = con.execute(
         "SELECT 1 FROM event_types WHERE event_type = ? OR sub_event_type = ? LIMIT 1", [t, t]
-    ).fetchone()
+    ).fetchall()
     if not ok:
         raise UsageError(f"unknown event type {event_type!r}", hint="see `intensity types`")
     return t
@@ -86,7 +87,7 @@ def counts(
         raise UsageError(f"--by must be day or week, not {by!r}")
     if until is None:
         # Default to the data-through day, so a stale export does not end in invented zeros.
-        last = con.execute("SELECT max(event_date) FROM events").fetchone()[0]
+        last = con.execute("SELECT max(event_date) FROM events").fetchall()[0][0]
         ref = as_of or date.today()
         until = min(last, ref) if last else ref
     lo, hi = window(since, until, as_of=as_of)

@@ -142,8 +142,8 @@ def _fingerprint() -> str:
 
 def _refresh_derived(con: duckdb.DuckDBPyConnection) -> None:
     fp = _fingerprint()
-    row = con.execute("SELECT value FROM meta WHERE key = 'reference_fingerprint'").fetchone()
-    if row and row[0] == fp:
+    rows = con.execute("SELECT value FROM meta WHERE key = 'reference_fingerprint'").fetchall()
+    if rows and rows[0][0] == fp:
         return
     from intensity import regions, taxonomy
 
@@ -171,8 +171,9 @@ def set_meta(con: duckdb.DuckDBPyConnection, key: str, value: str) -> None:
 
 def get_meta(con: duckdb.DuckDBPyConnection, key: str) -> str | None:
     """Read one key of the ``meta`` table, or ``None``."""
-    row = con.execute("SELECT value FROM meta WHERE key = ?", [key]).fetchone()
-    return row[0] if row else None
+    # fetchall, not fetchone: DuckDB 2 keeps a half-read result open and blocks con.sql().
+    rows = con.execute("SELECT value FROM meta WHERE key = ?", [key]).fetchall()
+    return rows[0][0] if rows else None
 
 
 # --------------------------------------------------------------------------- ad-hoc SQL

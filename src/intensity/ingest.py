@@ -145,14 +145,14 @@ def stage_csv(con: duckdb.DuckDBPyConnection, path: Path, **read_opts) -> list[s
         "arg_min(error_type || ': ' || error_message, column_idx) AS reason, "
         "any_value(csv_line) AS raw FROM stg_csv_rej GROUP BY line"
     )
-    n_bad = con.execute("SELECT count(*) FROM stg_csv_rejects").fetchone()[0]
+    n_bad = con.execute("SELECT count(*) FROM stg_csv_rejects").fetchall()[0][0]
     # Rows keep file order in rowid (which starts at an offset inside a transaction).
-    base = con.execute("SELECT coalesce(min(rowid), 0) FROM stg_read").fetchone()[0]
+    base = con.execute("SELECT coalesce(min(rowid), 0) FROM stg_read").fetchall()[0][0]
     if n_bad == 0:
         con.execute(f"CREATE TEMP VIEW stg_src AS SELECT rowid - {base} + 2 AS _line, * FROM stg_read")
     else:
         # Good rows hold the record numbers the reader did not reject, from 2 (header = 1).
-        n_good = con.execute("SELECT count(*) FROM stg_read").fetchone()[0]
+        n_good = con.execute("SELECT count(*) FROM stg_read").fetchall()[0][0]
         con.execute(
             f"""
             CREATE TEMP TABLE stg_src AS
@@ -187,7 +187,8 @@ def stage_jsonl(con: duckdb.DuckDBPyConnection, path: Path) -> list[str]:
     except duckdb.Error as exc:
         raise InputDataError(f"cannot read {path} as JSON Lines: {_first_line(exc)}") from None
     con.execute("DELETE FROM stg_lines WHERE trim(_raw) = ''")
-    is_obj = "coalesce(json_valid(_raw) AND json_type(_raw) = 'OBJECT', false)"
+    # CASE, not AND: DuckDB evaluates both sides of AND, and json_type raises on bad JSON.
+    is_obj = "CASE WHEN json_valid(_raw) THEN json_type(_raw) = 'OBJECT' ELSE false END"
     con.execute(
         "CREATE TEMP TABLE stg_csv_rejects AS SELECT _line AS line, "
         "'invalid JSON: not one JSON object on this line' AS reason, _raw AS raw "
@@ -199,7 +200,7 @@ def stage_jsonl(con: duckdb.DuckDBPyConnection, path: Path) -> list[str]:
             f"SELECT DISTINCT unnest(json_keys(_raw)) AS k FROM stg_lines WHERE {is_obj} ORDER BY k"
         ).fetchall()
     ]
-    if not con.execute("SELECT count(*) FROM stg_lines").fetchone()[0]:
+    if not con.execute("SELECT count(*) FROM stg_lines").fetchall()[0][0]:
         raise InputDataError(f"{path} holds no JSON records")
     exprs = "".join(f", _raw ->> {_lit(k)} AS {_ident(k)}" for k in keys)
     con.execute(f"CREATE TEMP VIEW stg_src AS SELECT _line{exprs} FROM stg_lines WHERE {is_obj}")
@@ -373,7 +374,7 @@ def _ingest_one(con, path: Path, fmt: str, res: IngestResult, *, strict: bool) -
         res.warnings.append(mapping.pop("__warning__"))
     select = ", ".join(f"{mapping.get(c, 'NULL')}::VARCHAR AS {c}" for c in CANONICAL_INPUT)
     con.execute(f"CREATE TEMP VIEW stg AS SELECT _line, {select} FROM stg_src")
-    file_id = con.execute("SELECT nextval('ingest_file_id_seq')").fetchone()[0]
+    file_id = con.execute("SELECT nextval('ingest_file_id_seq')").fetchall()[0][0]
     res.file_id = file_id
     now = utcnow()
     load_staged(con, res, file_id=file_id, now=now)
@@ -421,7 +422,7 @@ def load_staged(con, res: IngestResult, *, file_id: int, now) -> None:
     )
     dups = con.execute(
         "SELECT count(*) - count(DISTINCT event_id) FROM staged WHERE reject_reason IS NULL"
-    ).fetchone()[0]
+    ).fetchall()[0][0]
     if dups:
         # A later row with the same event_id supersedes an earlier one in the same file.
         con.execute(
@@ -446,10 +447,10 @@ def load_staged(con, res: IngestResult, *, file_id: int, now) -> None:
         LEFT JOIN events AS e USING (event_id)
         """
     )
-    res.rows_read = con.execute("SELECT count(*) FROM staged").fetchone()[0] + con.execute(
+    res.rows_read = con.execute("SELECT count(*) FROM staged").fetchall()[0][0] + con.execute(
         "SELECT count(*) FROM stg_csv_rejects"
-    ).fetchone()[0]
-    res.rejected = con.execute("SELECT count(*) FROM stg_rejects_all").fetchone()[0]
+    ).fetchall()[0][0]
+    res.rejected = con.execute("SELECT count(*) FROM stg_rejects_all").fetchall()[0][0]
     res.unresolved, res.loaded, res.replaced, res.unchanged = con.execute(
         """
         SELECT count(*) FILTER (WHERE unresolved),
@@ -458,7 +459,7 @@ def load_staged(con, res: IngestResult, *, file_id: int, now) -> None:
                count(*) FILTER (WHERE old_hash = row_hash)
         FROM incoming
         """
-    ).fetchone()
+    ).fetchall()[0]
     cols = ", ".join(EVENT_COLUMNS)
     values = ", ".join(
         {"file_id": "?", "ingested_at": "?"}.get(c, f"i.{c}") for c in EVENT_COLUMNS

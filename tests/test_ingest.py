@@ -1,0 +1,163 @@
+"""Canonical ingest: validation, rejects with line numbers, idempotency, upserts, formats."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import polars as pl
+import pytest
+
+import intensity
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+def n_events(con) -> int:
+    return con.execute("SELECT count(*) FROM events").fetchone()[0]
+
+
+def test_ingest_small_file(con):
+    (res,) = intensity.ingest_files(con, [FIXTURES / "canonical_small.csv"])
+    assert (res.status, res.rows_read, res.loaded, res.rejected) == ("ok", 5, 5, 0)
+    rows = {r[0]: r[1:] for r in con.execute(
+        "SELECT event_id, admin1_code, event_type, sub_event_type, fatalities, munitions FROM events"
+    ).fetchall()}
+    assert rows["fx:1"] == ("UA-63", "explosions_remote_violence", "shelling_artillery_missile_attack", 2, 12)
+    assert rows["fx:2"][0] == "UA-63"  # code given directly
+    # Labels are accepted for types; names with "region"/"oblast" resolve.
+    assert rows["fx:3"] == ("RU-BEL", "explosions_remote_violence", "shelling_artillery_missile_attack", None, 22)
+    assert rows["fx:4"][:3] == ("UA-59", "strategic_developments", "disrupted_weapons_use")
+
+
+def test_ingest_twice_adds_nothing(con):
+    path = FIXTURES / "canonical_small.csv"
+    intensity.ingest_files(con, [path])
+    before = con.execute("SELECT event_id, ingested_at FROM events ORDER BY 1").fetchall()
+    (res,) = intensity.ingest_files(con, [path])
+    assert (res.loaded, res.replaced, res.unchanged) == (0, 0, 5)
+    assert con.execute("SELECT event_id, ingested_at FROM events ORDER BY 1").fetchall() == before
+
+
+def test_changed_event_replaces_old(con, tmp_path):
+    src = (FIXTURES / "canonical_small.csv").read_text()
+    intensity.ingest_files(con, [FIXTURES / "canonical_small.csv"])
+    changed = tmp_path / "changed.csv"
+    changed.write_text(src.replace("fx:1,fixture,2024-03-01,UKR,Kharkiv,,Kharkiv,explosions_remote_violence,"
+                                   "shelling_artillery_missile_attack,2,",
+                                   "fx:1,fixture,2024-03-01,UKR,Kharkiv,,Kharkiv,explosions_remote_violence,"
+                                   "shelling_artillery_missile_attack,4,"))
+    (res,) = intensity.ingest_files(con, [changed])
+    assert (res.loaded, res.replaced, res.unchanged) == (0, 1, 4)
+    assert n_events(con) == 5
+    assert con.execute("SELECT fatalities FROM events WHERE event_id = 'fx:1'").fetchone()[0] == 4
+
+
+def test_rejects_have_line_numbers_and_reasons(con):
+    (res,) = intensity.ingest_files(con, [FIXTURES / "canonical_bad.csv"])
+    assert res.status == "ok"
+    assert res.loaded == 2  # ok:1 and ok:3 (unresolved region, kept)
+    assert res.unresolved == 1
+    rejects = dict(con.execute("SELECT line, reason FROM rejects").fetchall())
+    assert set(rejects) == {3, 4, 5, 6, 7, 8, 9}
+    assert rejects[3].startswith("unparseable event_date")
+    assert rejects[4].startswith("unknown event_type: skirmish")
+    assert rejects[5] == "missing required field: event_date"
+    assert rejects[6].startswith("fatalities must be a non-negative")
+    assert "belongs to explosions_remote_violence" in rejects[7]
+    assert "MISSING COLUMNS" in rejects[8]
+    assert rejects[9].startswith("unknown country_iso3")
+    raw = con.execute("SELECT raw_line FROM rejects WHERE line = 4").fetchone()[0]
+    assert raw == "bad:type,fixture,2024-03-01,UKR,Kharkiv,skirmish,,1"
+    unresolved = con.execute("SELECT country_iso3, admin1, n_events FROM unresolved_regions").fetchall()
+    assert unresolved == [("UKR", "Atlantis", 1)]
+    assert con.execute("SELECT admin1_code FROM events WHERE event_id = 'ok:3'").fetchone()[0] is None
+
+
+def test_reingest_does_not_duplicate_rejects(con):
+    for _ in range(2):
+        intensity.ingest_files(con, [FIXTURES / "canonical_bad.csv"])
+    assert con.execute("SELECT count(*) FROM rejects").fetchone()[0] == 7
+
+
+def test_strict_loads_nothing_from_file_with_rejects(con):
+    (res,) = intensity.ingest_files(con, [FIXTURES / "canonical_bad.csv"], strict=True)
+    assert res.status == "rejected" and res.rejected == 7
+    assert n_events(con) == 0
+    assert con.execute("SELECT count(*) FROM ingest_files").fetchone()[0] == 0
+
+
+def test_line_numbers_count_records_across_quoted_newlines(con, tmp_path):
+    path = tmp_path / "multi.csv"
+    path.write_text(
+        "event_id,source,event_date,country_iso3,event_type,notes\n"
+        'm:1,t,2024-03-01,UKR,battles,"two\nlines"\n'
+        "m:2,t,2024-03-01,UKR,battles,one line\n"
+        "m:3,t,not-a-date,UKR,battles,bad\n"
+    )
+    (res,) = intensity.ingest_files(con, [path])
+    assert res.loaded == 2
+    assert con.execute("SELECT line FROM rejects").fetchall() == [(4,)]
+    assert con.execute("SELECT notes FROM events WHERE event_id = 'm:1'").fetchone()[0] == "two\nlines"
+
+
+def test_duplicate_ids_in_one_file_keep_the_last(con, tmp_path):
+    path = tmp_path / "dups.csv"
+    path.write_text(
+        "event_id,source,event_date,country_iso3,event_type,fatalities\n"
+        "d:1,t,2024-03-01,UKR,battles,1\n"
+        "d:1,t,2024-03-01,UKR,battles,3\n"
+    )
+    (res,) = intensity.ingest_files(con, [path])
+    assert (res.loaded, res.rejected) == (1, 1)
+    assert con.execute("SELECT fatalities FROM events").fetchone()[0] == 3
+    assert "line 3 kept" in con.execute("SELECT reason FROM rejects").fetchone()[0]
+
+
+def test_missing_event_id_is_derived_stably(con, tmp_path):
+    path = tmp_path / "noid.csv"
+    path.write_text("source,event_date,country_iso3,event_type\nsheet,2024-03-01,UKR,battles\n")
+    intensity.ingest_files(con, [path])
+    intensity.ingest_files(con, [path])
+    ids = [r[0] for r in con.execute("SELECT event_id FROM events").fetchall()]
+    assert len(ids) == 1 and ids[0].startswith("sheet:")
+
+
+@pytest.mark.parametrize("content", [b"", b"\x00\x01\x02binary\x00", b"just,some,columns\n1,2,3\n"])
+def test_unreadable_or_foreign_file_is_error_and_loads_nothing(con, tmp_path, content):
+    path = tmp_path / "bad.csv"
+    path.write_bytes(content)
+    good = FIXTURES / "canonical_small.csv"
+    res_bad, res_good = intensity.ingest_files(con, [path, good])
+    assert res_bad.status == "error" and res_bad.error
+    assert res_good.status == "ok" and res_good.loaded == 5
+    assert n_events(con) == 5
+    assert con.execute("SELECT count(*) FROM ingest_files").fetchone()[0] == 1
+
+
+def test_jsonl_and_parquet_give_the_same_events(con, tmp_path):
+    df = pl.read_csv(FIXTURES / "canonical_small.csv", infer_schema=False)
+    jl = tmp_path / "events.jsonl"
+    with jl.open("w") as fh:
+        for row in df.to_dicts():
+            fh.write(json.dumps({k: v for k, v in row.items() if v is not None}) + "\n")
+        fh.write("this is not json\n")
+    pq = tmp_path / "events.parquet"
+    df.with_columns(pl.col("fatalities").cast(pl.Int64)).write_parquet(pq)
+
+    (r1,) = intensity.ingest_files(con, [jl])
+    assert (r1.loaded, r1.rejected) == (5, 1)
+    assert con.execute("SELECT line, reason FROM rejects").fetchone() == (6, "invalid JSON: not one JSON object on this line")
+    first = con.execute("SELECT event_id, row_hash FROM events ORDER BY 1").fetchall()
+    (r2,) = intensity.ingest_files(con, [pq])
+    assert (r2.loaded, r2.replaced, r2.unchanged) == (0, 0, 5)
+    assert con.execute("SELECT event_id, row_hash FROM events ORDER BY 1").fetchall() == first
+
+
+def test_directory_ingest_and_ingest_log(con, tmp_path):
+    (tmp_path / "a.csv").write_text((FIXTURES / "canonical_small.csv").read_text())
+    (tmp_path / "readme.md").write_text("not data")
+    results = intensity.ingest_files(con, [tmp_path])
+    assert [Path(r.path).name for r in results] == ["a.csv"]
+    log = con.execute("SELECT rows_read, rows_loaded, content_hash FROM ingest_files").fetchall()
+    assert log[0][:2] == (5, 5) and len(log[0][2]) == 64

@@ -1,0 +1,130 @@
+"""The event store: migrations, reference data, read-only SQL, locking."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import duckdb
+import pytest
+
+import intensity
+from intensity import sql as sqlfiles
+from intensity import taxonomy
+from intensity.errors import DatabaseBusy, UsageError
+
+
+def test_taxonomy_is_acled_6_types_25_subtypes():
+    assert taxonomy.event_types() == [
+        "battles", "explosions_remote_violence", "violence_against_civilians", "protests", "riots",
+        "strategic_developments",
+    ]
+    subs = taxonomy.sub_event_types()
+    assert len(subs) == 25 == len(set(subs))
+    assert taxonomy.parent("disrupted_weapons_use") == "strategic_developments"
+    assert taxonomy.parent("air_drone_strike") == "explosions_remote_violence"
+
+
+def test_schema_tables_and_version(con):
+    tables = {r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
+    for t in ("events", "articles", "regions", "event_types", "ingest_files", "rejects", "schema_version",
+              "v_events", "v_daily_counts", "v_sources"):
+        assert t in tables
+    versions = [v for (v,) in con.execute("SELECT version FROM schema_version ORDER BY 1").fetchall()]
+    assert versions == [v for v, _, _ in sqlfiles.migrations()]
+
+
+def test_migrations_are_idempotent(db_path):
+    for _ in range(2):
+        intensity.connect(db_path).close()
+    con = intensity.connect(db_path, read_only=True)
+    n = con.execute("SELECT count(*) FROM event_types").fetchone()[0]
+    assert n == 25
+    assert con.execute("SELECT count(*) FROM schema_version").fetchone()[0] == len(sqlfiles.migrations())
+    con.close()
+
+
+def test_regions_cover_every_pycountry_admin1(con):
+    import pycountry
+
+    top = {s.code for s in pycountry.subdivisions if s.parent_code is None}
+    stored = {r[0] for r in con.execute("SELECT admin1_code FROM regions WHERE is_admin1").fetchall()}
+    assert top <= stored
+    rows = dict(con.execute(
+        "SELECT admin1_code, admin1 FROM regions WHERE admin1_code IN ('UA-63', 'RU-BEL', 'UA-30', 'UA-32')"
+    ).fetchall())
+    assert rows == {"UA-63": "Kharkiv", "RU-BEL": "Belgorod", "UA-30": "Kyiv City", "UA-32": "Kyiv"}
+
+
+@pytest.mark.parametrize(
+    "country,name,code",
+    [
+        ("UKR", "Kharkiv", "UA-63"), ("UKR", "Kharkov", "UA-63"), ("UKR", "Kharkivska oblast", "UA-63"),
+        ("UKR", "Kharkiv Oblast", "UA-63"), ("UKR", "Kyiv City", "UA-30"), ("UKR", "Kyiv", "UA-32"),
+        ("UKR", "Odessa", "UA-51"), ("UKR", "Zaporozhye", "UA-23"), ("UKR", "Crimea", "UA-43"),
+        ("UKR", "Sevastopol", "UA-40"), ("RUS", "Belgorod region", "RU-BEL"), ("RUS", "Moscow", "RU-MOW"),
+        ("RUS", "Moscow Oblast", "RU-MOS"), ("RUS", "Samara region", "RU-SAM"), ("AFG", "Kabul", "AF-KAB"),
+    ],
+)
+def test_region_aliases_resolve(con, country, name, code):
+    from intensity.aggregate import resolve_region
+
+    assert resolve_region(con, name, country) == code
+
+
+def test_unknown_region_is_a_usage_error(con):
+    from intensity.aggregate import resolve_region
+
+    with pytest.raises(UsageError):
+        resolve_region(con, "Atlantis", "UKR")
+
+
+def test_query_refuses_writes_and_leaves_table(db_path):
+    con = intensity.connect(db_path, read_only=True)
+    for stmt in ("DROP TABLE events", "DELETE FROM events", "INSERT INTO meta VALUES ('a', 'b')",
+                 "SELECT 1; DROP TABLE events", "COPY events TO '/tmp/x.csv'", "ATTACH ':memory:' AS m",
+                 "CREATE TABLE t AS SELECT 1"):
+        with pytest.raises(UsageError, match="refused"):
+            intensity.query(con, stmt)
+    assert intensity.query(con, "SELECT count(*) AS n FROM events")["n"][0] == 0
+    con.close()
+
+
+def test_query_syntax_error_is_usage_error(db_path):
+    con = intensity.connect(db_path, read_only=True)
+    with pytest.raises(UsageError):
+        intensity.query(con, "SELEC nope")
+    con.close()
+
+
+def test_read_only_missing_file_is_usage_error(tmp_path):
+    with pytest.raises(UsageError, match="no database"):
+        intensity.connect(tmp_path / "absent.duckdb", read_only=True)
+
+
+def test_second_writer_gets_busy_with_pid(db_path):
+    # Hold the write lock from another process, then try to open it here.
+    holder = subprocess.Popen(
+        [sys.executable, "-c",
+         "import duckdb, sys, time; c = duckdb.connect(sys.argv[1]); print('ready', flush=True); time.sleep(30)",
+         str(db_path)],
+        stdout=subprocess.PIPE, text=True,
+    )
+    try:
+        assert holder.stdout.readline().strip() == "ready"
+        with pytest.raises(DatabaseBusy) as info:
+            intensity.connect(db_path)
+        assert info.value.exit_code == 75
+        assert info.value.pid == holder.pid
+        with pytest.raises(DatabaseBusy):
+            intensity.connect(db_path, read_only=True, wait=0.3)
+    finally:
+        holder.kill()
+        holder.wait()
+
+
+def test_no_extension_autoinstall(con):
+    setting = con.execute("SELECT current_setting('autoinstall_known_extensions')").fetchone()[0]
+    assert setting in (False, "false")
+    with pytest.raises(duckdb.Error):
+        con.execute("SELECT * FROM ST_Point(1, 2)")  # spatial is not built in and must not be fetched
