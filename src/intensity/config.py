@@ -1,14 +1,20 @@
-"""Where things live: the database path and other settings.
+"""Where things live: the database path and the settings of scheduled runs.
 
-Precedence, highest first: an explicit argument (``--db``), the environment
-(``INTENSITY_DB``), then the default ``data/intensity.duckdb`` relative to the
-working directory.
+Precedence for every setting, highest first: an explicit argument (``--db``),
+the environment (``INTENSITY_DB``, ``INTENSITY_REPORTS``, ``INTENSITY_INPUTS``),
+the configuration file, then the default. The configuration file is
+``--config PATH``, else ``$INTENSITY_CONFIG``, else ``intensity.toml`` in the
+working directory, else ``[tool.intensity]`` in ``pyproject.toml`` there.
 """
 
 from __future__ import annotations
 
 import os
+import tomllib
+from dataclasses import dataclass, field, fields
 from pathlib import Path
+
+from intensity.errors import UsageError
 
 DEFAULT_DB = Path("data") / "intensity.duckdb"
 DEMO_DB = Path("data") / "demo.duckdb"
@@ -23,3 +29,87 @@ def db_path(explicit: str | os.PathLike | None = None) -> Path:
     if env:
         return Path(env)
     return DEFAULT_DB
+
+
+@dataclass
+class Settings:
+    """Settings of ``intensity run`` (and defaults of other commands)."""
+
+    db: Path = DEFAULT_DB
+    inputs: list[Path] = field(default_factory=list)  # folders (or files) to ingest from
+    reports: Path = Path("reports")
+    since: str = "28d"  # the report window, back from as-of
+    lookback_days: int = 14  # recent days re-examined for late reports
+    method: str | None = None  # detector; None = the default detector
+    country: str | None = None
+    region: str | None = None
+    alert_exit_code: int = 0  # non-zero: exit with it when new escalation signals appear
+    source: Path | None = None  # the file these settings came from
+
+    @property
+    def lock_path(self) -> Path:
+        return self.db.with_name(self.db.name + ".run.lock")
+
+
+_ENV = {"db": "INTENSITY_DB", "reports": "INTENSITY_REPORTS", "inputs": "INTENSITY_INPUTS"}
+
+
+def _coerce(name: str, value):
+    if name in ("db", "reports"):
+        return Path(value)
+    if name == "inputs":
+        items = value.split(os.pathsep) if isinstance(value, str) else value
+        return [Path(v) for v in items if str(v)]
+    if name in ("lookback_days", "alert_exit_code"):
+        if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+            raise UsageError(f"setting {name} must be a non-negative integer, not {value!r}")
+        return value
+    return str(value) if value is not None else None
+
+
+def load_settings(config: str | os.PathLike | None = None, **overrides) -> Settings:
+    """Read settings from the configuration file and the environment.
+
+    Args:
+        config: path of a TOML file; by default ``$INTENSITY_CONFIG`` or
+            ``intensity.toml`` / ``pyproject.toml`` in the working directory.
+        overrides: explicit values (e.g. from CLI options); ``None`` means unset.
+
+    Raises:
+        UsageError: the file is missing (when named), not TOML, or has unknown keys.
+    """
+    path = Path(config) if config else (Path(os.environ["INTENSITY_CONFIG"]) if os.environ.get("INTENSITY_CONFIG") else None)
+    table: dict = {}
+    if path is not None:
+        if not path.is_file():
+            raise UsageError(f"no configuration file at {path}")
+        table = _read_toml(path)
+        table = table.get("intensity", table.get("tool", {}).get("intensity", table))
+    elif Path("intensity.toml").is_file():
+        path = Path("intensity.toml")
+        table = _read_toml(path)
+        table = table.get("intensity", table)
+    elif Path("pyproject.toml").is_file():
+        found = _read_toml(Path("pyproject.toml")).get("tool", {}).get("intensity")
+        if found is not None:
+            path, table = Path("pyproject.toml"), found
+    known = {f.name for f in fields(Settings)} - {"source"}
+    unknown = set(table) - known
+    if unknown:
+        raise UsageError(f"unknown setting(s) in {path}: {', '.join(sorted(unknown))}",
+                         hint=f"known settings: {', '.join(sorted(known))}")
+    values = {k: _coerce(k, v) for k, v in table.items()}
+    for name, env in _ENV.items():
+        if os.environ.get(env):
+            values[name] = _coerce(name, os.environ[env])
+    for name, v in overrides.items():
+        if v is not None:
+            values[name] = _coerce(name, v)
+    return Settings(**values, source=path)
+
+
+def _read_toml(path: Path) -> dict:
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise UsageError(f"cannot read configuration {path}: {exc}") from None
