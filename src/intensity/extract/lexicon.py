@@ -1,0 +1,144 @@
+"""Load a language's extraction lexicon from ``data/reference/lexicon/<lang>/``.
+
+The pipeline never names a word itself: everything language-specific (event
+words, weapon names, number words, date words, cues, actors, grammar words) is a
+CSV file in that folder, compiled here into regular expressions once per
+process. Adding Russian or Ukrainian is adding a sibling folder with the same
+files; see ``data/reference/lexicon/en/README.md``.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+from intensity.errors import UsageError
+from intensity.resources import reference_dir
+
+
+def lexicon_dir(lang: str) -> Path:
+    """Folder of one language's lexicon."""
+    return reference_dir() / "lexicon" / lang
+
+
+def read_rows(path: Path) -> list[dict]:
+    """CSV rows, skipping blank lines and lines that start with ``#``."""
+    with open(path, newline="", encoding="utf-8") as fh:
+        lines = [ln for ln in fh if ln.strip() and not ln.lstrip().startswith("#")]
+    return [{k: (v or "").strip() for k, v in r.items()} for r in csv.DictReader(lines)]
+
+
+def _bounded(pattern: str) -> str:
+    # Word boundaries only where the pattern starts/ends with a word character.
+    left = r"(?<![\w-])" if re.match(r"[\w(]", pattern) else ""
+    right = r"(?![\w])"
+    return f"{left}(?:{pattern}){right}"
+
+
+def alternation(patterns: list[str], flags: int = re.IGNORECASE) -> re.Pattern:
+    """One compiled regex with a named group ``g<i>`` per pattern (``m.lastgroup`` tells which)."""
+    if not patterns:
+        return re.compile(r"(?!x)x")
+    return re.compile("|".join(f"(?P<g{i}>{_bounded(p)})" for i, p in enumerate(patterns)), flags)
+
+
+@dataclass(frozen=True)
+class Trigger:
+    sub_event_type: str
+    weight: float
+    role: str
+
+
+@dataclass(frozen=True)
+class Weapon:
+    name: str
+    category: str
+
+
+@dataclass
+class Lexicon:
+    """A compiled lexicon (one language)."""
+
+    lang: str
+    triggers: list[Trigger]
+    trigger_re: re.Pattern
+    weapons: list[Weapon]
+    weapon_re: re.Pattern
+    numbers: dict[str, tuple[int, str]]
+    number_word_re: re.Pattern
+    casualty_fields: list[str]
+    casualty_re: re.Pattern
+    munition_kinds: list[str]
+    munition_re: re.Pattern
+    date_entries: list[tuple[str, str]]
+    date_patterns: list[str]
+    date_re: re.Pattern
+    cue_kinds: list[str]
+    cue_re: dict[str, re.Pattern]
+    actors: list[str]
+    actor_re: re.Pattern
+    not_places: frozenset[str]
+    facility_re: re.Pattern
+    grammar: dict[str, list[str]]
+    extra: dict = field(default_factory=dict)
+
+    def trigger_of(self, m: re.Match) -> Trigger:
+        return self.triggers[int(m.lastgroup[1:])]
+
+    def weapon_of(self, m: re.Match) -> Weapon:
+        return self.weapons[int(m.lastgroup[1:])]
+
+
+@cache
+def load(lang: str = "en") -> Lexicon:
+    """Compile the lexicon of ``lang`` (cached per process).
+
+    Raises:
+        UsageError: there is no lexicon folder for ``lang``.
+    """
+    d = lexicon_dir(lang)
+    if not d.is_dir():
+        raise UsageError(f"no extraction lexicon for language {lang!r} (expected {d})")
+    trig = read_rows(d / "triggers.csv")
+    weapons = read_rows(d / "weapons.csv")
+    numbers = read_rows(d / "numbers.csv")
+    cas = read_rows(d / "casualties.csv")
+    mun = read_rows(d / "munitions.csv")
+    dates = read_rows(d / "dates.csv")
+    cues = read_rows(d / "cues.csv")
+    actors = read_rows(d / "actors.csv")
+    grammar = {r["key"]: [w for w in r["value"].split("|") if w] for r in read_rows(d / "grammar.csv")}
+    cue_by_kind: dict[str, list[str]] = {}
+    for r in cues:
+        cue_by_kind.setdefault(r["kind"], []).append(r["pattern"])
+    num_map = {r["word"].lower(): (int(r["value"]), r["kind"]) for r in numbers}
+    # Longest words first so "a number of" wins over "a".
+    num_words = sorted(num_map, key=len, reverse=True)
+    return Lexicon(
+        lang=lang,
+        triggers=[Trigger(r["sub_event_type"], float(r["weight"]), r.get("role", "")) for r in trig],
+        trigger_re=alternation([r["pattern"] for r in trig]),
+        weapons=[Weapon(r["weapon"], r["category"]) for r in weapons],
+        weapon_re=alternation([r["pattern"] for r in weapons]),
+        numbers=num_map,
+        number_word_re=re.compile(
+            r"(?<![\w-])(?:" + "|".join(re.escape(w) for w in num_words) + r")(?![\w])", re.IGNORECASE
+        ),
+        casualty_fields=[r["field"] for r in cas],
+        casualty_re=alternation([r["pattern"] for r in cas]),
+        munition_kinds=[r["kind"] for r in mun],
+        munition_re=alternation([r["pattern"] for r in mun]),
+        date_entries=[(r["kind"], r["value"]) for r in dates],
+        date_patterns=[r["pattern"] for r in dates],
+        date_re=alternation([r["pattern"] for r in dates]),
+        cue_kinds=list(cue_by_kind),
+        cue_re={k: alternation(v) for k, v in cue_by_kind.items()},
+        actors=[r["actor"] for r in actors],
+        actor_re=alternation([r["pattern"] for r in actors]),
+        not_places=frozenset(r["word"].lower() for r in read_rows(d / "not_places.csv")),
+        facility_re=alternation([r["pattern"] for r in read_rows(d / "facilities.csv")]),
+        grammar=grammar,
+    )

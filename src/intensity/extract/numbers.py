@@ -1,0 +1,108 @@
+"""Numbers in text: digits, number words, ranges and vague quantities.
+
+Rules (conservative, as ACLED codes them):
+- "5-6" and "between 5 and 6" give the lower bound (5); the upper bound is kept as ``high``.
+- "at least 5", "more than 100", "over 100" give the stated number.
+- vague words come from the lexicon (``several`` 10, ``dozens`` 12, ``hundreds`` 100).
+- a digit glued to letters by a hyphen is a weapon name ("RM-70", "Kh-101", "S-300"), never a count.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from intensity.extract.lexicon import Lexicon
+
+# Model names: letters, optional hyphen, digits (RM-70, Kh-101, S-300, Su-25, T-72, M777, 9M723, FAB-500).
+_MODEL = re.compile(r"(?<![\w])(?:[A-Za-zА-Яа-я]{1,6}-?\d+[A-Za-z\d-]*|\d+[A-Za-z]+\d+[\w-]*)(?![\w])")
+_DIGITS = re.compile(
+    r"(?<![\w.,-])(\d{1,3}(?:,\d{3})+|\d+)(?:\s*(?:-|–|to|or)\s*(\d+))?(?![\w]|[.,]\d)"
+)
+_PREFIX = re.compile(r"(at least|more than|over|up to|nearly|almost|about|around|some|approximately|roughly|as many as)\s+$",
+                     re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Number:
+    """A number found at ``text[start:end]``."""
+
+    value: int
+    start: int
+    end: int
+    kind: str  # digits, word, vague, article, zero
+    high: int | None = None
+
+
+def model_spans(text: str) -> list[tuple[int, int]]:
+    """Spans of weapon/model names whose digits are not counts."""
+    return [(m.start(), m.end()) for m in _MODEL.finditer(text) if re.search(r"[A-Za-zА-Яа-я]", m.group())]
+
+
+def find_numbers(text: str, lex: Lexicon) -> list[Number]:
+    """All numbers in ``text``, left to right, non-overlapping."""
+    masked = list(text)
+    for s, e in model_spans(text):
+        for i in range(s, e):
+            masked[i] = "x"
+    mtext = "".join(masked)
+    out: list[Number] = []
+    taken: list[tuple[int, int]] = []
+    for m in _DIGITS.finditer(mtext):
+        lo = int(m.group(1).replace(",", ""))
+        hi = int(m.group(2)) if m.group(2) else None
+        # "2023" or "15 March" style dates are not counts: left to the date resolver.
+        if _looks_like_date(mtext, m):
+            continue
+        if hi is not None and hi < lo:
+            hi = None
+        out.append(Number(lo, m.start(), m.end(), "digits", hi))
+        taken.append((m.start(), m.end()))
+    for m in lex.number_word_re.finditer(text):
+        if any(s < m.end() and m.start() < e for s, e in taken):
+            continue
+        word = m.group().lower()
+        value, kind = lex.numbers[word]
+        start, end = m.start(), m.end()
+        if kind in ("tens", "cardinal"):
+            # twenty-two, twenty two, one hundred, two thousand
+            nxt = re.match(r"[\s-]+([a-z]+)", text[end:end + 20], re.IGNORECASE)
+            if kind == "tens" and nxt and lex.numbers.get(nxt.group(1).lower(), (0, ""))[1] == "cardinal" \
+                    and lex.numbers[nxt.group(1).lower()][0] < 10:
+                value += lex.numbers[nxt.group(1).lower()][0]
+                end += nxt.end()
+                nxt = re.match(r"[\s-]+([a-z]+)", text[end:end + 20], re.IGNORECASE)
+            if nxt and lex.numbers.get(nxt.group(1).lower(), (0, ""))[1] == "scale":
+                value *= lex.numbers[nxt.group(1).lower()][0]
+                end += nxt.end()
+            kind = "word"
+        elif kind == "scale":
+            kind = "word"
+        out.append(Number(value, start, end, kind))
+        taken.append((start, end))
+    out.sort(key=lambda n: n.start)
+    return out
+
+
+def _looks_like_date(text: str, m: re.Match) -> bool:
+    val = m.group(1)
+    after = text[m.end():m.end() + 12].lower()
+    before = text[max(0, m.start() - 12):m.start()].lower()
+    months = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+    if len(val) == 4 and 1900 <= int(val) <= 2100 and not re.match(r"\s+(people|civilians|soldiers|troops|shells|missiles|drones|rockets)", after):
+        return True
+    if re.match(r"\s*(st|nd|rd|th)?\s*(of\s+)?(" + "|".join(months) + ")", after):
+        return True
+    if re.search(r"(" + "|".join(months) + r")[a-z]*\.?\s*$", before):
+        return True
+    if re.match(r"\s*(am|pm|a\.m|p\.m|hours|hrs|h\b|:)", after) or re.search(r"[:/]\s*$", before):
+        return True
+    if re.match(r"\s*(km|kilomet|metres|meters|miles|m\b|%|per ?cent|years?|year-old|-year|days?|weeks?|months?|kg|tons?|tonnes?)", after):
+        return True
+    return False
+
+
+def prefix_of(text: str, n: Number) -> str | None:
+    """The quantity modifier just before a number ("at least", "more than"), lower case."""
+    m = _PREFIX.search(text[max(0, n.start - 20):n.start])
+    return m.group(1).lower() if m else None

@@ -1,0 +1,668 @@
+"""Rules that turn one article into events (see docs/extraction.md for the full rule list).
+
+Per sentence: commentary sentences are dropped; trigger words (suppressed after
+a generic cue such as "ongoing") and weapon names score the 25 sub-event types;
+a few ordered rules settle the hard cases (clash beats shelling; an interception
+with nothing getting through is ``disrupted_weapons_use``; killing civilians
+without a remote weapon is violence against civilians); places, dates, numbers
+and actors of the sentence are attached. Mentions are then grouped into events
+by location, and sentences without a trigger that refer back ("the attack",
+"casualties") add their numbers to the latest event.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+
+from intensity import taxonomy
+from intensity.extract import dates as datelib
+from intensity.extract import gazetteer as gaz
+from intensity.extract.lexicon import Lexicon, read_rows, lexicon_dir
+from intensity.extract.model import EXTRACTOR_VERSION, Evidence, ExtractedEvent
+from intensity.extract.numbers import Number, find_numbers, prefix_of
+from intensity.extract.text import Sentence, split_sentences
+
+# Tie-break between equally scored sub-types: the more specific first.
+_PRIORITY = [
+    "suicide_bomb", "chemical_weapon", "sexual_violence", "abduction_forced_disappearance",
+    "government_regains_territory", "non_state_actor_overtakes_territory", "excessive_force_against_protesters",
+    "protest_with_intervention", "armed_clash", "air_drone_strike", "remote_explosive_landmine_ied",
+    "shelling_artillery_missile_attack", "grenade", "disrupted_weapons_use", "attack", "mob_violence",
+    "violent_demonstration", "peaceful_protest", "arrests", "agreement", "looting_property_destruction",
+    "headquarters_or_base_established", "non_violent_transfer_of_territory", "change_to_group_activity", "other",
+]
+_REMOTE = {"shelling_artillery_missile_attack", "air_drone_strike", "remote_explosive_landmine_ied", "grenade",
+           "suicide_bomb", "chemical_weapon"}
+_WEAPON_SUB = {"mlrs": "shelling_artillery_missile_attack", "missile": "shelling_artillery_missile_attack",
+               "artillery": "shelling_artillery_missile_attack", "drone": "air_drone_strike",
+               "air": "air_drone_strike", "ied": "remote_explosive_landmine_ied"}
+_ANAPHORA = re.compile(r"\b(the|this|that|its)\s+(attack|incident|strike|shelling|explosion|blast|assault|clash|"
+                       r"fighting|raid|bombing|event)s?\b|\bcasualt|\bkilled\b|\binjur|\bwounded\b|\bdead\b",
+                       re.IGNORECASE)
+_COMBATANT = re.compile(r"\b(soldiers?|troops|servicem[ae]n|militants?|fighters?|insurgents?|police(?:m[ae]n| officers)?|"
+                        r"commanders?|guards?|personnel|combatants?|rebels?|gunmen|Taliban|members of)\b", re.IGNORECASE)
+_CIVILIAN = re.compile(r"\b(civilians?|residents?|villagers?|farmers?|wom[ae]n|child(?:ren)?|boys?|girls?|elders?|"
+                       r"teachers?|journalists?|passengers?|worshippers?|students?|shepherds?|man|people|family|"
+                       r"doctors?|nurses?|volunteers?|tribal elder|clerics?|mullahs?|officials?)\b", re.IGNORECASE)
+_AIRCRAFT_OBJ = re.compile(r"\b(aircraft|plane|jet|helicopter|Su-\d+|MiG-\d+|Ka-52|Mi-\d+|bomber|fighter)\b", re.IGNORECASE)
+_STATE = re.compile(r"^(Military|Police) Forces")
+
+
+@dataclass
+class _Mention:
+    sent: Sentence
+    sub: str | None
+    trigger: tuple[int, int, str] | None
+    places: list[gaz.Mention]
+    dates: list[datelib.DateMention]
+    numbers: dict
+    weapon: tuple[str, int, int] | None
+    actors: list[tuple[str, int, int, str]]
+    reporter: tuple[str, int, int] | None
+    intercepted: bool
+    impact: bool
+    evidence: list[Evidence] = field(default_factory=list)
+
+
+class Extractor:
+    """A compiled extractor for one language (lexicon + gazetteer); reuse it across articles."""
+
+    def __init__(self, lex: Lexicon, index: gaz.Index):
+        self.lex = lex
+        self.idx = index
+        self.coding = [(re.compile(r["pattern"], re.IGNORECASE), r["field"])
+                       for r in read_rows(lexicon_dir(lex.lang) / "coding_notes.csv")]
+        self.parents = {r["sub_event_type"]: r["event_type"] for r in taxonomy.rows()}
+
+    # ------------------------------------------------------------------ per sentence
+
+    def _cues(self, text: str) -> dict[str, list[re.Match]]:
+        return {k: list(rx.finditer(text)) for k, rx in self.lex.cue_re.items()}
+
+    def _triggers(self, text: str, cues: dict) -> list[tuple[str, float, int, int, str]]:
+        out = []
+        generic_ends = [m.end() for m in cues.get("generic", [])]
+        for m in self.lex.trigger_re.finditer(text):
+            t = self.lex.trigger_of(m)
+            # "ongoing shelling", "threat of shelling", "protect residents from shelling"
+            if any(0 <= m.start() - ge <= 12 for ge in generic_ends):
+                continue
+            out.append((t.sub_event_type, t.weight, m.start(), m.end(), t.role))
+        return out
+
+    def _classify(self, text: str, trig, weapons, cues, actors) -> str | None:
+        scores: dict[str, float] = defaultdict(float)
+        roles = defaultdict(list)
+        for sub, w, s, e, role in trig:
+            roles[role].append((sub, w))
+            if role in ("generic", "disrupt", "civilian", "territory"):
+                continue
+            scores[sub] += w
+        cats = {w.category for w, _, _ in weapons}
+        for c in cats:
+            if c in _WEAPON_SUB:
+                scores[_WEAPON_SUB[c]] += 1.5
+        has_generic = bool(roles.get("generic"))
+        intercept = bool(cues.get("interception")) or bool(roles.get("disrupt"))
+        impact = bool(cues.get("impact"))
+        civ_victims = bool(_CIVILIAN.search(text)) and not _COMBATANT.search(text)
+        # Captures: a state force recapturing is government_regains; a non-state actor capturing overtakes.
+        if roles.get("territory"):
+            state_actor = any(_STATE.match(a) for a, _, _, _ in actors[:1])
+            for sub, w in roles["territory"]:
+                if sub == "non_state_actor_overtakes_territory" and state_actor:
+                    scores["armed_clash"] += w
+                else:
+                    scores[sub] += w
+        # Interception: shooting down an aircraft is anti-air fire (shelling/missile); stopping
+        # drones or missiles with nothing getting through is disrupted weapons use.
+        if intercept:
+            if _AIRCRAFT_OBJ.search(text) and not re.search(r"\bdrones?\b|\bUAVs?\b", text, re.IGNORECASE):
+                if not scores:
+                    scores["shelling_artillery_missile_attack"] += 2
+            elif not impact and (scores.get("air_drone_strike") or scores.get("shelling_artillery_missile_attack")
+                                 or cats & {"drone", "missile", "mlrs", "air"}):
+                return "disrupted_weapons_use"
+        if roles.get("civilian"):
+            w = sum(w for _, w in roles["civilian"])
+            if not (set(scores) & _REMOTE) and civ_victims:
+                scores["attack"] += w + 1
+            elif not scores and _COMBATANT.search(text):
+                scores["armed_clash"] += w
+        if has_generic and not scores:
+            if cats:
+                for c in cats:
+                    if c in _WEAPON_SUB:
+                        scores[_WEAPON_SUB[c]] += 1
+            elif civ_victims and re.search(r"\bkill|\bshot|\binjur|\bwound", text, re.IGNORECASE):
+                scores["attack"] += 1
+            elif _COMBATANT.search(text) and re.search(r"\bkill|\bshot|\binjur|\bwound|\bfire", text, re.IGNORECASE):
+                scores["armed_clash"] += 1
+        # Clash beats shelling when both are reported in one sentence (ACLED's rule).
+        if scores.get("armed_clash", 0) >= 3 and set(scores) & {"shelling_artillery_missile_attack", "air_drone_strike"}:
+            return "armed_clash"
+        # Protest refinements: intervention and excessive force.
+        if scores.get("peaceful_protest"):
+            if re.search(r"\b(opened fire on|shot (?:dead )?(?:\w+ )?protesters|killed (?:\w+ )?protesters|live ammunition)\b", text, re.I):
+                return "excessive_force_against_protesters"
+            if re.search(r"\b(dispersed|tear gas|water cannon|rubber bullets|broke up|arrested|detained|clashed with police)\b", text, re.I):
+                scores["protest_with_intervention"] += scores["peaceful_protest"] + 1
+        if scores.get("violent_demonstration") and scores.get("peaceful_protest"):
+            scores["violent_demonstration"] += 1
+        if not scores:
+            return None
+        best = max(scores.values())
+        for sub in _PRIORITY:
+            if scores.get(sub) == best:
+                return sub
+        return max(scores, key=scores.get)
+
+    def _numbers(self, text: str, offset: int, cues: dict, sidx: int) -> tuple[dict, list[Evidence]]:
+        """fatalities / injured / munitions / intercepted counts of one sentence, with evidence."""
+        ev: list[Evidence] = []
+        res: dict[str, int | None] = {}
+        for rx, fld in self.coding:
+            m = rx.search(text)
+            if m:
+                res["coded_" + fld] = int(m.group("n"))
+                ev.append(Evidence(fld, sidx, offset + m.start(), offset + m.end(), m.group(), "coding_note"))
+        nums = find_numbers(text, self.lex)
+        cas = [(m.start(), m.end(), self.lex.casualty_fields[int(m.lastgroup[1:])]) for m in self.lex.casualty_re.finditer(text)]
+        mun = [(m.start(), m.end(), self.lex.munition_kinds[int(m.lastgroup[1:])]) for m in self.lex.munition_re.finditer(text)]
+        used_for_munitions = set()
+        munitions = 0
+        intercepted = None
+        for n in nums:
+            after = text[n.end:n.end + 40]
+            # "22 shells", "63 Shahed drones", "88 missiles"
+            hit = next(((s, e, k) for s, e, k in mun if k == "munition" and 0 <= s - n.end <= 16
+                        and re.fullmatch(r"[\s\w-]{0,16}", text[n.end:s] or " ") and
+                        len(text[n.end:s].split()) <= 2), None)
+            if hit and n.kind != "article":
+                # "shot down 37 drones" / "intercepted 30 missiles" count interceptions, not launches.
+                pre = text[max(0, n.start - 20):n.start].lower()
+                if re.search(r"(shot down|intercepted|downed|destroyed|neutrali[sz]ed)\s+(?:all\s+)?$", pre):
+                    intercepted = (intercepted or 0) + n.value
+                    ev.append(Evidence("intercepted", sidx, offset + n.start, offset + hit[1], text[n.start:hit[1]], "count_intercepted"))
+                else:
+                    munitions += n.value
+                    ev.append(Evidence("munitions", sidx, offset + n.start, offset + hit[1], text[n.start:hit[1]], "count_munitions"))
+                used_for_munitions.add(n.start)
+                continue
+            pre = text[max(0, n.start - 20):n.start].lower()
+            if re.search(r"(shot down|intercepted|downed)\s+$", pre):
+                intercepted = (intercepted or 0) + n.value
+                used_for_munitions.add(n.start)
+                ev.append(Evidence("intercepted", sidx, offset + n.start, offset + n.end, text[n.start:n.end], "count_intercepted"))
+        if munitions:
+            res["munitions"] = munitions
+        if intercepted is not None:
+            res["intercepted"] = intercepted
+        totals = {"fatalities": 0, "injured": 0}
+        found = {"fatalities": False, "injured": False}
+        low_high = {"fatalities": [0, 0]}
+        for n in nums:
+            if n.start in used_for_munitions:
+                continue
+            fld, span = self._casualty_field(text, n, cas)
+            if not fld:
+                continue
+            if n.kind == "zero":
+                continue
+            totals[fld] += n.value
+            found[fld] = True
+            if fld == "fatalities":
+                low_high["fatalities"][0] += n.value
+                low_high["fatalities"][1] += n.high if n.high is not None else n.value
+            s, e = min(n.start, span[0]), max(n.end, span[1])
+            rule = "count_range_low" if n.high is not None else ("count_vague" if n.kind == "vague" else "count")
+            p = prefix_of(text, n)
+            if p:
+                rule += f"({p})"
+            ev.append(Evidence(fld, sidx, offset + s, offset + e, text[s:e], rule))
+        for fld in ("fatalities", "injured"):
+            if found[fld]:
+                res[fld] = totals[fld]
+        if found["fatalities"] and low_high["fatalities"][1] != low_high["fatalities"][0]:
+            res["fatalities_low"], res["fatalities_high"] = low_high["fatalities"]
+        for m in cues.get("zero_casualties", []):
+            g = m.group().lower()
+            fields = []
+            if re.search(r"kill|fatal|death|dead", g):
+                fields = ["fatalities"]
+            elif re.search(r"hurt|injur|wound|harm", g):
+                fields = ["injured"] if re.search(r"injur|wound", g) else ["fatalities", "injured"]
+            else:
+                fields = ["fatalities", "injured"]
+            for fld in fields:
+                if fld not in res:
+                    res[fld] = 0
+                    ev.append(Evidence(fld, sidx, offset + m.start(), offset + m.end(), m.group(), "zero_casualties"))
+        for m in cues.get("unknown_casualties", []):
+            res.setdefault("unknown", 1)
+            ev.append(Evidence("fatalities", sidx, offset + m.start(), offset + m.end(), m.group(), "unknown_casualties"))
+        return res, ev
+
+    def _casualty_field(self, text: str, n: Number, cas) -> tuple[str | None, tuple[int, int]]:
+        # A casualty verb right before the number: "killing 3", "injuring 8 civilians", "killed two".
+        for s, e, fld in cas:
+            if e <= n.start and n.start - e <= 3 and re.fullmatch(r"\s*", text[e:n.start]) and fld != "either":
+                if re.match(r"kill|injur|wound|leav", text[s:e], re.IGNORECASE):
+                    return fld, (s, e)
+        # "leaving 3 dead", "3 civilians were killed", "an injury", "2 policemen including a commander were killed"
+        limit = 6 if n.kind != "article" else 2
+        for s, e, fld in cas:
+            if s >= n.end:
+                between = text[n.end:s]
+                words = between.split()
+                if len(words) > limit or re.search(r"[;:]|\band\s+\d|\bwhile\b|\bafter\b|\bwhen\b", between):
+                    break
+                # another real number in between takes this casualty word
+                if re.search(r"(?<![\w-])\d+(?![\w-])", between):
+                    break
+                if fld == "either":
+                    return None, (0, 0)
+                if n.kind == "article" and not (len(words) == 0 or re.search(
+                        r"\b(was|were|is|has been|had been|got)\b", between)):
+                    if not (len(words) <= 1 and fld == "injured" and text[s:e].lower().startswith("injur")):
+                        return None, (0, 0)
+                return fld, (s, e)
+        return None, (0, 0)
+
+    def _actors(self, text: str) -> list[tuple[str, int, int, str]]:
+        return [(self.lex.actors[int(m.lastgroup[1:])], m.start(), m.end(), m.group())
+                for m in self.lex.actor_re.finditer(text)]
+
+    def _reporter(self, text: str, cues: dict) -> tuple[str, int, int] | None:
+        m = re.search(r"according to ((?:the )?[\w'’ -]{2,60}?)(?:[,.;]|$)", text, re.IGNORECASE)
+        if m:
+            return m.group(1).strip(), m.start(1), m.end(1)
+        m = re.search(r"((?:[A-Z][\w'’-]*\s+(?:[a-z][\w'’-]*\s+){0,2})?(?:sources|officials|authorities|ministry|governor|military|MoD|"
+                      r"General Staff|police|spokesman|spokesperson))\s+(?:\w+\s+)?(?:said|reported|claimed|stated|"
+                      r"attribute[sd]?|confirmed|announced)", text)
+        if m:
+            return m.group(1).strip(), m.start(1), m.end(1)
+        return None
+
+    # ------------------------------------------------------------------ article
+
+    def extract(self, text: str, *, published: date, title: str | None = None,
+                article_id: str | None = None) -> list[ExtractedEvent]:
+        """Events of one article. See :func:`intensity.extract.extract_events`."""
+        text = text if isinstance(text, str) else str(text)
+        sents = [s for s in split_sentences(text) if not s.heading]
+        title_sent = None
+        if title and title.strip():
+            title_sent = Sentence(-1, 0, len(title), title, -1)
+        # Cap absurd inputs: the rules are linear, but evidence lists should stay readable.
+        sents = sents[:2000]
+        ctx_countries: dict[str, int] = defaultdict(int)
+        ctx_admin: dict[str, int] = defaultdict(int)
+        spotted: dict[int, list[gaz.Mention]] = {}
+        for s in ([title_sent] if title_sent else []) + sents:
+            ms = gaz.spot(s.text, self.idx, not_places=self.lex.not_places, grammar=self.lex.grammar)
+            spotted[s.index] = ms
+            for m in ms:
+                if m.country:
+                    ctx_countries[m.country] += 2
+                if m.demonym:
+                    ctx_countries[m.demonym] += 1
+                if m.admin1 and (m.admin_word or not m.places or m.qualifier is None):
+                    for code in m.admin1[:1] if len(m.admin1) == 1 else ():
+                        ctx_admin[code] += 1
+                        ctx_countries[self.idx.region_info.get(code, ("", ""))[1]] += 1
+                if m.qualifier and "|" not in m.qualifier:
+                    ctx_admin[m.qualifier] += 1
+
+        mentions: list[_Mention] = []
+        for s in sents:
+            mentions.append(self._mention(s, s.start, published, spotted[s.index]))
+        events = self._group(mentions, published, ctx_countries, ctx_admin, text)
+        if not events and title_sent is not None:
+            tm = self._mention(title_sent, 0, published, spotted[-1])
+            events = self._group([tm], published, ctx_countries, ctx_admin, title)
+        aid = article_id or hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:16]
+        seen = defaultdict(int)
+        for ev in events:
+            ev.article_id = aid
+            ev.article_ids = [aid]
+            key = f"{aid}|{ev.sub_event_type}|{ev.event_date}|{ev.admin1_code}|{ev.location}"
+            seen[key] += 1
+            if seen[key] > 1:
+                key += f"|{seen[key]}"
+            ev.event_id = "text:" + hashlib.sha1(key.encode("utf-8", "surrogatepass")).hexdigest()[:20]
+        return events
+
+    def _mention(self, s: Sentence, offset: int, published: date, places: list[gaz.Mention]) -> _Mention:
+        t = s.text
+        cues = self._cues(t)
+        commentary = bool(cues.get("commentary"))
+        trig = [] if commentary else self._triggers(t, cues)
+        weapons = [(self.lex.weapon_of(m), m.start(), m.end()) for m in self.lex.weapon_re.finditer(t)]
+        actors = self._actors(t)
+        sub = self._classify(t, trig, weapons, cues, actors) if trig else None
+        if commentary:
+            return _Mention(s, None, None, [], [], {}, None, [], None, False, False)
+        nums, nev = self._numbers(t, offset, cues, s.index)
+        dts = datelib.find_dates(t, published, self.lex)
+        wp = None
+        if weapons:
+            # the most specific weapon named (a model name over a class word)
+            w, ws, we = max(weapons, key=lambda x: (x[0].name not in ("drone", "aircraft", "mortar", "artillery"), x[2] - x[1]))
+            wp = (w.name, ws, we)
+        trigger = None
+        if sub:
+            cand = [x for x in trig if x[0] == sub] or trig
+            _, _, ts, te, _ = cand[0]
+            trigger = (ts, te, t[ts:te])
+        m = _Mention(s, sub, trigger, places, dts, nums, wp, actors, self._reporter(t, cues),
+                     bool(cues.get("interception")), bool(cues.get("impact")), nev)
+        return m
+
+    def _resolve(self, m: gaz.Mention, ctx_countries, ctx_admin) -> dict | None:
+        """Pick a settlement / region for one spotted name, using the article's context."""
+        idx = self.idx
+        if m.admin_word or (m.admin1 and not m.places):
+            codes = list(m.admin1)
+            if not codes:
+                return None
+            code = max(codes, key=lambda c: (ctx_countries.get(idx.region_info.get(c, ("", ""))[1], 0), ctx_admin.get(c, 0)))
+            name, iso3 = idx.region_info.get(code, (m.surface, None))
+            return {"admin1_code": code, "admin1": name, "country_iso3": iso3, "location": None, "geo": 3,
+                    "lat": None, "lon": None}
+        if not m.places:
+            return None
+        qual = set(m.qualifier.split("|")) if m.qualifier else set()
+        best, best_score = None, -1e9
+        for i in m.places[:200]:
+            p = idx.place(i)
+            sc = gaz.population_score(p.population) * 0.6
+            if p.curated:
+                sc += 1.5
+            if qual and p.admin1_code in qual:
+                sc += 6
+            if p.admin1_code and ctx_admin.get(p.admin1_code):
+                sc += 2.5
+            sc += min(ctx_countries.get(p.country_iso3, 0), 3) * 1.2
+            if m.admin1 and p.admin1_code in m.admin1:
+                sc += 1
+            if sc > best_score:
+                best, best_score = p, sc
+        if qual and best is not None and best.admin1_code not in qual:
+            code = sorted(qual)[0]
+            name, iso3 = idx.region_info.get(code, (None, None))
+            return {"admin1_code": code, "admin1": name, "country_iso3": iso3, "location": m.surface, "geo": 1,
+                    "lat": None, "lon": None}
+        # A small place with no support from context is more likely a coincidence of names.
+        if best is None or (best_score < 2.0 and not qual):
+            return None
+        name = idx.region_info.get(best.admin1_code, (None, None))[0] if best.admin1_code else None
+        return {"admin1_code": best.admin1_code, "admin1": name, "country_iso3": best.country_iso3,
+                "location": best.name if not best.curated else m.surface if gaz.loose(m.surface) == gaz.loose(best.name) else best.name,
+                "geo": 1, "lat": best.latitude, "lon": best.longitude}
+
+    def _place_of(self, mt: _Mention, ctx_countries, ctx_admin) -> tuple[dict | None, list[Evidence]]:
+        t = mt.sent.text
+        off = mt.sent.start if mt.sent.index >= 0 else 0
+        trig_pos = mt.trigger[0] if mt.trigger else 0
+        scored = []
+        for m in mt.places:
+            if m.country:
+                continue  # a country name is never the settlement ("Ukraine", Spain)
+            if m.demonym and not m.places and not m.admin1:
+                continue
+            if m.prep == "from":
+                continue
+            r = self._resolve(m, ctx_countries, ctx_admin)
+            if not r:
+                continue
+            score = (2 if m.prep else 0) + (1 if r["location"] else 0) - abs(m.start - trig_pos) / 200
+            scored.append((score, m, r))
+        ev: list[Evidence] = []
+        facility = None
+        fm = self.lex.facility_re.search(t)
+        if fm:
+            facility = fm
+        if not scored:
+            # Country-level: "deep inside Russia"
+            for m in mt.places:
+                if m.country and m.prep:
+                    ev.append(Evidence("country_iso3", mt.sent.index, off + m.start, off + m.end, m.surface, "country_name"))
+                    r = {"admin1_code": None, "admin1": None, "country_iso3": m.country, "location": None, "geo": 3,
+                         "lat": None, "lon": None}
+                    if facility:
+                        r["location"] = facility.group()
+                    return r, ev
+            return None, ev
+        scored.sort(key=lambda x: -x[0])
+        _, m, r = scored[0]
+        r = dict(r)
+        if m.admin2_word:
+            r["admin2"] = m.surface
+        if m.qualifier and r.get("location") is None:
+            pass
+        rule = "admin1_name" if r["location"] is None else ("settlement+qualifier" if m.qualifier else "settlement")
+        fld = "admin1_code" if r["location"] is None else "location"
+        ev.append(Evidence(fld, mt.sent.index, off + m.start, off + m.end, m.surface, rule))
+        # A settlement with no region named: take the region from another mention in the sentence if it agrees.
+        if r["location"] and not m.qualifier:
+            for o in scored[1:]:
+                if o[2]["location"] is None and o[2]["admin1_code"]:
+                    if r["admin1_code"] is None or r["admin1_code"] == o[2]["admin1_code"]:
+                        r["admin1_code"], r["admin1"] = o[2]["admin1_code"], o[2]["admin1"]
+                        r["country_iso3"] = o[2]["country_iso3"]
+                    break
+        if r["location"] is None and facility:
+            r["location"] = facility.group()
+            ev.append(Evidence("location", mt.sent.index, off + facility.start(), off + facility.end(), facility.group(), "facility"))
+        elif facility and r["location"]:
+            # "Syzran oil refinery": keep the facility with its settlement
+            if 0 <= facility.start() - m.end <= 2 or 0 <= m.start - facility.end() <= 4:
+                r["location"] = f"{r['location']} {facility.group()}"
+        if r["location"] and re.search(r"\b(near|outside|outskirts|around)\s+(?:the\s+)?$", t[max(0, m.start - 16):m.start], re.I):
+            r["geo"] = 2
+        return r, ev
+
+    def _group(self, mentions: list[_Mention], published: date, ctx_countries, ctx_admin, text: str) -> list[ExtractedEvent]:
+        events: list[tuple[ExtractedEvent, dict]] = []
+        last_date: tuple[int, datelib.DateMention] | None = None
+        for mt in mentions:
+            if mt.dates:
+                last_date = (mt.sent.paragraph, mt.dates[0])
+            if mt.sub is None:
+                # A sentence without a trigger adds to the latest event when it refers back to it.
+                if events and mt.numbers and _ANAPHORA.search(mt.sent.text):
+                    ev, st = events[-1]
+                    if not mt.places or self._same_place(mt, st, ctx_countries, ctx_admin):
+                        self._add_numbers(ev, st, mt)
+                        ev.sentences.append(mt.sent.index)
+                continue
+            place, pev = self._place_of(mt, ctx_countries, ctx_admin)
+            target = None
+            if place is None and events:
+                # continuation: "the attack", "22 shells ..." without a place
+                ev, st = events[-1]
+                if self.parents.get(ev.sub_event_type) == self.parents.get(mt.sub) or mt.sub == ev.sub_event_type \
+                        or mt.trigger is None:
+                    target = events[-1]
+            elif place is not None:
+                for ev, st in events:
+                    if (ev.admin1_code == place["admin1_code"] and ev.country_iso3 == place["country_iso3"]
+                            and (ev.location == place["location"] or not place["location"] or not ev.location)
+                            and self.parents.get(ev.sub_event_type) == self.parents.get(mt.sub)):
+                        target = (ev, st)
+                        break
+            if target is not None:
+                ev, st = target
+                self._add_numbers(ev, st, mt)
+                ev.sentences.append(mt.sent.index)
+                if place and not ev.location and place.get("location"):
+                    ev.location = place["location"]
+                    ev.geo_precision = place["geo"]
+                    ev.evidence.extend(pev)
+                if mt.weapon and not ev.weapon:
+                    self._set_weapon(ev, mt)
+                if mt.reporter and not ev.reported_by:
+                    self._set_reporter(ev, mt)
+                continue
+            if place is None:
+                place = self._fallback_place(ctx_countries, ctx_admin)
+                if place is None:
+                    continue
+                pev = [Evidence("admin1_code" if place["admin1_code"] else "country_iso3", -2, 0, 0, "",
+                                "article_context")]
+            d, prec, dev = self._date_of(mt, published, last_date)
+            sub = mt.sub
+            ev = ExtractedEvent(
+                event_date=d, date_precision=prec, country_iso3=place["country_iso3"],
+                event_type=self.parents[sub], sub_event_type=sub, admin1_code=place["admin1_code"],
+                admin1=place["admin1"], admin2=place.get("admin2"), location=place["location"],
+                latitude=place["lat"], longitude=place["lon"], geo_precision=place["geo"],
+                intercepted=None, extractor_version=EXTRACTOR_VERSION,
+            )
+            off = mt.sent.start if mt.sent.index >= 0 else 0
+            ts, te, tt = mt.trigger
+            ev.evidence.append(Evidence("sub_event_type", mt.sent.index, off + ts, off + te, tt, "trigger"))
+            ev.evidence.extend(pev)
+            ev.evidence.extend(dev)
+            st = {"fat": [], "inj": [], "mun": [], "coded": None, "unknown": False, "explicit_date": dev and dev[0].rule != "published_default",
+                  "context_place": bool(pev and pev[0].rule == "article_context"), "weight": 0}
+            self._add_numbers(ev, st, mt)
+            ev.sentences.append(mt.sent.index)
+            if mt.weapon:
+                self._set_weapon(ev, mt)
+            if mt.reporter:
+                self._set_reporter(ev, mt)
+            self._set_actors(ev, mt)
+            if mt.intercepted and not mt.impact and sub != "disrupted_weapons_use":
+                pass
+            events.append((ev, st))
+        out = []
+        for ev, st in events:
+            self._finish(ev, st)
+            out.append(ev)
+        return out
+
+    def _same_place(self, mt: _Mention, st: dict, ctx_countries, ctx_admin) -> bool:
+        place, _ = self._place_of(mt, ctx_countries, ctx_admin)
+        return place is None or place["admin1_code"] == st.get("admin1_code_cache", place["admin1_code"])
+
+    def _fallback_place(self, ctx_countries, ctx_admin) -> dict | None:
+        if ctx_admin:
+            code = max(ctx_admin, key=ctx_admin.get)
+            name, iso3 = self.idx.region_info.get(code, (None, None))
+            if iso3:
+                return {"admin1_code": code, "admin1": name, "country_iso3": iso3, "location": None, "geo": 3,
+                        "lat": None, "lon": None}
+        if ctx_countries:
+            iso3 = max(ctx_countries, key=ctx_countries.get)
+            if iso3:
+                return {"admin1_code": None, "admin1": None, "country_iso3": iso3, "location": None, "geo": 3,
+                        "lat": None, "lon": None}
+        return None
+
+    def _date_of(self, mt: _Mention, published: date, last_date) -> tuple[date, int, list[Evidence]]:
+        off = mt.sent.start if mt.sent.index >= 0 else 0
+        if mt.dates:
+            d = min(mt.dates, key=lambda x: (x.precision, x.start))
+            return d.day, d.precision, [Evidence("event_date", mt.sent.index, off + d.start, off + d.end,
+                                                 mt.sent.text[d.start:d.end], f"date_{d.rule}")]
+        if last_date and last_date[0] == mt.sent.paragraph:
+            d = last_date[1]
+            return d.day, d.precision, [Evidence("event_date", mt.sent.index, 0, 0, "", f"date_from_paragraph_{d.rule}")]
+        if mt.sent.paragraph > 0 and re.search(r"\b(follow(?:s|ed|ing)|after|earlier|previous(?:ly)?|had been)\b",
+                                               mt.sent.text, re.IGNORECASE):
+            d = datelib._mid(published.replace(day=1) if published.day > 1 else published, published)
+            return d, 3, [Evidence("event_date", mt.sent.index, 0, 0, "", "date_before_publication")]
+        return published, 1, [Evidence("event_date", mt.sent.index, 0, 0, "", "published_default")]
+
+    def _add_numbers(self, ev: ExtractedEvent, st: dict, mt: _Mention) -> None:
+        n = mt.numbers
+        if not n:
+            return
+        if "coded_fatalities" in n:
+            st["coded"] = n["coded_fatalities"]
+        if "fatalities" in n:
+            st["fat"].append((n["fatalities"], n.get("fatalities_low"), n.get("fatalities_high")))
+        if "injured" in n:
+            st["inj"].append(n["injured"])
+        if "munitions" in n:
+            st["mun"].append(n["munitions"])
+        if "intercepted" in n:
+            ev.intercepted = max(ev.intercepted or 0, n["intercepted"])
+        if n.get("unknown"):
+            st["unknown"] = True
+        ev.evidence.extend(mt.evidence)
+
+    def _set_weapon(self, ev: ExtractedEvent, mt: _Mention) -> None:
+        name, s, e = mt.weapon
+        ev.weapon = name
+        off = mt.sent.start if mt.sent.index >= 0 else 0
+        ev.evidence.append(Evidence("weapon", mt.sent.index, off + s, off + e, mt.sent.text[s:e], "weapon_name"))
+
+    def _set_reporter(self, ev: ExtractedEvent, mt: _Mention) -> None:
+        name, s, e = mt.reporter
+        ev.reported_by = name
+        off = mt.sent.start if mt.sent.index >= 0 else 0
+        ev.evidence.append(Evidence("reported_by", mt.sent.index, off + s, off + e, name, "reporting_phrase"))
+
+    def _set_actors(self, ev: ExtractedEvent, mt: _Mention) -> None:
+        t = mt.sent.text
+        off = mt.sent.start if mt.sent.index >= 0 else 0
+        acts = [a for a in mt.actors if not (mt.reporter and mt.reporter[1] <= a[1] < mt.reporter[2])]
+        if not acts:
+            return
+        ts = mt.trigger[0] if mt.trigger else 0
+        a1 = None
+        by = re.search(r"\bby\s+(?:the\s+)?(?:a\s+)?$", "")  # placeholder for clarity
+        for a in acts:
+            pre = t[max(0, a[1] - 6):a[1]].lower()
+            if pre.endswith("by ") or pre.endswith("by a ") or re.search(r"\bby (?:a |the )?$", t[max(0, a[1] - 8):a[1]].lower()):
+                a1 = a
+                break
+        if a1 is None:
+            before = [a for a in acts if a[1] < ts and a[0] not in ("Civilians",)]
+            a1 = before[-1] if before else None
+        if a1 is None:
+            cand = [a for a in acts if a[0] not in ("Civilians",)]
+            a1 = cand[0] if cand else None
+        rest = [a for a in acts if a is not a1 and (a1 is None or a[0] != a1[0])]
+        a2 = rest[0] if rest else None
+        del by
+        if a1:
+            ev.actor1 = a1[0]
+            ev.evidence.append(Evidence("actor1", mt.sent.index, off + a1[1], off + a1[2], a1[3], "actor_name"))
+        if a2:
+            ev.actor2 = a2[0]
+            ev.evidence.append(Evidence("actor2", mt.sent.index, off + a2[1], off + a2[2], a2[3], "actor_name"))
+
+    def _finish(self, ev: ExtractedEvent, st: dict) -> None:
+        # Numbers: an explicit coder statement wins; otherwise the largest per-sentence total
+        # (later sentences usually repeat or restate the same victims, so they are not added up).
+        if st["coded"] is not None:
+            ev.fatalities = st["coded"]
+        elif st["fat"]:
+            best = max(st["fat"], key=lambda x: x[0])
+            ev.fatalities, ev.fatalities_low, ev.fatalities_high = best
+        if st["inj"]:
+            ev.injured = max(st["inj"])
+        if st["mun"]:
+            ev.munitions = max(st["mun"])
+        conf = 0.45
+        if st["explicit_date"]:
+            conf += 0.15
+        if ev.location and ev.geo_precision == 1:
+            conf += 0.15
+        elif ev.admin1_code:
+            conf += 0.1
+        if st["context_place"]:
+            conf -= 0.15
+        conf += min(len(ev.sentences) - 1, 3) * 0.05
+        if any(e.field == "weapon" for e in ev.evidence):
+            conf += 0.05
+        ev.confidence = round(max(0.05, min(conf, 0.95)), 2)
+        ev.sentences = sorted(set(ev.sentences))

@@ -1,0 +1,124 @@
+"""Sentences with character offsets into the original text.
+
+Offsets are what the evidence contract promises: ``text[start:end]`` of the
+article as given is the sentence, so nothing here rewrites the text; it only
+finds boundaries (paragraph breaks, sentence-final punctuation not after a
+known abbreviation, and headings: short lines without final punctuation).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+# Abbreviations after which a full stop does not end a sentence.
+_ABBREV = {
+    "mr", "mrs", "ms", "dr", "gen", "lt", "col", "maj", "capt", "sgt", "st", "no", "vs", "etc", "jr", "sr",
+    "u.s", "u.k", "u.n", "e.g", "i.e", "approx", "est", "km", "jan", "feb", "mar", "apr", "jun", "jul",
+    "aug", "sep", "sept", "oct", "nov", "dec", "gov", "sen", "rep", "prof", "adm", "brig", "cpl", "pvt",
+}
+_PARA = re.compile(r"\n[ \t]*\n+|\r\n[ \t]*\r\n")
+_END = re.compile(r"[.!?]+[\"'”’)\]]*(?=\s+[\"'“‘(\[]?[A-Z0-9А-ЯЁЇІЄҐ])|[.!?]+[\"'”’)\]]*\s*$")
+_WORD_BEFORE = re.compile(r"([\w.]+)$")
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """One sentence: ``text[start:end]`` of the article."""
+
+    index: int
+    start: int
+    end: int
+    text: str
+    paragraph: int
+    heading: bool = False
+
+
+def _is_heading(chunk: str) -> bool:
+    s = chunk.strip()
+    if not s or len(s) > 90 or "\n" in s:
+        return False
+    if s[-1] in ".!?:;,\"'”’":
+        return False
+    words = s.split()
+    return 1 <= len(words) <= 12 and s[0].isupper()
+
+
+def split_sentences(text: str) -> list[Sentence]:
+    """Split ``text`` into sentences (and headings), keeping offsets.
+
+    Args:
+        text: the article body, as stored.
+
+    Returns:
+        Sentences in order; headings are flagged ``heading=True``.
+    """
+    out: list[Sentence] = []
+    pos = 0
+    para = 0
+    bounds = [(m.start(), m.end()) for m in _PARA.finditer(text)] + [(len(text), len(text))]
+    for pstart, pend in bounds:
+        chunk_start, chunk_end = pos, pstart
+        pos = pend
+        chunk = text[chunk_start:chunk_end]
+        if not chunk.strip():
+            continue
+        # Single newlines inside a paragraph: a line that looks like a heading stands alone.
+        lines = _lines(chunk, chunk_start)
+        for lstart, lend in lines:
+            line = text[lstart:lend]
+            if _is_heading(line):
+                s, e = _trim(text, lstart, lend)
+                if s < e:
+                    out.append(Sentence(len(out), s, e, text[s:e], para, heading=True))
+                continue
+            for s, e in _sentences_in(text, lstart, lend):
+                out.append(Sentence(len(out), s, e, text[s:e], para))
+        para += 1
+    return out
+
+
+def _lines(chunk: str, offset: int) -> list[tuple[int, int]]:
+    # Keep lines together unless one of them is a heading.
+    parts = []
+    start = 0
+    for m in re.finditer(r"\n", chunk):
+        parts.append((start, m.start()))
+        start = m.end()
+    parts.append((start, len(chunk)))
+    merged: list[tuple[int, int]] = []
+    for s, e in parts:
+        line = chunk[s:e]
+        if _is_heading(line) or not merged or _is_heading(chunk[merged[-1][0]:merged[-1][1]]):
+            merged.append((s, e))
+        else:
+            merged[-1] = (merged[-1][0], e)
+    return [(offset + s, offset + e) for s, e in merged]
+
+
+def _trim(text: str, s: int, e: int) -> tuple[int, int]:
+    while s < e and text[s].isspace():
+        s += 1
+    while e > s and text[e - 1].isspace():
+        e -= 1
+    return s, e
+
+
+def _sentences_in(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    seg = text[start:end]
+    out = []
+    cur = 0
+    for m in _END.finditer(seg):
+        before = _WORD_BEFORE.search(seg, 0, m.start())
+        if before and m.group().startswith(".") and len(m.group().rstrip()) == 1:
+            w = before.group(1).lower().rstrip(".")
+            if w in _ABBREV or (len(w) == 1 and w.isalpha()):
+                continue
+        s, e = _trim(text, start + cur, start + m.end())
+        if s < e:
+            out.append((s, e))
+        cur = m.end()
+    s, e = _trim(text, start + cur, end)
+    if s < e:
+        out.append((s, e))
+    return out
