@@ -1,0 +1,241 @@
+"""Simulation study of the escalation detectors (all data SIMULATED, seeded).
+
+    .venv/bin/python bench/detect_eval.py            # writes bench/out/detect_eval.{csv,md,json}
+    .venv/bin/python bench/detect_eval.py --quick    # fewer series, for a smoke run
+
+Series: NB daily counts (alpha 0.1 and 0.5) at 0.5 and 5 events/day, with 15 %
+structural zeros and weekday reporting weights, 730 days long: the first year is
+history (HDX needs a year of it), the second year is evaluated. Nulls: stationary;
+AR(1) drift of the log level (phi 0.98, stationary sd 0.25); bursty self-exciting
+counts (branching ratio 0.5, geometric kernel of mean 3 days). Changes on a known day
+(uniform in days 60-300 of the evaluated year): steps x2 and x3, a ramp to x3 over 21
+days. Fatalities: geometric per event, mean 1.
+
+Reported per detector and scenario: false-alarm onsets (alarm episodes) per 1,000
+evaluated series-days on the nulls; P(detect within 3/7/28 days), where "within d
+days" means the first alarm on or after the change day uses at most d days of changed
+data (alarm day - change day < d); median delay; median |onset - change day|; runtime
+per 1,000 series of 730 days.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+REPO = Path(__file__).resolve().parents[1]
+OUT = REPO / "bench" / "out"
+YEAR = 365
+DAYS = 2 * YEAR
+SEED = 5
+
+
+def detectors(params, calib):
+    from intensity.detection import reference as ref
+    from intensity.detection.cusum import screen
+
+    def nb_cusum(x, f):
+        return screen(x, np.zeros(x.shape[1], dtype=np.int64), params, calib).up
+
+    return {
+        "nb_cusum": nb_cusum,
+        "acled_surge": lambda x, f: ref.acled_surge(x, day0_weekday=0, params=params),
+        "hdx_fatalities": lambda x, f: ref.hdx_fatalities(f, params=params),
+        "ears_c2": lambda x, f: ref.ears_c2(x, params=params),
+        "pelt": lambda x, f: ref.pelt(x, params=params, start=YEAR - 1),
+    }
+
+
+def scenarios():
+    for rate in (0.5, 5.0):
+        for alpha in (0.1, 0.5):
+            for name in ("stationary", "drift", "bursty", "step2", "step3", "ramp3"):
+                yield rate, alpha, name
+
+
+def simulate(rng, rate, alpha, name, n):
+    from intensity.detection import simulate as sim
+
+    kw = dict(n=n, days=DAYS, rate=rate, alpha=alpha, zero_prob=0.15, weekday=True)
+    change_day = None
+    if name == "drift":
+        kw["drift"] = (0.98, 0.25)
+    elif name == "bursty":
+        kw["bursty"] = (0.5, 3.0)
+    elif name != "stationary":
+        change_day = YEAR + rng.integers(60, 301, n)
+        kind, factor, ramp = {"step2": ("step", 2.0, 0), "step3": ("step", 3.0, 0),
+                              "ramp3": ("ramp", 3.0, 21)}[name]
+        kw["change"] = sim.Change(kind, factor, change_day, ramp)
+    x = sim.series(rng, **kw)
+    f, _ = sim.fatalities(rng, x, 1.0)
+    return x, f, change_day
+
+
+def evaluate(alarms, n, change_day, gap):
+    from intensity.detection.cusum import episodes
+
+    if change_day is None:
+        if len(alarms.day) == 0:
+            return {"fa_per_1000": 0.0}
+        order, ep = episodes(alarms.series, alarms.day, gap)
+        d = alarms.day[order]
+        first = np.ones(len(d), dtype=bool)
+        first[1:] = ep[1:] != ep[:-1]
+        onsets = np.sum(first & (d >= YEAR))
+        return {"fa_per_1000": 1000.0 * onsets / (n * YEAR)}
+    delay = np.full(n, np.inf)
+    onset_err = np.full(n, np.nan)
+    after = alarms.day >= change_day[alarms.series]
+    s, d, o = alarms.series[after], alarms.day[after], alarms.onset[after]
+    order = np.lexsort((d, s))
+    s, d, o = s[order], d[order], o[order]
+    firsts = np.ones(len(s), dtype=bool)
+    firsts[1:] = s[1:] != s[:-1]
+    delay[s[firsts]] = d[firsts] - change_day[s[firsts]]
+    onset_err[s[firsts]] = np.abs(o[firsts] - change_day[s[firsts]])
+    det28 = delay < 28
+    return {
+        "p3": float(np.mean(delay < 3)), "p7": float(np.mean(delay < 7)), "p28": float(np.mean(det28)),
+        "median_delay": float(np.median(delay[np.isfinite(delay)])) if np.isfinite(delay).any() else None,
+        "median_onset_error": float(np.nanmedian(onset_err[det28])) if det28.any() else None,
+    }
+
+
+TARGETS = [  # (description, detector, rate, alpha, scenario, metric, op, bound)
+    ("stationary FA <= 1 / 1,000 series-days (all rates, alpha)", "stationary", "fa_per_1000", "<=", 1.0),
+    ("drift FA <= 2 / 1,000 series-days", "drift", "fa_per_1000", "<=", 2.0),
+]
+
+
+def check_targets(rows):
+    def get(rate, alpha, scen, metric):
+        for r in rows:
+            if (r["detector"], r["rate"], r["alpha"], r["scenario"]) == ("nb_cusum", rate, alpha, scen):
+                return r.get(metric)
+        return None
+
+    out = []
+    for rate in (0.5, 5.0):
+        for alpha in (0.1, 0.5):
+            v = get(rate, alpha, "stationary", "fa_per_1000")
+            out.append((f"stationary FA <= 1 (rate {rate:g}, alpha {alpha:g})", v, v is not None and v <= 1.0))
+            v = get(rate, alpha, "drift", "fa_per_1000")
+            out.append((f"drift FA <= 2 (rate {rate:g}, alpha {alpha:g})", v, v is not None and v <= 2.0))
+    v = get(5.0, 0.5, "step3", "p7")
+    out.append(("5/day, alpha 0.5: 3x step within 7 days >= 0.70", v, v is not None and v >= 0.70))
+    v = get(5.0, 0.5, "step2", "p28")
+    out.append(("5/day, alpha 0.5: 2x step within 28 days >= 0.80", v, v is not None and v >= 0.80))
+    for alpha in (0.1, 0.5):
+        v = get(0.5, alpha, "step3", "p28")
+        out.append((f"0.5/day, alpha {alpha:g}: 3x step within 28 days >= 0.85", v, v is not None and v >= 0.85))
+    for alpha in (0.1, 0.5):
+        for scen in ("step2", "step3", "ramp3"):
+            v = get(5.0, alpha, scen, "median_onset_error")
+            out.append((f"5/day, alpha {alpha:g}, {scen}: median onset error <= 2 days", v,
+                        v is not None and v <= 2.0))
+    return out
+
+
+def _f(v, nd=3):
+    if v is None or (isinstance(v, float) and not np.isfinite(v)):
+        return "-"
+    return f"{v:.{nd}f}" if isinstance(v, float) else str(v)
+
+
+def markdown(rows, checks, meta):
+    lines = [f"# Detector evaluation (SIMULATED series; `{meta['command']}`)", "",
+             f"{meta['n_null']} null / {meta['n_change']} change series per scenario, 730 days each "
+             f"(year 1 history, year 2 evaluated); seed {meta['seed']}; {meta['elapsed_s']:.0f} s in all.", "",
+             "## Targets for the default (nb_cusum)", "", "| target | measured | met |", "|---|---:|:-:|"]
+    for desc, v, ok in checks:
+        lines.append(f"| {desc} | {_f(v)} | {'yes' if ok else 'NO'} |")
+    lines += ["", "## False-alarm onsets per 1,000 series-days (nulls)", "",
+              "| detector | rate/day | alpha | stationary | AR(1) drift | bursty |", "|---|---:|---:|---:|---:|---:|"]
+    dets = list(dict.fromkeys(r["detector"] for r in rows))
+    for d in dets:
+        for rate in (0.5, 5.0):
+            for alpha in (0.1, 0.5):
+                cells = {r["scenario"]: r for r in rows if (r["detector"], r["rate"], r["alpha"]) == (d, rate, alpha)}
+                lines.append(f"| {d} | {rate:g} | {alpha:g} | " + " | ".join(
+                    _f(cells.get(s, {}).get("fa_per_1000")) for s in ("stationary", "drift", "bursty")) + " |")
+    lines += ["", "## Detection of known changes", "",
+              "| detector | rate/day | alpha | change | P(<=3 d) | P(<=7 d) | P(<=28 d) | median delay | median onset error |",
+              "|---|---:|---:|---|---:|---:|---:|---:|---:|"]
+    for d in dets:
+        for r in rows:
+            if r["detector"] == d and r["scenario"] in ("step2", "step3", "ramp3"):
+                lines.append(f"| {d} | {r['rate']:g} | {r['alpha']:g} | {r['scenario']} | {_f(r['p3'])} | "
+                             f"{_f(r['p7'])} | {_f(r['p28'])} | {_f(r['median_delay'], 1)} | "
+                             f"{_f(r['median_onset_error'], 1)} |")
+    lines += ["", "## Runtime per 1,000 series of 730 days (seconds, mean over scenarios)", "",
+              "| detector | s / 1,000 series |", "|---|---:|"]
+    for d in dets:
+        ts = [r["seconds_per_1000"] for r in rows if r["detector"] == d]
+        lines.append(f"| {d} | {np.mean(ts):.3f} |")
+    return "\n".join(lines) + "\n"
+
+
+def main(argv=None) -> int:
+    from intensity.detection.calibrate import shipped
+    from intensity.detection.params import DetectParams
+
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--quick", action="store_true", help="200 series per scenario")
+    ap.add_argument("--n-null", type=int, default=2000)
+    ap.add_argument("--n-change", type=int, default=1000)
+    ap.add_argument("--detectors", default="all", help="comma-separated subset")
+    ap.add_argument("--out", type=Path, default=OUT)
+    args = ap.parse_args(argv)
+    n_null, n_change = (200, 200) if args.quick else (args.n_null, args.n_change)
+    params = DetectParams()
+    calib = shipped()
+    dets = detectors(params, calib)
+    if args.detectors != "all":
+        dets = {k: v for k, v in dets.items() if k in args.detectors.split(",")}
+    t0 = time.perf_counter()
+    rows = []
+    seeds = np.random.SeedSequence(SEED).spawn(64)
+    for k, (rate, alpha, name) in enumerate(scenarios()):
+        rng = np.random.default_rng(seeds[k])
+        n = n_null if name in ("stationary", "drift", "bursty") else n_change
+        x, f, change_day = simulate(rng, rate, alpha, name, n)
+        for dname, fn in dets.items():
+            t = time.perf_counter()
+            alarms = fn(x, f)
+            el = time.perf_counter() - t
+            res = evaluate(alarms, n, change_day, params.episode_gap)
+            rows.append({"detector": dname, "rate": rate, "alpha": alpha, "scenario": name, "n_series": n,
+                         **res, "seconds_per_1000": el * 1000.0 / n})
+        print(f"{rate:g}/day alpha {alpha:g} {name}: " + ", ".join(
+            f"{r['detector']} " + (f"FA {r['fa_per_1000']:.2f}" if "fa_per_1000" in r else
+                                   f"p7 {r['p7']:.2f} p28 {r['p28']:.2f}")
+            for r in rows[-len(dets):]) + f"  ({time.perf_counter() - t0:.0f} s)", file=sys.stderr)
+    checks = check_targets(rows)
+    cmd = "python bench/detect_eval.py" + (" --quick" if args.quick else "")
+    meta = {"seed": SEED, "n_null": n_null, "n_change": n_change, "elapsed_s": time.perf_counter() - t0,
+            "command": cmd, "params": json.loads(params.to_json("nb_cusum"))}
+    args.out.mkdir(parents=True, exist_ok=True)
+    import csv
+
+    keys = ["detector", "rate", "alpha", "scenario", "n_series", "fa_per_1000", "p3", "p7", "p28",
+            "median_delay", "median_onset_error", "seconds_per_1000"]
+    with open(args.out / "detect_eval.csv", "w", newline="") as fh:
+        w = csv.DictWriter(fh, keys, lineterminator="\n")
+        w.writeheader()
+        for r in rows:
+            w.writerow({k: r.get(k) for k in keys})
+    (args.out / "detect_eval.json").write_text(json.dumps({"meta": meta, "rows": rows, "targets": [
+        {"target": d, "measured": v, "met": bool(ok)} for d, v, ok in checks]}, indent=1, default=float))
+    (args.out / "detect_eval.md").write_text(markdown(rows, checks, meta))
+    print((args.out / "detect_eval.md").read_text())
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
