@@ -18,6 +18,9 @@ _LAZY = {
     "counts": ("intensity.aggregate", "counts"),
     "simulate_events": ("intensity.datasets", "simulate_events"),
     "build_demo": ("intensity.datasets", "build_demo"),
+    "detect_signals": ("intensity.detect", "detect_signals"),
+    "rank_series": ("intensity.detect", "rank_series"),
+    "series_trace": ("intensity.detect", "series_trace"),
 }
 
 __all__ = ["__version__", *_LAZY]

@@ -322,6 +322,74 @@ def status(db: DbOption = None, fmt: FormatOption = "table") -> None:
     write(df, fmt)
 
 
+_DETECT_BRIEF = ("method", "kind", "level", "country_iso3", "admin1_code", "admin1", "event_type",
+                 "first_alarm_date", "onset_date", "end_date", "baseline_rate", "recent_count", "rr7", "rr7_lo",
+                 "rr7_hi", "q_value", "trend_pct_week", "intensity_ratio")
+_RANK_BRIEF = ("rank", "level", "country_iso3", "admin1_code", "admin1", "event_type", "status", "baseline_rate",
+               "recent_count", "rr7", "rr7_lo", "rr7_hi", "p_empirical", "q_value", "trend_pct_week",
+               "intensity_ratio", "cusum", "threshold")
+
+
+@app.command()
+@handled
+def detect(
+    db: DbOption = None,
+    since: SinceOption = None,
+    until: UntilOption = None,
+    as_of: AsOfOption = None,
+    method: Annotated[
+        str, typer.Option("--method", "-m",
+                          help="nb_cusum (default), acled_surge, hdx_fatalities, ears_c2, pelt; a comma list or all.")
+    ] = "nb_cusum",
+    country: Annotated[Optional[str], typer.Option("--country", help="ISO 3166-1 alpha-3, e.g. UKR.")] = None,
+    region: Annotated[
+        Optional[str], typer.Option("--region", help="ISO 3166-2 code or admin1 name, e.g. UA-63 or Kharkiv.")
+    ] = None,
+    type_: Annotated[
+        Optional[str], typer.Option("--type", help="Event type (keep its series) or sub-event type (series of it only).")
+    ] = None,
+    kind: Annotated[
+        Optional[list[str]], typer.Option("--kind", help="Keep only: escalation, emergence, de-escalation.")
+    ] = None,
+    ranked: Annotated[
+        bool, typer.Option("--ranked", help="Instead, rank every series on the --until day by q-value.")
+    ] = False,
+    totals: Annotated[bool, typer.Option("--totals/--no-totals", help="Include country totals.")] = True,
+    save: Annotated[
+        bool, typer.Option("--save/--no-save", help="Store the window's signals in the `signals` table.")
+    ] = True,
+    wide: Annotated[bool, typer.Option("--wide", help="All columns in table output.")] = False,
+    fmt: FormatOption = "table",
+) -> None:
+    """Escalation signals whose first alarm falls in the window, with rate ratios, q-values and trends.
+
+    Each signal is computed only from data up to its first alarm date. The default
+    method is a calibrated negative-binomial CUSUM; see docs/detection.md.
+    """
+    from intensity.db import connect
+    from intensity.detect import detect_signals, rank_series
+    from intensity.output import write
+
+    _check_format(fmt)
+    ref = _as_of(as_of)
+    save = save and not ranked
+    con = connect(db, read_only=not save)
+    try:
+        if ranked:
+            df = rank_series(con, day=until, as_of=ref, country=country, region=region, event_type=type_,
+                             totals=totals)
+            brief = _RANK_BRIEF
+        else:
+            df = detect_signals(con, since=since, until=until, as_of=ref, method=method, country=country,
+                                region=region, event_type=type_, kinds=kind, totals=totals, save=save)
+            brief = _DETECT_BRIEF
+    finally:
+        con.close()
+    if fmt == "table" and not wide:
+        df = df.select([c for c in brief if c in df.columns])
+    write(df, fmt)
+
+
 def main() -> None:
     """Console-script entry point."""
     try:
