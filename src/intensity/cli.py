@@ -120,8 +120,14 @@ def ingest(
     ] = None,
     strict: Annotated[bool, typer.Option("--strict", help="Load nothing from a file with any reject.")] = False,
     quiet: QuietOption = False,
+    published: Annotated[
+        Optional[str], typer.Option("--published", help="Publication day (YYYY-MM-DD) of article files that state none.")
+    ] = None,
 ) -> None:
     """Load event files (CSV, JSON Lines, Parquet) into the store, idempotently.
+
+    Article files (.txt, .html, JSON Lines with `text`) go to `articles` and their
+    extracted events to `events` (see `intensity extract`).
 
     Invalid rows go to the `rejects` table with their line number and reason;
     the rest load. Exit 65 when a file cannot be read, or under --strict when
@@ -135,6 +141,11 @@ def ingest(
     files = expand_paths(paths)
     if not files:
         raise UsageError("no input files found")
+    if published is not None:
+        from intensity.extract.hook import PUBLISHED
+        from intensity.extract.readers import check_published
+
+        PUBLISHED.set(check_published(published))
     con = connect(db)
     try:
         with file_progress(len(files), quiet=quiet) as advance:
@@ -148,6 +159,68 @@ def ingest(
         _err(f"error: {r.path}: {r.error or f'{r.rejected} row(s) rejected under --strict; nothing loaded'}")
     if failed:
         raise typer.Exit(code=EXIT_DATAERR)
+
+
+@app.command()
+@handled
+def extract(
+    paths: Annotated[Optional[list[Path]], typer.Argument(help="Article files: .jsonl, .txt, .html.")] = None,
+    fmt: Annotated[str, typer.Option("--format", "-f", help="Output: jsonl (one event per line) or table.")] = "jsonl",
+    published: Annotated[
+        Optional[str], typer.Option("--published", help="Publication day (YYYY-MM-DD) of files that state none.")
+    ] = None,
+    reprocess: Annotated[
+        bool, typer.Option("--reprocess", help="Re-extract stored articles made by an older extractor, replacing their events.")
+    ] = False,
+    db: DbOption = None,
+) -> None:
+    """Print the conflict events found in articles, without storing them.
+
+    One JSON object per event: the canonical event columns, `article_id`,
+    `reported_by`, `intercepted` and `evidence` (sentence and character offsets
+    per field). With --reprocess, re-run the current extractor over the store's
+    articles instead.
+    """
+    import json
+
+    from intensity.extract.readers import check_published
+
+    if fmt not in ("jsonl", "table"):
+        raise UsageError(f"unknown --format {fmt!r}; choose jsonl or table")
+    if reprocess:
+        from intensity.db import connect
+        from intensity.extract.store import reprocess as run
+
+        con = connect(db)
+        try:
+            res = run(con)
+        finally:
+            con.close()
+        typer.echo(f"re-extracted: {res.warnings[-1] if res.warnings else ''}; events loaded {res.loaded}, "
+                   f"replaced {res.replaced}, unchanged {res.unchanged}, rejected {res.rejected}")
+        return
+    if not paths:
+        raise UsageError("give article files (or --reprocess)")
+    from intensity.extract import extract_events, read_articles
+    from intensity.ingest import expand_paths
+
+    day = check_published(published)
+    rows = []
+    for path in expand_paths(paths):
+        for art in read_articles(path, published=day):
+            for ev in extract_events(art.text, published=art.published, title=art.title, article_id=art.article_id):
+                if fmt == "jsonl":
+                    typer.echo(json.dumps(ev.to_json(), ensure_ascii=False, default=str))
+                else:
+                    rows.append(ev.row())
+    if fmt == "table":
+        import polars as pl
+
+        from intensity.output import write
+
+        cols = ["article_id", "event_date", "date_precision", "country_iso3", "admin1_code", "location",
+                "sub_event_type", "fatalities", "injured", "munitions", "weapon", "confidence"]
+        write(pl.DataFrame(rows, infer_schema_length=None).select(cols) if rows else pl.DataFrame({c: [] for c in cols}), "table")
 
 
 def _print_ingest_summary(results) -> None:

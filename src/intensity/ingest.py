@@ -492,3 +492,10 @@ def iter_results_lines(results: list[IngestResult]) -> Iterator[str]:
                 f"unchanged {r.unchanged}, rejected {r.rejected}, unresolved regions {r.unresolved}"
                 + (" (strict: nothing loaded)" if r.status == "rejected" else "")
             )
+
+
+# Article files (.txt, .html, article-shaped JSON Lines) are staged by the text extractor
+# (intensity.extract.store); the hook module is light and imports the extractor only when used.
+from intensity.extract.hook import register as _register_articles  # noqa: E402
+
+_register_articles(STAGERS, SNIFFERS, EXTENSIONS)

@@ -50,7 +50,7 @@ def _month_re(lex: Lexicon) -> tuple[re.Pattern, dict[str, int]]:
         re.IGNORECASE,
     )
     month_day = re.compile(
-        r"(?P<mon>" + "|".join(words).replace("(?P<m", "(?P<b") + r")\.?\s+(?P<d>\d{1,2})(?:st|nd|rd|th)?(?!\d)"
+        r"(?<![\w])(?=[A-Za-z])(?P<mon>" + "|".join(words).replace("(?P<m", "(?P<b") + r")\.?\s+(?P<d>\d{1,2})(?:st|nd|rd|th)?(?!\d)"
         r"(?:\s*(?:-|–|and|to)\s*(?P<d2>\d{1,2}))?(?:,?\s+(?P<y>\d{4}))?",
         re.IGNORECASE,
     )

@@ -357,7 +357,7 @@ def spot(text: str, idx: Index, *, not_places: frozenset[str], grammar: dict[str
     # ", Donetsk" or "in the Donetsk region" right after a settlement qualifies it.
     for a, b in zip(out, out[1:]):
         between = text[a.end:b.start]
-        if b.admin1 and re.fullmatch(r"(?:\s*(?:region|oblast|province|district|raion|area)?\s*)?,\s*|\s+(?:in|of)\s+(?:the\s+)?", between,
+        if b.admin1 and re.fullmatch(r"(?:\s*(?:region|oblast|province|district|raion|area)?\s*)?,\s*|\s+(?:in|of)\s+(?:the\s+)?|\s*\(\s*(?:coded to\s+)?", between,
                                      re.IGNORECASE):
             a.qualifier = b.admin1[0] if len(b.admin1) == 1 else None
             if a.qualifier is None:

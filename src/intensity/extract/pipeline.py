@@ -66,6 +66,7 @@ class _Mention:
     intercepted: bool
     impact: bool
     evidence: list[Evidence] = field(default_factory=list)
+    weak: bool = False  # only generic or victim words ("a civilian was killed"): a follow-up, not a new event
 
 
 class Extractor:
@@ -170,6 +171,9 @@ class Extractor:
             if m:
                 res["coded_" + fld] = int(m.group("n"))
                 ev.append(Evidence(fld, sidx, offset + m.start(), offset + m.end(), m.group(), "coding_note"))
+        # Bracketed editorial remarks ("[Russian MoD reported 150 fatalities ...]") repeat or qualify
+        # the claim: only explicit coder statements are read from them.
+        text = re.sub(r"\[[^\]]*\]", lambda m: " " * len(m.group()), text)
         nums = find_numbers(text, self.lex)
         cas = [(m.start(), m.end(), self.lex.casualty_fields[int(m.lastgroup[1:])]) for m in self.lex.casualty_re.finditer(text)]
         mun = [(m.start(), m.end(), self.lex.munition_kinds[int(m.lastgroup[1:])]) for m in self.lex.munition_re.finditer(text)]
@@ -360,7 +364,8 @@ class Extractor:
             _, _, ts, te, _ = cand[0]
             trigger = (ts, te, t[ts:te])
         m = _Mention(s, sub, trigger, places, dts, nums, wp, actors, self._reporter(t, cues),
-                     bool(cues.get("interception")), bool(cues.get("impact")), nev)
+                     bool(cues.get("interception")), bool(cues.get("impact")), nev,
+                     weak=bool(trig) and all(x[4] in ("civilian", "generic") for x in trig) and not weapons)
         return m
 
     def _resolve(self, m: gaz.Mention, ctx_countries, ctx_admin) -> dict | None:
@@ -487,7 +492,7 @@ class Extractor:
                 # continuation: "the attack", "22 shells ..." without a place
                 ev, st = events[-1]
                 if self.parents.get(ev.sub_event_type) == self.parents.get(mt.sub) or mt.sub == ev.sub_event_type \
-                        or mt.trigger is None:
+                        or mt.trigger is None or mt.weak:
                     target = events[-1]
             elif place is not None:
                 for ev, st in events:

@@ -1,0 +1,335 @@
+"""Score the text extractor on real event descriptions it was not written from.
+
+ACLED ``notes`` (one per event, coded by ACLED's staff) are treated as articles
+published on the event's ``event_date``; the best-matching extracted event (same
+admin1, else same country, else the first) is compared with ACLED's coding.
+Development used ONE file (``DEV`` below); the others are reported as held out
+and no rule was tuned on them. The Bellingcat/CIR 2022 events (title + brief
+description + province) give admin1 accuracy, also held out.
+
+Conventions (documented in docs/extraction.md):
+- ACLED codes "not reported" as 0, so an extracted NULL counts as 0 for fatalities.
+- ACLED 2016 (Africa) has the old typology without sub-event types: event_type is
+  mapped (Battle-* -> battles, Remote violence -> explosions_remote_violence,
+  Riots/Protests -> protests or riots, both accepted, ...); sub-types are scored
+  only for the three old types that name one.
+- admin1 truth is ACLED's/CIR's admin1 name resolved to ISO 3166-2 with the store's
+  region aliases; rows whose name does not resolve are left out of admin1 scoring
+  (the count is reported).
+
+Run:  .venv/bin/python bench/extract_eval.py  (writes bench/out/extract_eval.json and .md)
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import sys
+import time
+from collections import Counter, defaultdict
+from datetime import date, datetime
+from pathlib import Path
+
+import polars as pl
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED = REPO.parent / "shared" / "data"
+OUT = REPO / "bench" / "out"
+
+DEV = "acled_ukraine_peacerep_sample/ACLED-Ukraine.csv"
+HELD_OUT = [
+    "acled_ukraine_pynetworkfriction/ACLED.csv",
+    "acled_afghanistan_2020/ACLED.csv",
+    "acled_africa_2016/acled.csv",
+]
+BELLINGCAT = "bellingcat_cir_events_2022/events.csv"
+
+OLD_TYPES = {
+    "battle-no change of territory": ("battles", "armed_clash"),
+    "battle-government regains territory": ("battles", "government_regains_territory"),
+    "battle-non-state actor overtakes territory": ("battles", "non_state_actor_overtakes_territory"),
+    "remote violence": ("explosions_remote_violence", None),
+    "violence against civilians": ("violence_against_civilians", None),
+    "riots/protests": ("protests|riots", None),
+    "strategic development": ("strategic_developments", None),
+    "headquarters or base established": ("strategic_developments", "headquarters_or_base_established"),
+    "non-violent transfer of territory": ("strategic_developments", "non_violent_transfer_of_territory"),
+    "non-violent activity by a conflict actor": ("strategic_developments", None),
+}
+
+
+def snake(label: str | None) -> str | None:
+    if not label:
+        return None
+    from intensity import taxonomy
+
+    low = label.strip().lower()
+    for r in taxonomy.rows():
+        if r["sub_event_type_label"].lower() == low:
+            return r["sub_event_type"]
+        if r["event_type_label"].lower() == low:
+            return r["event_type"]
+    return low.replace("/", "_").replace(" ", "_").replace("-", "_")
+
+
+def parse_acled_date(s: str) -> date | None:
+    s = (s or "").strip()
+    for fmt in ("%d %B %Y", "%Y-%m-%d", "%d/%m/%Y %H:%M:%S", "%d/%m/%Y"):
+        try:
+            return datetime.strptime(s, fmt).date()
+        except ValueError:
+            continue
+    return None
+
+
+class Admin1Resolver:
+    """ACLED/CIR admin1 names -> ISO 3166-2 with the store's region aliases (plus the extractor's)."""
+
+    def __init__(self):
+        from intensity.extract import gazetteer as gaz
+
+        self.idx = gaz.load_index()
+        self.gaz = gaz
+
+    def __call__(self, name: str | None, iso3: str | None) -> str | None:
+        if not name:
+            return None
+        for key in (self.gaz.admin_loose(name), self.gaz.loose(name)):
+            codes = [c for c in self.idx.admin1_keys.get(key, ()) if not iso3 or self.idx.region_info.get(c, ("", ""))[1] == iso3]
+            if len(codes) == 1:
+                return codes[0]
+        return None
+
+
+def load_acled(rel: str) -> list[dict]:
+    import pycountry
+
+    df = pl.read_csv(SHARED / rel, infer_schema=False)
+    rows = []
+    for r in df.iter_rows(named=True):
+        d = parse_acled_date(r.get("event_date"))
+        if d is None or not (r.get("notes") or "").strip():
+            continue
+        iso3 = r.get("iso3")
+        if not iso3:
+            c = pycountry.countries.get(name=r.get("country")) if r.get("country") else None
+            if c is None and r.get("country"):
+                try:
+                    c = pycountry.countries.search_fuzzy(r["country"])[0]
+                except LookupError:
+                    c = None
+            iso3 = c.alpha_3 if c else None
+        et_raw = r.get("event_type")
+        sub = snake(r.get("sub_event_type")) if r.get("sub_event_type") else None
+        if et_raw and et_raw.strip().lower() in OLD_TYPES:
+            et, sub_old = OLD_TYPES[et_raw.strip().lower()]
+            sub = sub or sub_old
+        else:
+            et = snake(et_raw)
+        fat = r.get("fatalities")
+        rows.append({"id": r.get("event_id_cnty") or r.get("data_id"), "text": r["notes"], "published": d,
+                     "event_type": et, "sub_event_type": sub, "country_iso3": iso3, "admin1_name": r.get("admin1"),
+                     "fatalities": int(float(fat)) if fat not in (None, "") else None})
+    return rows
+
+
+def best_match(events, truth_admin1, truth_iso3):
+    if not events:
+        return None
+    for e in events:
+        if truth_admin1 and e.admin1_code == truth_admin1:
+            return e
+    for e in events:
+        if truth_iso3 and e.country_iso3 == truth_iso3:
+            return e
+    return events[0]
+
+
+def macro_f1(pairs: list[tuple[str, str]]) -> float:
+    labels = sorted({t for t, _ in pairs})
+    f1s = []
+    for lab in labels:
+        tp = sum(1 for t, p in pairs if t == lab and p == lab)
+        fp = sum(1 for t, p in pairs if t != lab and p == lab)
+        fn = sum(1 for t, p in pairs if t == lab and p != lab)
+        prec = tp / (tp + fp) if tp + fp else 0.0
+        rec = tp / (tp + fn) if tp + fn else 0.0
+        f1s.append(2 * prec * rec / (prec + rec) if prec + rec else 0.0)
+    return sum(f1s) / len(f1s) if f1s else float("nan")
+
+
+def score_acled(rel: str, resolve: Admin1Resolver) -> dict:
+    from intensity.extract import extract_events
+
+    rows = load_acled(rel)
+    n = len(rows)
+    et_ok = sub_n = sub_ok = a1_n = a1_ok = date_ok = fat_ok = none = 0
+    a1_unresolved = 0
+    pairs: list[tuple[str, str]] = []
+    confusion: dict[str, Counter] = defaultdict(Counter)
+    t0 = time.perf_counter()
+    n_events = 0
+    for r in rows:
+        evs = extract_events(r["text"], published=r["published"], article_id=str(r["id"]))
+        n_events += len(evs)
+        ta1 = resolve(r["admin1_name"], r["country_iso3"])
+        if r["admin1_name"] and ta1 is None:
+            a1_unresolved += 1
+        e = best_match(evs, ta1, r["country_iso3"])
+        if e is None:
+            none += 1
+        pe = e.event_type if e else "(none)"
+        ps = e.sub_event_type if e else "(none)"
+        if r["event_type"] and pe in r["event_type"].split("|"):
+            et_ok += 1
+        if r["sub_event_type"]:
+            sub_n += 1
+            sub_ok += ps == r["sub_event_type"]
+            pairs.append((r["sub_event_type"], ps))
+            confusion[r["sub_event_type"]][ps] += 1
+        if ta1:
+            a1_n += 1
+            a1_ok += bool(e and e.admin1_code == ta1)
+        date_ok += bool(e and e.event_date == r["published"] and e.date_precision == 1)
+        pf = (e.fatalities or 0) if e else 0
+        fat_ok += pf == (r["fatalities"] or 0)
+    secs = time.perf_counter() - t0
+    return {
+        "file": rel, "notes": n, "events_per_note": round(n_events / n, 3) if n else None,
+        "no_event": none,
+        "event_type_acc": round(et_ok / n, 4) if n else None,
+        "sub_event_type_n": sub_n,
+        "sub_event_type_acc": round(sub_ok / sub_n, 4) if sub_n else None,
+        "sub_event_type_macro_f1": round(macro_f1(pairs), 4) if pairs else None,
+        "admin1_n": a1_n, "admin1_unresolved_truth": a1_unresolved,
+        "admin1_acc": round(a1_ok / a1_n, 4) if a1_n else None,
+        "date_exact": round(date_ok / n, 4) if n else None,
+        "fatalities_exact": round(fat_ok / n, 4) if n else None,
+        "seconds": round(secs, 3),
+        "confusion": {t: dict(c.most_common()) for t, c in sorted(confusion.items())},
+    }
+
+
+def score_bellingcat(resolve: Admin1Resolver) -> dict:
+    from intensity.extract import extract_events
+
+    df = pl.read_csv(SHARED / BELLINGCAT, infer_schema=False)
+    iso = {"ukraine": "UKR", "russia": "RUS", "belarus": "BLR", "moldova": "MDA"}
+    n = ok = unresolved = no_event = 0
+    for r in df.iter_rows(named=True):
+        d = parse_acled_date(r.get("date"))
+        prov = r.get("province")
+        iso3 = iso.get((r.get("country") or "").strip().lower())
+        if d is None or not prov or not iso3:
+            continue
+        truth = resolve(prov, iso3)
+        if truth is None:
+            unresolved += 1
+            continue
+        title = (r.get("title") or "").strip()
+        desc = (r.get("brief description") or "").strip()
+        # The title repeats the description after a DD/MM/YYYY prefix: use the description, title as fallback.
+        text = desc if desc else title
+        evs = extract_events(text, published=d, title=title)
+        n += 1
+        e = best_match(evs, truth, iso3)
+        if e is None:
+            no_event += 1
+        ok += bool(e and e.admin1_code == truth)
+    return {"file": BELLINGCAT, "rows_scored": n, "province_unresolved": unresolved, "no_event": no_event,
+            "admin1_acc": round(ok / n, 4) if n else None}
+
+
+def throughput(rows: list[dict], repeat: int = 3) -> dict:
+    from intensity.extract import extract_events
+
+    best = None
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        for r in rows:
+            extract_events(r["text"], published=r["published"])
+        dt = time.perf_counter() - t0
+        best = dt if best is None else min(best, dt)
+    chars = sum(len(r["text"]) for r in rows)
+    return {"articles": len(rows), "seconds_best_of_3": round(best, 3),
+            "articles_per_s": round(len(rows) / best, 1), "chars_per_article": round(chars / len(rows), 1)}
+
+
+def seed_throughput(repeat: int = 200) -> dict:
+    from intensity.extract import extract_events, read_articles
+
+    seed = REPO.parent / "shared" / "seed" / "belgorod-2024-03-24.txt"
+    if not seed.exists():
+        return {}
+    a = read_articles(seed)[0]
+    t0 = time.perf_counter()
+    for _ in range(repeat):
+        extract_events(a.text, published=a.published)
+    dt = time.perf_counter() - t0
+    return {"article_chars": len(a.text), "articles_per_s": round(repeat / dt, 1)}
+
+
+def markdown(res: dict) -> str:
+    lines = ["| file | role | notes | event_type acc | sub_event_type acc | sub macro-F1 | admin1 acc | date exact | fatalities exact | no event |",
+             "|---|---|---|---|---|---|---|---|---|---|"]
+    for r in res["acled"]:
+        lines.append(f"| {r['file'].split('/')[0]} | {r['role']} | {r['notes']} | {r['event_type_acc']} | "
+                     f"{r['sub_event_type_acc']} | {r['sub_event_type_macro_f1']} | {r['admin1_acc']} | "
+                     f"{r['date_exact']} | {r['fatalities_exact']} | {r['no_event']} |")
+    b = res.get("bellingcat")
+    if b:
+        lines += ["", f"Bellingcat/CIR 2022 (held out): admin1 accuracy {b['admin1_acc']} over {b['rows_scored']} rows "
+                      f"({b['province_unresolved']} rows with an unresolvable province left out, {b['no_event']} gave no event)."]
+    t = res["throughput"]
+    lines += ["", f"Throughput (one core, warm, best of 3 over {t['articles']} dev notes of {t['chars_per_article']} chars): "
+                  f"**{t['articles_per_s']} articles/s**; seed-sized article ({res['seed_throughput'].get('article_chars')} chars): "
+                  f"{res['seed_throughput'].get('articles_per_s')} articles/s. Cold start (gazetteer from cache): "
+                  f"{res['startup_seconds']} s. Peak RSS {res['peak_rss_mb']} MB."]
+    lines += ["", "Confusion (dev file, truth -> predicted counts):", ""]
+    for r in res["acled"]:
+        if r["role"] == "dev":
+            for t_, c in r["confusion"].items():
+                lines.append(f"- {t_}: " + ", ".join(f"{k} {v}" for k, v in c.items()))
+    return "\n".join(lines) + "\n"
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description="Score the text extractor")
+    ap.add_argument("--dev-only", action="store_true", help="score the development file only")
+    args = ap.parse_args(argv)
+    if not (SHARED / DEV).exists():
+        print(f"shared samples not found under {SHARED}", file=sys.stderr)
+        return 1
+    t0 = time.perf_counter()
+    from intensity.extract import extract_events, get_extractor
+
+    get_extractor()
+    extract_events("warm-up", published=date(2024, 1, 1))
+    startup = round(time.perf_counter() - t0, 2)
+    resolve = Admin1Resolver()
+    res = {"acled": [], "startup_seconds": startup}
+    for rel, role in [(DEV, "dev")] + ([] if args.dev_only else [(h, "held-out") for h in HELD_OUT]):
+        if not (SHARED / rel).exists():
+            continue
+        r = score_acled(rel, resolve)
+        r["role"] = role
+        res["acled"].append(r)
+        print(json.dumps({k: v for k, v in r.items() if k != "confusion"}))
+    if not args.dev_only and (SHARED / BELLINGCAT).exists():
+        res["bellingcat"] = score_bellingcat(resolve)
+        print(json.dumps(res["bellingcat"]))
+    res["throughput"] = throughput(load_acled(DEV))
+    res["seed_throughput"] = seed_throughput()
+    res["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+    print(json.dumps(res["throughput"]), json.dumps(res["seed_throughput"]), "peak MB", res["peak_rss_mb"])
+    if not args.dev_only:
+        OUT.mkdir(parents=True, exist_ok=True)
+        (OUT / "extract_eval.json").write_text(json.dumps(res, indent=2, default=str) + "\n")
+        (OUT / "extract_eval.md").write_text(markdown(res))
+        print(f"wrote {OUT / 'extract_eval.json'} and {OUT / 'extract_eval.md'}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
