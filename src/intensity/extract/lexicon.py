@@ -53,8 +53,8 @@ def alternation(patterns: list[str], flags: int = re.IGNORECASE) -> re.Pattern:
     other = [i for i in range(len(patterns)) if i not in set(word)]
     parts = []
     if word:
-        inner = "|".join(f"(?P<g{i}>(?:{patterns[i]})(?![\w]))" for i in word)
-        parts.append(f"(?<![\w-])(?=\w)(?:{inner})")
+        inner = "|".join(rf"(?P<g{i}>(?:{patterns[i]})(?![\w]))" for i in word)
+        parts.append(rf"(?<![\w-])(?=\w)(?:{inner})")
     parts += [f"(?P<g{i}>{_bounded(patterns[i])})" for i in other]
     return re.compile("|".join(parts), flags)
 

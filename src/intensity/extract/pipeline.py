@@ -480,7 +480,8 @@ class Extractor:
                 last_date = (mt.sent.paragraph, mt.dates[0])
             if mt.sub is None:
                 # A sentence without a trigger adds to the latest event when it refers back to it.
-                if events and mt.numbers and _ANAPHORA.search(mt.sent.text):
+                if events and mt.numbers and (_ANAPHORA.search(mt.sent.text)
+                                              or events[-1][0].sentences[-1] == mt.sent.index - 1):
                     ev, st = events[-1]
                     if not mt.places or self._same_place(mt, st, ctx_countries, ctx_admin):
                         self._add_numbers(ev, st, mt)

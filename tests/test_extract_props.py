@@ -1,0 +1,57 @@
+"""Property tests: the extractor never crashes, whatever the text."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from intensity.extract import extract_events
+from intensity.extract.readers import html_to_text
+
+PUB = date(2024, 3, 24)
+WORDS = ["shelled", "Kharkiv", "region", "killed", "22", "dozens", "drone", "Saturday", "RM-70", "oblast",
+         "no one was hurt", "intercepted", ".", ",", "\n\n", "On 5 March", "Belgorod", "[", "]", "(", ")"]
+
+
+def _check(events):
+    for e in events:
+        assert e.country_iso3 and e.event_type and e.sub_event_type
+        assert e.date_precision in (1, 2, 3)
+        assert 0 <= e.confidence <= 1
+        for n in (e.fatalities, e.injured, e.munitions):
+            assert n is None or n >= 0
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.text())
+def test_arbitrary_unicode_never_crashes(text):
+    _check(extract_events(text, published=PUB))
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.sampled_from(WORDS), max_size=60).map(" ".join))
+def test_conflict_word_salad_never_crashes(text):
+    _check(extract_events(text, published=PUB))
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.recursive(st.text(max_size=30), lambda inner: st.builds(
+    lambda tag, body: f"<{tag}>{body}</{tag}>", st.sampled_from(["p", "div", "script", "article", "b", "nav", "x y"]),
+    inner), max_leaves=12))
+def test_html_never_crashes(markup):
+    body, _, _ = html_to_text(markup)
+    _check(extract_events(body, published=PUB))
+
+
+def test_empty_and_whitespace():
+    assert extract_events("", published=PUB) == []
+    assert extract_events("   \n\n\t ", published=PUB) == []
+
+
+def test_huge_text():
+    para = "On Saturday, Russian forces shelled Kherson, killing two civilians. Analysts say it could escalate.\n\n"
+    events = extract_events(para * 3000, published=PUB)  # ~300 KB
+    _check(events)
+    assert events and events[0].admin1_code == "UA-65"

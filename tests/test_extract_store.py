@@ -1,0 +1,80 @@
+"""Articles through `intensity ingest` and `intensity extract` (real store files, CLI runner)."""
+
+from __future__ import annotations
+
+import json
+
+from typer.testing import CliRunner
+
+from intensity.cli import app
+from intensity.extract import EXTRACTOR_VERSION
+from intensity.ingest import ingest_files
+
+ARTICLE = ("date 2024-03-24\nRussian forces shelled Kherson yesterday, killing two civilians. "
+           "Separately, police arrested three suspects in Moscow on Saturday.")
+
+
+def test_article_ingest_is_idempotent_and_deduplicated(con, tmp_path):
+    a = tmp_path / "a.txt"
+    a.write_text(ARTICLE, encoding="utf-8")
+    b = tmp_path / "copy.txt"  # the same article under another name
+    b.write_text(ARTICLE, encoding="utf-8")
+    r1 = ingest_files(con, [a])[0]
+    assert r1.format == "articles" and r1.status == "ok" and r1.loaded == 2
+    r2 = ingest_files(con, [a, b])
+    assert all(r.loaded == 0 and r.unchanged == 2 for r in r2)
+    assert con.execute("SELECT count(*) FROM articles").fetchall()[0][0] == 1
+    rows = con.execute("SELECT event_id, source, sub_event_type, admin1_code, fatalities, extractor_version "
+                       "FROM events ORDER BY sub_event_type").fetchall()
+    assert [(r[2], r[3]) for r in rows] == [("arrests", "RU-MOW"), ("shelling_artillery_missile_attack", "UA-65")]
+    assert all(r[0].startswith("text:") and r[1] == "text" and r[5] == EXTRACTOR_VERSION for r in rows)
+    assert rows[1][4] == 2
+    ev = con.execute("SELECT count(*) FROM event_evidence").fetchall()[0][0]
+    assert ev == 2
+
+
+def test_reprocess_replaces_events_of_older_extractor(db_path, tmp_path):
+    import intensity
+
+    a = tmp_path / "a.jsonl"
+    a.write_text(json.dumps({"id": "n1", "published": "2024-03-24", "text": ARTICLE.split("\n", 1)[1]}) + "\n",
+                 encoding="utf-8")
+    con = intensity.connect(db_path)
+    try:
+        assert ingest_files(con, [a])[0].format == "articles"
+        con.execute("UPDATE articles SET extractor_version = 'old'")
+        con.execute("UPDATE events SET extractor_version = 'old', fatalities = 99")
+    finally:
+        con.close()
+    res = CliRunner().invoke(app, ["extract", "--reprocess", "--db", str(db_path)])
+    assert res.exit_code == 0, res.output
+    con = intensity.connect(db_path)
+    try:
+        assert con.execute("SELECT count(*), max(fatalities) FROM events").fetchall()[0] == (2, 2)
+        assert con.execute("SELECT DISTINCT extractor_version FROM articles").fetchall() == [(EXTRACTOR_VERSION,)]
+    finally:
+        con.close()
+
+
+def test_extract_cli_prints_jsonl_with_evidence(tmp_path):
+    a = tmp_path / "a.txt"
+    a.write_text(ARTICLE, encoding="utf-8")
+    res = CliRunner().invoke(app, ["extract", str(a), "--format", "jsonl"])
+    assert res.exit_code == 0, res.output
+    objs = [json.loads(line) for line in res.stdout.splitlines() if line.strip()]
+    assert len(objs) == 2
+    for o in objs:
+        assert o["article_id"] and o["evidence"] and o["event_id"].startswith("text:")
+        assert {"event_date", "country_iso3", "admin1_code", "sub_event_type", "fatalities"} <= set(o)
+    table = CliRunner().invoke(app, ["extract", str(a), "--format", "table"])
+    assert table.exit_code == 0 and "UA-65" in table.stdout
+    bad = CliRunner().invoke(app, ["extract", str(a), "--published", "March"])
+    assert bad.exit_code == 2
+
+
+def test_txt_without_date_needs_published(con, tmp_path):
+    a = tmp_path / "a.txt"
+    a.write_text("Russian forces shelled Kherson yesterday.", encoding="utf-8")
+    r = ingest_files(con, [a])[0]
+    assert r.status == "error" and "published" in (r.error + "").lower() or "date" in (r.error or "")
+    assert con.execute("SELECT count(*) FROM articles").fetchall()[0][0] == 0
