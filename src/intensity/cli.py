@@ -119,6 +119,14 @@ def ingest(
         Optional[str], typer.Option("--format", help="Input format [default: from content or extension].")
     ] = None,
     strict: Annotated[bool, typer.Option("--strict", help="Load nothing from a file with any reject.")] = False,
+    map_: Annotated[
+        Optional[str],
+        typer.Option("--map", help="Read any event-like CSV: field=column or field='constant', "
+                     "comma-separated, e.g. \"date=started_at,region=oblast,country='UKR',type='other'\"."),
+    ] = None,
+    mapping: Annotated[
+        Optional[Path], typer.Option("--mapping", help="A TOML column mapping ([columns], [constants], [options]).")
+    ] = None,
     quiet: QuietOption = False,
     published: Annotated[
         Optional[str], typer.Option("--published", help="Publication day (YYYY-MM-DD) of article files that state none.")
@@ -128,6 +136,9 @@ def ingest(
 
     Article files (.txt, .html, JSON Lines with `text`) go to `articles` and their
     extracted events to `events` (see `intensity extract`).
+
+    ACLED, UCDP GED and GDELT 2.0 exports are detected (or --format acled|ucdp|gdelt);
+    any other event-like CSV loads with --map or --mapping (a bad mapping: exit 2).
 
     Invalid rows go to the `rejects` table with their line number and reason;
     the rest load. Exit 65 when a file cannot be read, or under --strict when
@@ -146,10 +157,22 @@ def ingest(
         from intensity.extract.readers import check_published
 
         PUBLISHED.set(check_published(published))
+    options = None
+    if map_ is not None or mapping is not None:
+        from intensity.importers.mapped import MappingSpec, check_required, load_mapping, parse_map
+
+        if format not in (None, "csv", "mapped"):
+            raise UsageError(f"--map and --mapping read generic CSV; they do not apply to --format {format}")
+        spec = load_mapping(mapping) if mapping is not None else MappingSpec()
+        if map_ is not None:
+            spec = spec.merged(parse_map(map_))
+        check_required(spec)
+        format, options = "mapped", {"spec": spec}
     con = connect(db)
     try:
         with file_progress(len(files), quiet=quiet) as advance:
-            results = ingest_files(con, files, format=format, strict=strict, on_file=advance)
+            results = ingest_files(con, files, format=format, strict=strict, on_file=advance,
+                                   options=options)
     finally:
         con.close()
     if not quiet:
@@ -233,6 +256,10 @@ def _print_ingest_summary(results) -> None:
             {"file": r.path, "format": r.format, "status": r.status, "read": r.rows_read,
              "loaded": r.loaded, "replaced": r.replaced, "unchanged": r.unchanged,
              "rejected": r.rejected, "unresolved": r.unresolved}
+            # skipped (e.g. GDELT roots outside the conflict set) and merged (GDELT
+            # duplicates) only appear when an importer used them
+            | ({"skipped": r.skipped, "merged": r.merged}
+               if any(x.skipped or x.merged for x in results) else {})
             for r in results
         ]
     )

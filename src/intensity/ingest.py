@@ -62,6 +62,10 @@ class IngestResult:
     unchanged: int = 0
     rejected: int = 0
     unresolved: int = 0
+    # Source rows deliberately not loaded (e.g. GDELT roots outside the conflict set, ACLED
+    # rows older than the stored version) and rows folded into another event (duplicates).
+    skipped: int = 0
+    merged: int = 0
     error: str | None = None
     warnings: list[str] = field(default_factory=list)
     reject_samples: list[tuple[int | None, str]] = field(default_factory=list)
@@ -70,16 +74,22 @@ class IngestResult:
 
 # A stager creates the temp relations `stg_src` (_line + source columns), `stg_raw` (_line,
 # _raw) and `stg_csv_rejects` (line, reason, raw) from a path, then returns the mapping
-# {canonical column: SQL expression over stg_src}.
-Stager = Callable[[duckdb.DuckDBPyConnection, Path], dict[str, str]]
+# {canonical column: SQL expression over stg_src}. Keys starting with "+" name extra
+# `events` columns (added by a migration) to fill; they count in the content hash.
+Stager = Callable[..., dict[str, str]]
 STAGERS: dict[str, Stager] = {}
+# Called as hook(con, res, file_id=...) after a format's rows are loaded, in the same
+# transaction (side tables, corrected counts). `incoming` and `staged` are still there.
+AFTER_LOAD: dict[str, Callable[..., None]] = {}
 
 
-def stager(name: str):
+def stager(name: str, *, after: Callable[..., None] | None = None):
     """Register a function that stages one input format (see :data:`Stager`)."""
 
     def wrap(fn: Stager) -> Stager:
         STAGERS[name] = fn
+        if after is not None:
+            AFTER_LOAD[name] = after
         return fn
 
     return wrap
@@ -128,6 +138,8 @@ def stage_csv(con: duckdb.DuckDBPyConnection, path: Path, **read_opts) -> list[s
     bad encoding) as (line, reason, raw).
     """
     delim = read_opts.pop("delim", None) or _sniff_delimiter(path)
+    # Record numbers: the header is record 1, unless the file has none.
+    first = 1 if str(read_opts.get("header", "true")).lower() == "false" else 2
     # store_rejects also keeps DuckDB's sniffer from giving up on ragged rows.
     opts = {"all_varchar": "true", "header": "true", "delim": _lit(delim), "store_rejects": "true",
             "rejects_table": "'stg_csv_rej'", "rejects_scan": "'stg_csv_scan'"}
@@ -149,7 +161,7 @@ def stage_csv(con: duckdb.DuckDBPyConnection, path: Path, **read_opts) -> list[s
     # Rows keep file order in rowid (which starts at an offset inside a transaction).
     base = con.execute("SELECT coalesce(min(rowid), 0) FROM stg_read").fetchall()[0][0]
     if n_bad == 0:
-        con.execute(f"CREATE TEMP VIEW stg_src AS SELECT rowid - {base} + 2 AS _line, * FROM stg_read")
+        con.execute(f"CREATE TEMP VIEW stg_src AS SELECT rowid - {base} + {first} AS _line, * FROM stg_read")
     else:
         # Good rows hold the record numbers the reader did not reject, from 2 (header = 1).
         n_good = con.execute("SELECT count(*) FROM stg_read").fetchall()[0][0]
@@ -158,7 +170,7 @@ def stage_csv(con: duckdb.DuckDBPyConnection, path: Path, **read_opts) -> list[s
             CREATE TEMP TABLE stg_src AS
             WITH good AS (
                 SELECT line, row_number() OVER (ORDER BY line) - 1 AS rid
-                FROM (SELECT unnest(generate_series(2, {n_good + n_bad + 1})) AS line)
+                FROM (SELECT unnest(generate_series({first}, {n_good + n_bad + first - 1})) AS line)
                 WHERE line NOT IN (SELECT line FROM stg_csv_rejects)
             )
             SELECT g.line AS _line, r.* EXCLUDE (rid)
@@ -269,8 +281,15 @@ def file_sha256(path: Path) -> str:
     return h.hexdigest()
 
 
+def _load_importers() -> None:
+    # The source importers (ACLED, UCDP, GDELT, mapped CSV) register their stagers and
+    # sniffers on import; imported here, lazily, so the canonical path stays light.
+    import intensity.importers  # noqa: F401
+
+
 def detect_format(path: Path, override: str | None = None) -> str:
     """The input format: the override, else a registered sniffer, else the extension."""
+    _load_importers()
     if override:
         if override not in STAGERS:
             raise UsageError(f"unknown format {override!r}; choose from {', '.join(sorted(STAGERS))}")
@@ -312,6 +331,7 @@ def ingest_files(
     format: str | None = None,
     strict: bool = False,
     on_file: Callable[[IngestResult], None] | None = None,
+    options: dict | None = None,
 ) -> list[IngestResult]:
     """Load event files into ``events``, one transaction per file.
 
@@ -322,6 +342,7 @@ def ingest_files(
             by default it is sniffed from the content or the extension.
         strict: roll a file back entirely if any of its rows is rejected.
         on_file: called with each file's result as soon as it is done.
+        options: keyword arguments for the format's stager (e.g. ``spec`` for ``mapped``).
 
     Returns:
         One :class:`IngestResult` per file. A file that cannot be read at all has
@@ -333,17 +354,17 @@ def ingest_files(
         res = IngestResult(path=str(path), format=fmt)
         con.begin()
         try:
-            _ingest_one(con, path, fmt, res, strict=strict)
+            _ingest_one(con, path, fmt, res, strict=strict, options=options)
             if strict and res.rejected:
                 con.rollback()
                 res.status = "rejected"
-                res.loaded = res.replaced = res.unchanged = 0
+                res.loaded = res.replaced = res.unchanged = res.merged = res.skipped = 0
             else:
                 con.commit()
         except InputDataError as exc:
             con.rollback()
             res.status, res.error = "error", str(exc)
-            res.loaded = res.replaced = res.unchanged = res.rejected = 0
+            res.loaded = res.replaced = res.unchanged = res.rejected = res.merged = res.skipped = 0
         except BaseException:
             con.rollback()
             raise
@@ -368,16 +389,21 @@ def _drop_staging(con) -> None:
                 pass  # the name is the other kind
 
 
-def _ingest_one(con, path: Path, fmt: str, res: IngestResult, *, strict: bool) -> None:
-    mapping = STAGERS[fmt](con, path)
+def _ingest_one(con, path: Path, fmt: str, res: IngestResult, *, strict: bool,
+                options: dict | None = None) -> None:
+    mapping = STAGERS[fmt](con, path, **(options or {}))
     if "__warning__" in mapping:
         res.warnings.append(mapping.pop("__warning__"))
+    extra = {k[1:]: mapping.pop(k) for k in [k for k in mapping if k.startswith("+")]}
     select = ", ".join(f"{mapping.get(c, 'NULL')}::VARCHAR AS {c}" for c in CANONICAL_INPUT)
+    select += "".join(f", {expr} AS {_ident(c)}" for c, expr in extra.items())
     con.execute(f"CREATE TEMP VIEW stg AS SELECT _line, {select} FROM stg_src")
     file_id = con.execute("SELECT nextval('ingest_file_id_seq')").fetchall()[0][0]
     res.file_id = file_id
     now = utcnow()
-    load_staged(con, res, file_id=file_id, now=now)
+    load_staged(con, res, file_id=file_id, now=now, extra=tuple(extra))
+    if fmt in AFTER_LOAD:
+        AFTER_LOAD[fmt](con, res, file_id=file_id)
 
     con.execute("DELETE FROM rejects WHERE path = ?", [str(path)])
     con.execute("DELETE FROM unresolved_regions WHERE path = ?", [str(path)])
@@ -403,12 +429,14 @@ def _ingest_one(con, path: Path, fmt: str, res: IngestResult, *, strict: bool) -
     )
 
 
-def load_staged(con, res: IngestResult, *, file_id: int, now) -> None:
+def load_staged(con, res: IngestResult, *, file_id: int, now, extra: tuple[str, ...] = ()) -> None:
     """Validate ``stg`` (canonical VARCHAR columns) and upsert the valid rows into ``events``.
 
     Needs ``stg_raw`` and ``stg_csv_rejects`` from the stager. Leaves ``staged``
     (typed rows with reasons) and ``stg_rejects_all`` (line, reason, raw) behind
-    for the caller, and fills the counts in ``res``.
+    for the caller, and fills the counts in ``res``. ``extra`` names further
+    ``events`` columns that ``stg`` carries already typed; they are stored as
+    they are and take part in telling changed rows from unchanged ones.
     """
     con.execute(f"CREATE TEMP TABLE staged AS {sqlfiles.load('ingest', 'staged_events')}")
     con.execute(
@@ -439,11 +467,17 @@ def load_staged(con, res: IngestResult, *, file_id: int, now) -> None:
         keep = "QUALIFY _line = max(_line) OVER (PARTITION BY event_id)"
     else:
         keep = ""
+    valid = f"(SELECT * FROM staged WHERE reject_reason IS NULL {keep})"
+    if extra:
+        xs = "".join(f", x.{_ident(c)}" for c in extra)
+        xh = " || chr(31) || ".join(f"coalesce(CAST(x.{_ident(c)} AS VARCHAR), '')" for c in extra)
+        valid = (f"(SELECT v.* REPLACE (md5(v.row_hash || chr(31) || {xh}) AS row_hash){xs} "
+                 f"FROM {valid} AS v JOIN stg AS x USING (_line))")
     con.execute(
         f"""
         CREATE TEMP TABLE incoming AS
         SELECT i.*, e.row_hash AS old_hash
-        FROM (SELECT * FROM staged WHERE reject_reason IS NULL {keep}) AS i
+        FROM {valid} AS i
         LEFT JOIN events AS e USING (event_id)
         """
     )
@@ -460,11 +494,12 @@ def load_staged(con, res: IngestResult, *, file_id: int, now) -> None:
         FROM incoming
         """
     ).fetchall()[0]
-    cols = ", ".join(EVENT_COLUMNS)
+    columns = EVENT_COLUMNS + tuple(extra)
+    cols = ", ".join(_ident(c) for c in columns)
     values = ", ".join(
-        {"file_id": "?", "ingested_at": "?"}.get(c, f"i.{c}") for c in EVENT_COLUMNS
+        {"file_id": "?", "ingested_at": "?"}.get(c, f"i.{_ident(c)}") for c in columns
     )
-    updates = ", ".join(f"{c} = excluded.{c}" for c in EVENT_COLUMNS if c != "event_id")
+    updates = ", ".join(f"{_ident(c)} = excluded.{_ident(c)}" for c in columns if c != "event_id")
     # New events go in with a plain INSERT (the fast path); only changed ones need the upsert.
     con.execute(
         f"INSERT INTO events ({cols}) SELECT {values} FROM incoming AS i WHERE i.old_hash IS NULL",
@@ -490,6 +525,8 @@ def iter_results_lines(results: list[IngestResult]) -> Iterator[str]:
             yield (
                 f"{r.path} [{r.format}]: read {r.rows_read}, loaded {r.loaded}, replaced {r.replaced}, "
                 f"unchanged {r.unchanged}, rejected {r.rejected}, unresolved regions {r.unresolved}"
+                + (f", skipped {r.skipped}" if r.skipped else "")
+                + (f", merged {r.merged}" if r.merged else "")
                 + (" (strict: nothing loaded)" if r.status == "rejected" else "")
             )
 
