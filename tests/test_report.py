@@ -22,7 +22,7 @@ HOSTILE = "<script>alert(1)</script>"
 def _signal(**kw):
     base = {"country_iso3": "RUS", "admin1_code": "RU-BEL", "admin1": "Belgorod", "event_type": "explosions_remote_violence",
             "kind": "escalation", "first_alarm_date": date(2024, 3, 14), "onset_date": date(2024, 3, 12),
-            "rate_ratio_7d": 3.1, "rate_ratio_7d_lo": 2.2, "rate_ratio_7d_hi": 4.4, "q_value": 0.001,
+            "level": "admin1", "rr7": 3.1, "rr7_lo": 2.2, "rr7_hi": 4.4, "q_value": 0.001,
             "events_since_onset": 41, "fatalities_since_onset": 9}
     base.update(kw)
     return base

@@ -490,6 +490,86 @@ def detect(
     write(df, fmt)
 
 
+@app.command()
+@handled
+def report(
+    db: DbOption = None,
+    since: SinceOption = None,
+    until: UntilOption = None,
+    as_of: Annotated[
+        Optional[str], typer.Option("--as-of", help="Reference day [default: the last day with data].")
+    ] = None,
+    country: Annotated[Optional[str], typer.Option("--country", help="ISO 3166-1 alpha-3, e.g. UKR.")] = None,
+    region: Annotated[Optional[str], typer.Option("--region", help="ISO 3166-2 code or admin1 name.")] = None,
+    out: Annotated[Path, typer.Option("--out", help="Folder for <window>/ and the latest link.")] = Path("reports"),
+    method: Annotated[Optional[str], typer.Option("--method", help="Detector [default: nb_cusum].")] = None,
+    quiet: QuietOption = False,
+) -> None:
+    """Write the escalation report (index.html, PNG charts, summary.json) and print its folder.
+
+    The window defaults to the 28 days up to the last day with data. The HTML
+    is one self-contained file (CSS and images inline) that can be mailed.
+    """
+    from intensity.db import connect
+    from intensity.report import build_report
+
+    con = connect(db, read_only=True)
+    try:
+        res = build_report(con, since=since, until=until, as_of=as_of, out=out, country=country,
+                           region=region, method=method)
+    finally:
+        con.close()
+    if not quiet:
+        n = len(res.summary["signals"])
+        _err(f"{n} signal{'s' if n != 1 else ''} in {res.summary['report']['since']} to "
+             f"{res.summary['report']['until']}")
+    typer.echo(str(res.path))
+
+
+@app.command("run")
+@handled
+def run_command(
+    config: Annotated[
+        Optional[Path], typer.Option("--config", envvar="INTENSITY_CONFIG", help="Settings file (TOML).")
+    ] = None,
+    db: DbOption = None,
+    inputs: Annotated[
+        Optional[list[Path]], typer.Option("--input", help="Folder to ingest new files from (repeatable).")
+    ] = None,
+    out: Annotated[Optional[Path], typer.Option("--out", help="Report folder [default: reports].")] = None,
+    since: Annotated[Optional[str], typer.Option("--since", help="Report window [default: 28d].")] = None,
+    as_of: AsOfOption = None,
+    alert_exit_code: Annotated[
+        Optional[int], typer.Option("--alert-exit-code", help="Exit with this code when new escalations appear.")
+    ] = None,
+    quiet: QuietOption = False,
+) -> None:
+    """Scheduled job: ingest new input files, refresh signals, publish the report, record the run.
+
+    Exit codes: 0 ok, 65 an input file could not be read (the rest still ran),
+    75 another run (or writer) holds the lock, or --alert-exit-code when new
+    escalation signals appeared. Settings come from intensity.toml (see README).
+    """
+    import logging
+
+    from intensity.config import load_settings
+    from intensity.runner import run
+
+    logging.basicConfig(level=logging.WARNING if quiet else logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    settings = load_settings(config, db=db, inputs=inputs, reports=out, since=since, alert_exit_code=alert_exit_code)
+    result = run(settings, as_of=_as_of(as_of), quiet=quiet)
+    if not quiet:
+        _err(f"run {result.run_id}: {result.status}; {result.files_ingested} file(s) ingested, "
+             f"{result.signals} signal(s), {result.new_signals} new")
+    if result.report_path:
+        typer.echo(str(result.report_path))
+    for e in result.input_errors:
+        _err(f"error: {e}")
+    code = result.exit_code(settings)
+    if code:
+        raise typer.Exit(code=code)
+
+
 def main() -> None:
     """Console-script entry point."""
     try:

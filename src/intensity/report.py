@@ -93,9 +93,15 @@ def _type_label(event_type: str, sub_event_type: str | None = None) -> str:
 
 
 def _place(row: dict) -> str:
+    if row.get("level") == "country":
+        return f"{row['country_iso3']} (country total)"
     name = row.get("admin1") or "unresolved region"
     code = row.get("admin1_code") or row.get("country_iso3")
     return f"{name} ({code})"
+
+
+def _finite(v) -> bool:
+    return isinstance(v, (int, float)) and v == v and abs(v) != float("inf")
 
 
 def headline_sentence(sig: dict) -> str:
@@ -105,11 +111,11 @@ def headline_sentence(sig: dict) -> str:
     what = _type_label(sig["event_type"], sig.get("sub_event_type"))
     since = sig.get("onset_date") or sig.get("first_alarm_date")
     since_txt = f" since {since:%d %b %Y}" if isinstance(since, date) else ""
-    rr, lo, hi = sig.get("rate_ratio_7d"), sig.get("rate_ratio_7d_lo"), sig.get("rate_ratio_7d_hi")
+    rr, lo, hi = sig.get("rr7"), sig.get("rr7_lo"), sig.get("rr7_hi")
     if sig.get("kind") == "emergence":
         size = "new activity after a quiet 8-week baseline"
     elif rr is not None and rr == rr:
-        ci = f" (95% CI {lo:.1f}-{hi:.1f})" if lo is not None and hi is not None else ""
+        ci = f" (95% CI {lo:.1f}-{hi:.1f})" if _finite(lo) and _finite(hi) else ""
         size = f"{rr:.1f}x its 8-week baseline{ci}"
     else:
         size = "changed from its baseline"
@@ -125,10 +131,10 @@ def headline_sentence(sig: dict) -> str:
 
 
 RANKED_COLUMNS = [
-    ("rank", "#", True), ("place", "region", False), ("type", "event type", False), ("kind", "signal", False),
-    ("recent_7d", "last 7 d", True), ("baseline_7d", "baseline / 7 d", True), ("rate_ratio_7d", "RR 7 d", True),
-    ("ci_7d", "95% CI", True), ("rate_ratio_28d", "RR 28 d", True), ("q_value", "q", True),
-    ("trend", "trend %/wk", True),
+    ("rank", "#", True), ("place", "region", False), ("type", "event type", False), ("status", "open signal", False),
+    ("recent_7d", "last 7 d", True), ("baseline_7d", "baseline / 7 d", True), ("rr7", "RR 7 d", True),
+    ("ci_7d", "95% CI", True), ("rr28", "RR 28 d", True), ("q_value", "q", True),
+    ("trend", "trend %/wk (95% CI)", True),
 ]
 
 
@@ -173,9 +179,11 @@ def _provenance(con, since: date, until: date) -> tuple[list[dict], dict]:
 
 def _events_behind(con, sig: dict, *, until: date, limit: int = 40) -> tuple[list[dict], int]:
     start = sig.get("onset_date") or sig.get("first_alarm_date") or until - timedelta(days=27)
-    params = {"country": sig["country_iso3"], "code": sig.get("admin1_code"), "event_type": sig["event_type"],
-              "start": start, "until": until}
-    where = ("country_iso3 = $country AND admin1_code IS NOT DISTINCT FROM $code AND event_type = $event_type "
+    params = {"country": sig["country_iso3"], "event_type": sig["event_type"], "start": start, "until": until}
+    if sig.get("level") != "country":
+        params["code"] = sig.get("admin1_code")
+    region = "" if sig.get("level") == "country" else "AND admin1_code IS NOT DISTINCT FROM $code "
+    where = (f"country_iso3 = $country {region}AND event_type = $event_type "
              "AND event_date BETWEEN $start AND $until")
     total = con.sql(f"SELECT count(*) AS n FROM events WHERE {where}", params=params).pl()["n"][0]
     rows = con.sql(
@@ -211,6 +219,7 @@ def write_report(
     region: str | None = None,
     update_latest: bool = True,
     max_flagged: int = 12,
+    extra_summary: dict | None = None,
 ) -> ReportResult:
     """Render and publish a report from already computed inputs (see :func:`build_report`).
 
@@ -222,6 +231,7 @@ def write_report(
         daily: zero-filled daily counts over the window.
         intensity: ``country_iso3, day, intensity`` rows, or None.
         method: ``{"description": str, "parameters": [(name, value), ...], ...}``.
+        extra_summary: more run metadata for ``summary.json`` (``as_of`` goes under ``report``).
     """
     from intensity import charts
     from intensity.publish import publish, staging_dir
@@ -235,7 +245,7 @@ def write_report(
 
     overview = [
         Chart("country_totals.png", charts.png_bytes(charts.country_totals(daily)),
-              "Events per week by country, stacked by event type (the last week may be partial)." + sim_note,
+              "Events per week (Monday to Sunday) by country, stacked by event type; the first and last weeks may be partial." + sim_note,
               "Weekly events per country, stacked by event type"),
         Chart("region_heatmap.png", charts.png_bytes(charts.region_heatmap(daily)),
               "Events per region and day, all types; colour on a log scale, busiest regions on top." + sim_note,
@@ -248,11 +258,11 @@ def write_report(
             "sub-event type's severity x (1 + log(1 + fatalities))." + sim_note,
             "Intensity index per country"))
 
-    sig_rows = signals.sort(["q_value", "first_alarm_date"], nulls_last=True).to_dicts() if signals.height else []
+    sig_rows = signals.to_dicts()
     flagged = []
     for i, sig in enumerate(sig_rows[:max_flagged], start=1):
         key = (sig["country_iso3"], sig.get("admin1_code"), sig["event_type"])
-        title = f"{_type_label(sig['event_type'])} in {_place(sig)}"
+        title = f"{_type_label(sig['event_type'])} in {_place(sig)}: {sig.get('kind', 'signal')}"
         trace = traces.get(key)
         chart = None
         if trace is not None and trace.height:
@@ -268,16 +278,20 @@ def write_report(
                         "_chart": chart})
 
     ranked_rows = []
-    for i, r in enumerate(ranked.to_dicts(), start=1):
-        lo, hi = r.get("rate_ratio_7d_lo"), r.get("rate_ratio_7d_hi")
-        tr = r.get("trend_pct_week")
+    for r in ranked.to_dicts():
+        lo, hi = r.get("rr7_lo"), r.get("rr7_hi")
+        tr, tlo, thi = r.get("trend_pct_week"), r.get("trend_lo"), r.get("trend_hi")
+        base = r.get("baseline_rate")
         ranked_rows.append({
-            "rank": i, "place": _place(r), "type": _type_label(r["event_type"]), "kind": r.get("kind") or "",
-            "recent_7d": _fmt_num(r.get("recent_7d"), 0), "baseline_7d": _fmt_num(r.get("baseline_7d"), 1),
-            "rate_ratio_7d": _fmt_num(r.get("rate_ratio_7d")),
-            "ci_7d": f"{lo:.2f}-{hi:.2f}" if lo is not None and hi is not None else "",
-            "rate_ratio_28d": _fmt_num(r.get("rate_ratio_28d")), "q_value": _fmt_num(r.get("q_value"), 3),
-            "trend": _fmt_num(tr, 0) if tr is not None else "",
+            "rank": r.get("rank"), "place": _place(r), "type": _type_label(r["event_type"]),
+            "status": r.get("status") or "",
+            "recent_7d": _fmt_num(r.get("recent_count"), 0),
+            "baseline_7d": f"{7 * base:.1f}" if _finite(base) else "",
+            "rr7": _fmt_num(r.get("rr7")),
+            "ci_7d": f"{lo:.2f}-{hi:.2f}" if _finite(lo) and _finite(hi) else "",
+            "rr28": _fmt_num(r.get("rr28")), "q_value": _fmt_num(r.get("q_value"), 3),
+            "trend": (f"{tr:+.0f} ({tlo:+.0f} to {thi:+.0f})" if _finite(tlo) and _finite(thi) else f"{tr:+.0f}")
+            if _finite(tr) else "",
         })
 
     generated_at = utcnow().replace(microsecond=0)
@@ -310,6 +324,9 @@ def write_report(
         "provenance": provenance,
         "charts": [c.name for c in overview] + [f["_chart"].name for f in flagged if f["_chart"]],
     }
+    extra = dict(extra_summary or {})
+    summary["report"]["as_of"] = extra.pop("as_of", until)
+    summary.update(extra)
     staging = staging_dir(out, slug)
     (staging / "index.html").write_text(html, encoding="utf-8")
     for c in overview + [f["_chart"] for f in flagged if f["_chart"]]:
@@ -341,3 +358,145 @@ def resolve_window(con, since, until, as_of) -> tuple[date, date, date]:
     ref = parse_date(as_of) if as_of else min(last, date.today())
     lo, hi = window(since, until if until is not None else ref, as_of=ref)
     return lo, hi, ref
+
+
+def _since_onset(con, sig: dict, until: date) -> tuple[int, int]:
+    start = sig.get("onset_date") or sig.get("first_alarm_date")
+    total = sig.get("level") == "country"
+    rows = con.execute(
+        "SELECT count(*), CAST(coalesce(sum(fatalities), 0) AS BIGINT) FROM events "
+        "WHERE country_iso3 = ? AND (? OR admin1_code IS NOT DISTINCT FROM ?) AND event_type = ? "
+        "AND event_date BETWEEN ? AND ?",
+        [sig["country_iso3"], total, sig.get("admin1_code"), sig["event_type"], start, until],
+    ).fetchall()
+    return int(rows[0][0]), int(rows[0][1])
+
+
+def _method_description(method: str, params, calibration) -> dict:
+    meta = getattr(calibration, "meta", {}) or {}
+    target = meta.get("target_fa_per_1000")
+    achieved = meta.get("achieved_fa_per_1000")
+    desc = (
+        "Default detector: a negative-binomial log-likelihood-ratio CUSUM per series (country x admin1 x event "
+        f"type, and country totals), tested day by day against a trailing {params.baseline_days}-day baseline "
+        f"mean with a {params.guard_days}-day guard band, tuned to a rate ratio of {params.design_ratio:g}, reset "
+        "after each alarm. Dispersion is estimated per series and shrunk toward its event type's pooled value. "
+        "Thresholds come from a parametric-bootstrap calibration per base-rate and dispersion band"
+        + (f" targeting {target} false alarms per 1,000 stationary series-days" if target else "")
+        + (f" (achieved {achieved})" if achieved else "")
+        + ". Rate ratios and trends are negative-binomial GLM estimates (statsmodels) with 95% CIs; q-values "
+        "are Benjamini-Hochberg across the day's series, computed from the calibrated (empirical) p-values. "
+        f"No escalation is flagged with fewer than {params.min_recent_events} events in the last "
+        f"{params.recent_days} days."
+    )
+    if method != "nb_cusum":
+        desc = f"Method: {method} (a reference detector; see docs/detection.md). " + desc
+    rows = [("method", method)] + [
+        (k, v) for k, v in (
+            ("baseline_days", params.baseline_days), ("guard_days", params.guard_days),
+            ("design_ratio", params.design_ratio), ("design_ratio_down", params.design_ratio_down),
+            ("min_recent_events", params.min_recent_events), ("episode_gap_days", params.episode_gap),
+            ("calibration_table", params.calibration),
+            ("calibration_target_fa_per_1000_series_days", target),
+            ("calibration_achieved_fa_per_1000_series_days", achieved),
+        ) if v is not None
+    ]
+    return {"description": desc, "parameters": rows, "method": method}
+
+
+def build_report(
+    con,
+    *,
+    since: str | date | None = None,
+    until: str | date | None = None,
+    as_of: str | date | None = None,
+    out: str | Path = "reports",
+    country: str | None = None,
+    region: str | None = None,
+    method: str | None = None,
+    store_signals: bool = False,
+    lookback_days: int | None = None,
+    update_latest: bool = True,
+    max_flagged: int = 12,
+) -> ReportResult:
+    """Detect signals and write the report for a window; see the module docstring.
+
+    Args:
+        con: a connection (read-write when ``store_signals``).
+        since, until, as_of: the window, as for ``intensity counts``; ``as_of``
+            defaults to the last day with data, ``since`` to 28 days before ``until``.
+        out: folder that receives ``<slug>/`` and the ``latest`` link.
+        country, region: keep only these series in signals, tables and charts.
+        method: detector (default ``nb_cusum``).
+        store_signals: replace the window's rows in the ``signals`` table.
+        lookback_days: with ``store_signals``, also re-examine this many days before
+            ``since`` (late reports can change recent signals).
+        update_latest: point ``out/latest`` at this report.
+        max_flagged: flagged series that get their own chart and event table.
+
+    Returns:
+        The report's folder and its summary (what ``summary.json`` holds).
+    """
+    from intensity import detect
+    from intensity.aggregate import counts, resolve_region
+    from intensity.detection import series as series_mod
+    from intensity.detection.params import DetectParams
+
+    method = method or "nb_cusum"
+    lo, hi, ref = resolve_window(con, since if since is not None else "28d", until, as_of)
+    country = country.strip().upper() if country else None
+    region_code = resolve_region(con, region, country)
+    params = DetectParams()
+    data = series_mod.load(con, until=hi, totals=True, severity=params.severity, fatality_coef=params.fatality_coef)
+    run = detect.screen_series(data, params=params)
+    scan_lo = lo - timedelta(days=lookback_days or 0) if store_signals else lo
+    found = detect.detect_frame(data, since=scan_lo, until=hi, method=method, country=country,
+                                region=region_code, params=params, run=run)
+    new_signals = 0
+    if store_signals:
+        known = {s for (s,) in con.execute("SELECT signal_id FROM signals").fetchall()}
+        new_signals = int(found.filter(~pl.col("signal_id").is_in(list(known))
+                                       & (pl.col("kind") != "de-escalation")).height)
+        detect.save_signals(con, found, methods=detect._methods(method), since=scan_lo, until=hi,
+                            country=country, region=region_code)
+    signals = found.filter(pl.col("first_alarm_date") >= lo)
+    # Headline order: most certain first, then the largest change.
+    signals = signals.sort(["q_value", "rr7"], descending=[False, True], nulls_last=True)
+    ranked = detect.rank_run(run, country=country, region=region_code)
+
+    rows = []
+    traces = {}
+    for sig in signals.to_dicts():
+        sig["events_since_onset"], sig["fatalities_since_onset"] = _since_onset(con, sig, hi)
+        rows.append(sig)
+        key = (sig["country_iso3"], sig.get("admin1_code"), sig["event_type"])
+        if len(traces) < max_flagged and key not in traces:
+            tr = detect.trace_run(run, country=sig["country_iso3"], admin1_code=sig.get("admin1_code"),
+                                  event_type=sig["event_type"], level=sig.get("level"), method=method,
+                                  since=lo - timedelta(days=params.baseline_days))
+            traces[key] = tr.rename({"baseline_mean": "baseline"})
+    signals = pl.DataFrame(rows, schema_overrides={"events_since_onset": pl.Int64,
+                                                   "fatalities_since_onset": pl.Int64}) if rows else signals
+
+    daily = counts(con, since=lo, until=hi, country=country, region=region_code)
+    keys = data.keys.with_row_index("_i").filter(pl.col("level") == "country")
+    if country:
+        keys = keys.filter(pl.col("country_iso3") == country)
+    d0, d1 = data.index_of(lo), data.index_of(hi)
+    parts = []
+    if not region_code and keys.height and d1 >= 0:
+        days = data.dates(range(max(d0, 0), d1 + 1))
+        for i, c in zip(keys["_i"].to_list(), keys["country_iso3"].to_list()):
+            parts.append(pl.DataFrame({"country_iso3": c, "day": days,
+                                       "intensity": data.intensity[max(d0, 0): d1 + 1, i]}))
+    intensity = pl.concat(parts) if parts else None
+
+    from intensity.detection import calibrate as cal_mod
+
+    description = _method_description(method, params, cal_mod.shipped(params.calibration))
+    description["db_name"] = "the event store"
+    res = write_report(con, since=lo, until=hi, out=Path(out), signals=signals, ranked=ranked, traces=traces,
+                       daily=daily, intensity=intensity, method=description, country=country, region=region_code,
+                       update_latest=update_latest, max_flagged=max_flagged,
+                       extra_summary={"as_of": ref, "new_signals": new_signals})
+    return res
