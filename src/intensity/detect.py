@@ -81,16 +81,20 @@ def _emergence_p(recent: np.ndarray, params: DetectParams) -> np.ndarray:
         return np.where(k <= 0, 1.0, 1.0 - betainc(0.5, np.maximum(k, 1e-9), p))
 
 
-def _p_empirical_day(scr, cal, params, day: int, side: str) -> np.ndarray:
-    """Calibrated p of every series on one day (NaN where not evaluable)."""
-    base = scr.prep.base
-    if day < base.start:
+def _p_empirical_day(run, day: int, side: str) -> np.ndarray:
+    """Calibrated p of every series on one day (NaN where not evaluable).
+
+    Read from the statistic without alarm resets (the evidence since it was last 0);
+    for a silent baseline on the escalation side, the emergence predictive p instead.
+    """
+    scr = run.screen
+    if day < scr.start:
         return np.full(scr.x.shape[1], np.nan)
-    s = (scr.s_up if side == "up" else scr.s_down)[day]
-    p = cal.p_empirical(side, s, base.mean[day], base.alpha[day])
+    st = run.stats(day)
+    s = (scr.free_up if side == "up" else scr.free_down)[day].astype(float)
+    p = run.calibration.p_empirical(side, s, st.mean[0], st.alpha[0])
     if side == "up":
-        zero = base.base_sum[day] == 0
-        p = np.where(zero, _emergence_p(base.recent[day], params), p)
+        p = np.where(st.base_sum[0] == 0, _emergence_p(st.recent[0], run.params), p)
     return p
 
 
@@ -169,16 +173,15 @@ def _method_episodes(method: str, data, scr, params: DetectParams) -> list[_Epis
     return [_episodes(al, np.full(len(al.day), "escalation", dtype=object), gap)]
 
 
-def _quantify(data, scr, day: np.ndarray, series: np.ndarray, params: DetectParams, *, use_statsmodels):
+def _quantify(run, day: np.ndarray, series: np.ndarray, *, use_statsmodels: bool):
     from intensity.detection.quantify import quantify, quantify_statsmodels
 
-    base = scr.prep.base
-    alpha = base.alpha[day, series]
-    alpha = np.where(np.isfinite(alpha), alpha, np.nan_to_num(base.alpha_pool[day, series], nan=0.0))
+    params = run.params
+    at = run.values(day, series)
     kw = dict(baseline_days=params.baseline_days, guard_days=params.guard_days, recent_days=params.recent_days)
     fn = quantify_statsmodels if use_statsmodels else quantify
-    q = fn(data.events, data.intensity, alpha, day, series, **kw)
-    q["alpha"] = alpha
+    q = fn(run.data.events, run.data.intensity, at["alpha"], day, series, **kw)
+    q.update(at)
     return q
 
 
@@ -187,13 +190,38 @@ def _quantify(data, scr, day: np.ndarray, series: np.ndarray, params: DetectPara
 
 @dataclass
 class Run:
-    """A screened store: the series, the NB-CUSUM screen, settings and the window."""
+    """A screened set of series: the data, the NB-CUSUM screen, settings and the data-through day."""
 
     data: object
     screen: object
     params: DetectParams
     calibration: object
     through: date
+
+    def __post_init__(self):
+        self._stats: dict[int, object] = {}
+
+    def stats(self, day: int):
+        """Baseline statistics of every series on ``day`` (cached)."""
+        if day not in self._stats:
+            self._stats[day] = self.screen.stats(day)
+        return self._stats[day]
+
+    def values(self, day: np.ndarray, series: np.ndarray) -> dict[str, np.ndarray]:
+        """Baseline mean, dispersion, baseline sum and recent count at (day, series) pairs."""
+        out = {k: np.full(len(day), np.nan) for k in ("mean", "alpha", "base_sum")}
+        r = self.params.recent_days
+        x = self.data.events
+        out["recent"] = np.array([x[max(d - r + 1, 0): d + 1, i].sum() for d, i in zip(day, series)], dtype=float)
+        for d in np.unique(day):
+            if d < self.screen.start:
+                continue
+            st = self.stats(int(d))
+            sel = day == d
+            i = series[sel]
+            out["mean"][sel], out["alpha"][sel] = st.mean[0, i], st.alpha[0, i]
+            out["base_sum"][sel] = st.base_sum[0, i]
+        return out
 
 
 def screen_series(data, *, params: DetectParams | None = None, calibration=None) -> Run:
@@ -210,7 +238,6 @@ def _signals(run: Run, methods: list[str], lo: int, hi: int, keep: np.ndarray) -
     from intensity.db import utcnow
 
     data, scr, params, cal = run.data, run.screen, run.params, run.calibration
-    base = scr.prep.base
     t_last = data.n_days - 1
     frames = []
     q_cache: dict[tuple[int, str], np.ndarray] = {}
@@ -223,7 +250,7 @@ def _signals(run: Run, methods: list[str], lo: int, hi: int, keep: np.ndarray) -
             i, d = ep.series[sel], ep.first[sel]
             kind = ep.kind[sel]
             down = kind == "de-escalation"
-            q = _quantify(data, scr, d, i, params, use_statsmodels=True)
+            q = _quantify(run, d, i, use_statsmodels=True)
             side = np.where(down, "down", "up")
             p_emp = np.full(len(d), np.nan)
             qv = np.full(len(d), np.nan)
@@ -231,11 +258,11 @@ def _signals(run: Run, methods: list[str], lo: int, hi: int, keep: np.ndarray) -
                 key = (int(d[k]), side[k])
                 if key not in q_cache:
                     fam = data.active(key[0])
-                    p_day = _p_empirical_day(scr, cal, params, key[0], key[1])
+                    p_day = _p_empirical_day(run, key[0], key[1])
                     p_day = np.where(fam, p_day, np.nan)
                     q_cache[key] = np.stack([p_day, _bh(p_day)])
                 p_emp[k], qv[k] = q_cache[key][0, i[k]], q_cache[key][1, i[k]]
-            mean = base.mean[d, i]
+            mean = q["mean"]
             mdc = cal.detectable(mean, q["alpha"])
             last = ep.last[sel]
             ended = (t_last - last) > params.episode_gap
@@ -250,7 +277,7 @@ def _signals(run: Run, methods: list[str], lo: int, hi: int, keep: np.ndarray) -
                 last_alarm_date=pl.Series(data.dates(last), dtype=pl.Date),
                 n_alarms=pl.Series(ep.n[sel], dtype=pl.Int32),
                 baseline_rate=pl.Series(mean, dtype=pl.Float64),
-                recent_count=pl.Series(base.recent[d, i], dtype=pl.Float64).cast(pl.Int64),
+                recent_count=pl.Series(q["recent"], dtype=pl.Float64).cast(pl.Int64),
                 **{k: pl.Series(q[k], dtype=pl.Float64) for k in ("rr7", "rr7_lo", "rr7_hi", "rr28", "rr28_lo",
                                                                  "rr28_hi", "trend_pct_week", "trend_lo",
                                                                  "trend_hi", "intensity_ratio", "intensity_lo",
@@ -515,17 +542,16 @@ def rank_run(run: Run, *, day: date | None = None, country=None, region=None, ev
     from intensity.db import utcnow
 
     data, scr, params, cal = run.data, run.screen, run.params, run.calibration
-    base = scr.prep.base
     d = data.index_of(day) if day else data.n_days - 1
     if not 0 <= d < data.n_days:
         raise UsageError(f"no data on {day}")
     fam = data.active(d)
-    p_day = np.where(fam, _p_empirical_day(scr, cal, params, d, "up"), np.nan)
+    p_day = np.where(fam, _p_empirical_day(run, d, "up"), np.nan)
     q_day = _bh(p_day)
     keep = fam & _keep(data.keys, country, region, event_type)
     idx = np.flatnonzero(keep)
     dd = np.full(len(idx), d)
-    q = _quantify(data, scr, dd, idx, params, use_statsmodels=False)
+    q = _quantify(run, dd, idx, use_statsmodels=False)
     # Order by q, then calibrated p, then the 7-day ratio; refit the top with statsmodels.
     order = np.lexsort((-np.nan_to_num(q["rr7"], nan=0.0), np.nan_to_num(p_day[idx], nan=2.0),
                         np.nan_to_num(q_day[idx], nan=2.0)))
@@ -533,7 +559,7 @@ def rank_run(run: Run, *, day: date | None = None, country=None, region=None, ev
     k = min(params.top_k if top_k is None else top_k, len(idx))
     by = np.array(["numpy"] * len(idx), dtype=object)
     if k:
-        top = _quantify(data, scr, np.full(k, d), idx[:k], params, use_statsmodels=True)
+        top = _quantify(run, np.full(k, d), idx[:k], use_statsmodels=True)
         for name in q:
             q[name][:k] = top[name]
         by[:k] = "statsmodels"
@@ -545,22 +571,23 @@ def rank_run(run: Run, *, day: date | None = None, country=None, region=None, ev
         for s, kd, f in zip(ep.series[open_], ep.kind[open_], ep.first[open_]):
             if f >= ep_start[s]:
                 status[s], ep_start[s] = kd, f
-    mean = base.mean[d, idx] if d >= base.start else np.full(len(idx), np.nan)
+    mean = q["mean"]
     mdc = cal.detectable(mean, q["alpha"])
+    h_up = cal.thresholds(mean, q["alpha"])[0]
     out = data.keys[idx.tolist()].with_columns(
         rank=pl.Series(np.arange(1, len(idx) + 1), dtype=pl.Int32),
         type_filter=pl.lit(data.type_filter, dtype=pl.String),
         status=pl.Series(status[idx].tolist(), dtype=pl.String),
         episode_start=pl.Series([data.dates([s])[0] if s >= 0 else None for s in ep_start[idx]], dtype=pl.Date),
         baseline_rate=pl.Series(mean, dtype=pl.Float64),
-        recent_count=pl.Series(base.recent[d, idx], dtype=pl.Float64).cast(pl.Int64),
+        recent_count=pl.Series(q["recent"], dtype=pl.Float64).cast(pl.Int64),
         **{c: pl.Series(q[c], dtype=pl.Float64) for c in (
             "rr7", "rr7_lo", "rr7_hi", "rr28", "rr28_lo", "rr28_hi", "p_value", "trend_pct_week", "trend_lo",
             "trend_hi", "intensity_ratio", "intensity_lo", "intensity_hi", "intensity_p", "alpha")},
         p_empirical=pl.Series(p_day[idx], dtype=pl.Float64),
         q_value=pl.Series(q_day[idx], dtype=pl.Float64),
-        cusum=pl.Series(scr.s_up[d, idx], dtype=pl.Float64),
-        threshold=pl.Series(scr.h_up[d, idx], dtype=pl.Float64),
+        cusum=pl.Series(scr.free_up[d, idx].astype(float), dtype=pl.Float64),
+        threshold=pl.Series(h_up, dtype=pl.Float64),
         detectable_ratio=pl.Series(mdc, dtype=pl.Float64),
         note=pl.Series([_note(r, a, m, params) for r, a, m in zip(mean, q["alpha"], mdc)], dtype=pl.String),
         quantified_by=pl.Series(by.tolist(), dtype=pl.String),
@@ -628,9 +655,9 @@ def trace_run(run: Run, *, country: str, admin1_code: str | None, event_type: st
     if k.height != 1:
         raise UsageError(f"no series {level} {country} {admin1_code or '(total)'} {event_type}")
     i = int(k["_i"][0])
-    base = scr.prep.base
+    col = scr.column(i)
     x = data.events[:, i]
-    m, a = base.mean[:, i], base.alpha[:, i]
+    m, a = col["mean"], col["alpha"]
     r = params.recent_days
     # 95 % band of a 7-day mean around the baseline: a sum of r NB(m, a) days is NB(r m, a / r).
     size = r / np.where(np.isfinite(a), a, 1.0)
@@ -662,8 +689,8 @@ def trace_run(run: Run, *, country: str, admin1_code: str | None, event_type: st
         "day": pl.Series(data.dates(t), dtype=pl.Date),
         "events": x, "fatalities": data.fatalities[:, i], "intensity": data.intensity[:, i],
         "mean7": mean7, "baseline_mean": m, "baseline_lo": lo, "baseline_hi": hi, "alpha": a,
-        "cusum_up": scr.s_up[:, i], "threshold_up": scr.h_up[:, i],
-        "cusum_down": scr.s_down[:, i], "threshold_down": scr.h_down[:, i],
+        "cusum_up": col["cusum_up"], "threshold_up": col["threshold_up"],
+        "cusum_down": col["cusum_down"], "threshold_down": col["threshold_down"],
         "alarm": pl.Series(alarm.tolist(), dtype=pl.String), "first_alarm": first, "onset": onset,
     }, strict=False).with_columns(pl.col(pl.Float64).fill_nan(None))
     if since is not None:

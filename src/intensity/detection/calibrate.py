@@ -84,6 +84,12 @@ class Calibration:
         mi, ai, ok = self.band(mean, alpha)
         return np.where(ok, self.h_up[mi, ai], np.inf), np.where(ok, self.h_down[mi, ai], np.inf)
 
+    def lookup(self, side: str, mean: np.ndarray, alpha: np.ndarray) -> np.ndarray:
+        """Thresholds of one side for positive baseline means (the hot path of the screen)."""
+        mi = np.searchsorted(self.mu_edges[1:-1], mean, side="right")
+        ai = np.searchsorted(self.alpha_edges[1:-1], alpha, side="right")
+        return (self.h_up if side == "up" else self.h_down)[mi, ai]
+
     def detectable(self, mean, alpha) -> np.ndarray:
         """Smallest step (rate ratio) seen within 7 days with 80 % probability (NaN: > 20x)."""
         mi, ai, ok = self.band(mean, alpha)
@@ -194,17 +200,15 @@ def calibrate_cell(
     h_up, f_up = _bisect(fa_up, target)
     evaluable_down = hi > params.drop_min_rate
     h_down, f_down = _bisect(fa_down, target) if evaluable_down else (np.inf, 0.0)
-    s_up, _ = run_cusum(prep.llr_up, h_up, prep.allow_up, start)
     out = {"h_up": h_up, "fa_up": f_up, "h_down": h_down, "fa_down": f_down}
-    # Null distribution of S over the evaluated days (the guard does not enter S itself).
-    for side, path in (("up", s_up[start:]),
-                       ("down", run_cusum(prep.llr_down, h_down, allow_all, start)[0][start:]
-                        if np.isfinite(h_down) else None)):
-        if path is None:
+    # Null distribution of the statistic without alarm resets (what p-values are read from).
+    for side, llr, ok in (("up", prep.llr_up, True), ("down", prep.llr_down, evaluable_down)):
+        if not ok:
             out[f"pos_{side}"] = np.nan
             out[f"sf_{side}"] = [np.nan] * len(P_GRID)
             continue
-        v = path[np.isfinite(path)].ravel()
+        path, _ = run_cusum(llr, np.inf, allow_all, start)
+        v = path[start:].ravel()
         out[f"pos_{side}"] = float(np.mean(v > 0))
         out[f"sf_{side}"] = [float(np.quantile(v, 1.0 - p)) for p in P_GRID]
 
