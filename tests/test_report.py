@@ -104,12 +104,14 @@ def test_publish_replaces_atomically_and_sweep_cleans(tmp_path):
     (first / "index.html").write_text("one")
     publish(first, out, "w")
     # A run killed mid-render leaves only a hidden staging folder; latest still serves "one".
-    killed = staging_dir(out, "w")
+    killed = out / ".w.tmp-999999999-x"  # as left by a process that no longer exists
+    killed.mkdir()
     (killed / "index.html").write_text("half")
+    live = staging_dir(out, "w")  # this process is alive: its folder must survive a sweep
     assert (out / "latest" / "index.html").read_text() == "one"
     second = staging_dir(out, "w")
     (second / "index.html").write_text("two")
     publish(second, out, "w")
     assert (out / "latest" / "index.html").read_text() == "two"
     assert sweep(out) == [killed]
-    assert sorted(p.name for p in out.iterdir()) == ["latest", "w"]
+    assert sorted(p.name for p in out.iterdir()) == sorted(["latest", "w", live.name])

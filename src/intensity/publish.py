@@ -9,6 +9,7 @@ at the previous complete report, never at a half-written one.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import tempfile
 from pathlib import Path
@@ -17,7 +18,7 @@ from pathlib import Path
 def staging_dir(out: Path, slug: str) -> Path:
     """A fresh temporary folder inside ``out`` for building report ``slug``."""
     out.mkdir(parents=True, exist_ok=True)
-    return Path(tempfile.mkdtemp(prefix=f".{slug}.tmp-", dir=out))
+    return Path(tempfile.mkdtemp(prefix=f".{slug}.tmp-{os.getpid()}-", dir=out))
 
 
 def publish(staging: Path, out: Path, slug: str, *, update_latest: bool = True) -> Path:
@@ -43,12 +44,27 @@ def publish(staging: Path, out: Path, slug: str, *, update_latest: bool = True) 
     return final
 
 
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
 def sweep(out: Path) -> list[Path]:
-    """Remove temporary folders left by killed runs; return what was removed."""
+    """Remove temporary folders left by dead processes; return what was removed.
+
+    Names carry the writer's PID (``.<slug>.tmp-<pid>-...``), so a folder that a
+    live process is still writing is left alone.
+    """
     removed = []
     if out.is_dir():
-        for p in out.iterdir():
-            if p.name.startswith(".") and (".tmp-" in p.name or ".old-" in p.name):
+        for p in sorted(out.iterdir()):
+            m = re.match(r"^\..*\.(?:tmp|old)-(\d+)", p.name)
+            if m and not _alive(int(m.group(1))):
                 if p.is_symlink() or p.is_file():
                     p.unlink()
                 else:

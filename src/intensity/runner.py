@@ -101,7 +101,11 @@ def run(settings: Settings, *, as_of: date | None = None, quiet: bool = False) -
     """
     from intensity.ingest import ingest_files
 
+    from intensity.publish import sweep
+
     with run_lock(settings.lock_path):
+        for p in sweep(settings.reports):
+            log.info("removed %s, left by a run that did not finish", p)
         started = utcnow()
         con = connect(settings.db)
         try:

@@ -1,0 +1,119 @@
+"""`intensity run`: the lock, the runs table, alert exit codes, and kill-safety of reports/latest."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+import intensity
+
+FIXTURES = Path(__file__).parent / "fixtures"
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture
+def site(tmp_path, demo_db):
+    """A working folder with a copy of the demo store, an inbox and intensity.toml."""
+    shutil.copy(demo_db, tmp_path / "store.duckdb")
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    (tmp_path / "intensity.toml").write_text(
+        '[intensity]\ndb = "store.duckdb"\ninputs = ["inbox"]\nreports = "reports"\nsince = "28d"\n'
+    )
+    return tmp_path
+
+
+def _run(site: Path, *args: str, wait: bool = True):
+    env = {k: v for k, v in os.environ.items() if not k.startswith("INTENSITY_")}
+    cmd = [sys.executable, "-m", "intensity", "run", "--quiet", *args]
+    if not wait:
+        return subprocess.Popen(cmd, cwd=site, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    return subprocess.run(cmd, cwd=site, env=env, capture_output=True, text=True)
+
+
+def _latest_is_complete(reports: Path) -> bool:
+    latest = reports / "latest"
+    summary = json.loads((latest / "summary.json").read_text())
+    html = (latest / "index.html").read_text()
+    return html.rstrip().endswith("</html>") and all((latest / c).is_file() for c in summary["charts"])
+
+
+def test_run_ingests_new_files_once_and_records_runs(site):
+    shutil.copy(FIXTURES / "canonical_small.csv", site / "inbox" / "a.csv")
+    first = _run(site)
+    assert first.returncode == 0, first.stderr
+    assert Path(first.stdout.strip()).name == "2024-04-02_2024-04-30"  # 28d before the last day
+    second = _run(site)
+    assert second.returncode == 0, second.stderr
+    con = intensity.connect(site / "store.duckdb", read_only=True)
+    runs = con.execute("SELECT status, files_ingested, rows_loaded, report_path FROM runs ORDER BY run_id").fetchall()
+    con.close()
+    assert [r[:3] for r in runs] == [("ok", 1, 5), ("ok", 0, 0)]
+    assert _latest_is_complete(site / "reports")
+
+
+def test_alert_exit_code_only_for_new_signals(site):
+    first = _run(site, "--alert-exit-code", "3")
+    assert first.returncode == 3, first.stderr
+    again = _run(site, "--alert-exit-code", "3")
+    assert again.returncode == 0, again.stderr
+
+
+def test_unreadable_input_exits_65_but_publishes(site):
+    (site / "inbox" / "broken.csv").write_text("a,b\n1,2\n")
+    res = _run(site)
+    assert res.returncode == 65
+    assert _latest_is_complete(site / "reports")
+
+
+def test_two_runs_at_once_one_wins_other_exits_75(site):
+    procs = [_run(site, wait=False) for _ in range(2)]
+    codes = sorted(p.wait(timeout=120) for p in procs)
+    assert codes == [0, 75], [p.stderr.read() for p in procs]
+    con = intensity.connect(site / "store.duckdb", read_only=True)
+    assert con.execute("SELECT count(*) FROM runs WHERE status = 'ok'").fetchall()[0][0] == 1
+    assert con.execute("SELECT count(*) FROM events").fetchall()[0][0] > 10_000
+    con.close()
+
+
+def test_killed_runs_never_leave_latest_incomplete(site):
+    assert _run(site).returncode == 0
+    reports = site / "reports"
+    for delay in (0.3, 0.8, 1.5, 2.5, 3.5):
+        p = _run(site, wait=False)
+        time.sleep(delay)
+        p.send_signal(signal.SIGKILL)
+        p.wait()
+        assert _latest_is_complete(reports), f"latest incomplete after SIGKILL at {delay}s"
+    # The next run cleans up what the killed ones left and succeeds.
+    assert _run(site).returncode == 0
+    assert not [p for p in reports.iterdir() if ".tmp-" in p.name or ".old-" in p.name]
+    con = intensity.connect(site / "store.duckdb", read_only=True)
+    assert con.execute("SELECT count(*) FROM events").fetchall()[0][0] > 10_000
+    con.close()
+
+
+def test_reader_during_a_write_gets_busy_not_traceback(site):
+    holder = subprocess.Popen(
+        [sys.executable, "-c",
+         "import duckdb, sys, time; c = duckdb.connect(sys.argv[1]); print('ready', flush=True); time.sleep(30)",
+         str(site / "store.duckdb")], stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "ready"
+        res = subprocess.run([sys.executable, "-m", "intensity", "sql", "SELECT 1", "--db", str(site / "store.duckdb")],
+                             capture_output=True, text=True)
+        assert res.returncode == 75
+        assert "busy" in res.stderr and "retry" in res.stderr and "Traceback" not in res.stderr
+        run = _run(site)
+        assert run.returncode == 75 and "Traceback" not in run.stderr
+    finally:
+        holder.kill()
+        holder.wait()
