@@ -17,8 +17,7 @@ case "${1:-}" in
   demo)
     setup
     .venv/bin/intensity demo --db data/demo.duckdb
-    .venv/bin/intensity counts --db data/demo.duckdb --since 2024-03-01 --until 2024-03-14 \
-      --region RU-BEL --by week
+    .venv/bin/intensity report --db data/demo.duckdb --since 2024-03 --out reports
     ;;
   test)
     setup
