@@ -54,3 +54,30 @@ def demo_db(tmp_path_factory) -> Path:
     path = tmp_path_factory.mktemp("demo") / "demo.duckdb"
     intensity.build_demo(path)
     return path
+
+
+@pytest.fixture
+def hold_write_lock():
+    """Start a process that holds a store's DuckDB write lock; yields a function taking the path.
+
+    Returns the holder's PID once the lock is held; the process is killed after the test.
+    """
+    import subprocess
+    import sys
+
+    procs = []
+
+    def hold(path) -> int:
+        p = subprocess.Popen(
+            [sys.executable, "-c",
+             "import duckdb, sys, time; c = duckdb.connect(sys.argv[1]); print('ready', flush=True); time.sleep(60)",
+             str(path)],
+            stdout=subprocess.PIPE, text=True)
+        procs.append(p)
+        assert p.stdout.readline().strip() == "ready"
+        return p.pid
+
+    yield hold
+    for p in procs:
+        p.kill()
+        p.wait()

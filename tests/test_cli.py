@@ -119,21 +119,11 @@ def test_missing_database_is_a_clear_error(run, tmp_path):
     assert res.exit_code == 2 and "no database" in res.stderr
 
 
-def test_busy_database_exits_75(run, db_path):
-    holder = subprocess.Popen(
-        [sys.executable, "-c",
-         "import duckdb, sys, time; c = duckdb.connect(sys.argv[1]); print('ready', flush=True); time.sleep(30)",
-         str(db_path)],
-        stdout=subprocess.PIPE, text=True,
-    )
-    try:
-        assert holder.stdout.readline().strip() == "ready"
-        res = run("ingest", FIXTURES / "canonical_small.csv", "--db", db_path)
-        assert res.exit_code == 75
-        assert f"process {holder.pid}" in res.stderr and "retry" in res.stderr
-    finally:
-        holder.kill()
-        holder.wait()
+def test_busy_database_exits_75(run, db_path, hold_write_lock):
+    pid = hold_write_lock(db_path)
+    res = run("ingest", FIXTURES / "canonical_small.csv", "--db", db_path)
+    assert res.exit_code == 75
+    assert f"process {pid}" in res.stderr and "retry" in res.stderr
 
 
 def test_real_subprocess_module_entry_point(tmp_path):

@@ -101,19 +101,11 @@ def test_killed_runs_never_leave_latest_incomplete(site):
     con.close()
 
 
-def test_reader_during_a_write_gets_busy_not_traceback(site):
-    holder = subprocess.Popen(
-        [sys.executable, "-c",
-         "import duckdb, sys, time; c = duckdb.connect(sys.argv[1]); print('ready', flush=True); time.sleep(30)",
-         str(site / "store.duckdb")], stdout=subprocess.PIPE, text=True)
-    try:
-        assert holder.stdout.readline().strip() == "ready"
-        res = subprocess.run([sys.executable, "-m", "intensity", "sql", "SELECT 1", "--db", str(site / "store.duckdb")],
-                             capture_output=True, text=True)
-        assert res.returncode == 75
-        assert "busy" in res.stderr and "retry" in res.stderr and "Traceback" not in res.stderr
-        run = _run(site)
-        assert run.returncode == 75 and "Traceback" not in run.stderr
-    finally:
-        holder.kill()
-        holder.wait()
+def test_reader_during_a_write_gets_busy_not_traceback(site, hold_write_lock):
+    hold_write_lock(site / "store.duckdb")
+    res = subprocess.run([sys.executable, "-m", "intensity", "sql", "SELECT 1", "--db", str(site / "store.duckdb")],
+                         capture_output=True, text=True)
+    assert res.returncode == 75
+    assert "busy" in res.stderr and "retry" in res.stderr and "Traceback" not in res.stderr
+    run = _run(site)
+    assert run.returncode == 75 and "Traceback" not in run.stderr

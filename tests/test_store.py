@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
-
 import duckdb
 import pytest
 
@@ -102,25 +99,14 @@ def test_read_only_missing_file_is_usage_error(tmp_path):
         intensity.connect(tmp_path / "absent.duckdb", read_only=True)
 
 
-def test_second_writer_gets_busy_with_pid(db_path):
-    # Hold the write lock from another process, then try to open it here.
-    holder = subprocess.Popen(
-        [sys.executable, "-c",
-         "import duckdb, sys, time; c = duckdb.connect(sys.argv[1]); print('ready', flush=True); time.sleep(30)",
-         str(db_path)],
-        stdout=subprocess.PIPE, text=True,
-    )
-    try:
-        assert holder.stdout.readline().strip() == "ready"
-        with pytest.raises(DatabaseBusy) as info:
-            intensity.connect(db_path)
-        assert info.value.exit_code == 75
-        assert info.value.pid == holder.pid
-        with pytest.raises(DatabaseBusy):
-            intensity.connect(db_path, read_only=True, wait=0.3)
-    finally:
-        holder.kill()
-        holder.wait()
+def test_second_writer_gets_busy_with_pid(db_path, hold_write_lock):
+    pid = hold_write_lock(db_path)
+    with pytest.raises(DatabaseBusy) as info:
+        intensity.connect(db_path)
+    assert info.value.exit_code == 75
+    assert info.value.pid == pid
+    with pytest.raises(DatabaseBusy):
+        intensity.connect(db_path, read_only=True, wait=0.3)
 
 
 def test_no_extension_autoinstall(con):
