@@ -288,8 +288,8 @@ def detect_date_order(con, relation: str, column: str, *, default: str) -> str:
 
     A first number above 12 means day first, a second number above 12 month first;
     a column that never tells (all days <= 12) gets the source's convention ``default``.
-    When both happen, the majority wins and the other rows still parse (see
-    :func:`date_macro`), since a number above 12 can only be a day.
+    When both happen, the form seen in more distinct values wins and the others still
+    parse (see :func:`date_macro`), since a number above 12 can only be a day.
     """
     col = ident(column)
     pattern = "'^(\\d{1,2})[/.-](\\d{1,2})[/.-]\\d{4}'"
@@ -297,7 +297,7 @@ def detect_date_order(con, relation: str, column: str, *, default: str) -> str:
         f"""
         SELECT count(*) FILTER (WHERE try_cast(regexp_extract(v, {pattern}, 1) AS INT) > 12),
                count(*) FILTER (WHERE try_cast(regexp_extract(v, {pattern}, 2) AS INT) > 12)
-        FROM (SELECT trim({col}) AS v FROM {relation})
+        FROM (SELECT DISTINCT trim({col}) AS v FROM {relation})
         """
     ).fetchall()[0]
     if a == b == 0:
