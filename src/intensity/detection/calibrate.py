@@ -37,7 +37,7 @@ MDC_FACTORS = (1.25, 1.5, 1.75, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0, 8.0, 10.0, 15.0, 2
 CALIBRATED_FIELDS = ("baseline_days", "guard_days", "design_ratio", "design_ratio_down", "recent_days",
                      "min_recent_events", "drop_min_rate", "episode_gap", "alpha_max", "tau2_min")
 DEFAULT_SEED = 20240312
-DEFAULT_TARGET = 0.8  # per 1,000 series-days: below the promised 1.0, for band-lookup noise
+DEFAULT_TARGET = 0.75  # per 1,000 series-days: below the promised 1.0, for band-lookup noise
 
 
 def _draw_range(lo: float, hi: float, edges) -> tuple[float, float]:

@@ -342,7 +342,7 @@ class Screen:
 
 
 def screen(x: np.ndarray, groups: np.ndarray, params: DetectParams, calibration, *,
-           block: int = 128) -> Screen:
+           block: int = 128, threads: bool = False) -> Screen:
     """Run the NB-CUSUM (both sides) and the emergence rule over day-major counts ``x``.
 
     Statistics are computed block by block of days and the online loop runs inside
@@ -355,6 +355,8 @@ def screen(x: np.ndarray, groups: np.ndarray, params: DetectParams, calibration,
         params: detector settings.
         calibration: a :class:`~intensity.detection.calibrate.Calibration`.
         block: days per block (a memory/speed trade-off; results do not depend on it).
+        threads: compute the next block's statistics on a second thread (helps only on an idle
+            second core; off by default).
     """
     x = np.asarray(x, dtype=float)
     groups = np.asarray(groups, dtype=np.int64)
@@ -371,10 +373,22 @@ def screen(x: np.ndarray, groups: np.ndarray, params: DetectParams, calibration,
     hmin_up = float(finite_up.min()) if finite_up.size else np.inf
     hmin_dn = float(finite_dn.min()) if finite_dn.size else np.inf
     ups, downs, ems = [], [], []
-    for t0 in range(lo, t_len, block):
+
+    def stage(t0):
         t1 = min(t_len, t0 + block)
         st = block_stats(x, t0, t1, groups, params, onehot)
-        l_up, l_dn, allow, emer = _llrs(x[t0:t1], st, params)
+        return t1, st, _llrs(x[t0:t1], st, params)
+
+    # The next block's statistics are computed on a second thread while this block's
+    # days run through the online loop (numpy releases the GIL on whole-array work).
+    from concurrent.futures import ThreadPoolExecutor
+
+    starts = list(range(lo, t_len, block))
+    pool = ThreadPoolExecutor(max_workers=1) if threads and len(starts) > 1 else None
+    pending = pool.submit(stage, starts[0]) if pool and starts else None
+    for k, t0 in enumerate(starts):
+        t1, st, (l_up, l_dn, allow, emer) = pending.result() if pending else stage(t0)
+        pending = pool.submit(stage, starts[k + 1]) if pool and k + 1 < len(starts) else None
         et, ei = np.nonzero(emer)
         if len(et):
             ems.append((ei, et + t0, st.recent[et, ei]))
@@ -410,6 +424,9 @@ def screen(x: np.ndarray, groups: np.ndarray, params: DetectParams, calibration,
                     downs.append((idx, np.full(len(idx), t), lz_dn[idx] + 1, s_dn[idx].copy(), h[hit]))
                     s_dn[idx] = 0.0
                     lz_dn[idx] = t
+
+    if pool:
+        pool.shutdown()
 
     def collect(parts):
         if not parts:

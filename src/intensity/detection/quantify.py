@@ -68,7 +68,7 @@ def _qp_ratio(w1, n1, w0, n0, ss1, ss0):
     return b, se
 
 
-def trend_irls(y: np.ndarray, alpha: np.ndarray, *, iters: int = 50, tol: float = 1e-10):
+def trend_irls(y: np.ndarray, alpha: np.ndarray, *, iters: int = 30, tol: float = 1e-9):
     """Batched NB log-linear fit ``log mu = a + b (t / 7)`` for each row of ``y`` (m, L).
 
     Returns ``(b, se_b)``: the log weekly ratio and its Wald SE (NaN for all-zero rows).
@@ -91,7 +91,8 @@ def trend_irls(y: np.ndarray, alpha: np.ndarray, *, iters: int = 50, tol: float 
         det = a[:, 0, 0] * a[:, 1, 1] - a[:, 0, 1] ** 2
         new = np.stack([(a[:, 1, 1] * rhs[:, 0] - a[:, 0, 1] * rhs[:, 1]) / det,
                         (a[:, 0, 0] * rhs[:, 1] - a[:, 0, 1] * rhs[:, 0]) / det], axis=1)
-        done = np.nanmax(np.abs(new - beta)) < tol
+        step = np.abs(new - beta).max(axis=1)
+        done = not np.any(step >= tol)  # NaN rows (all-zero windows) do not hold the batch up
         beta = new
         eta = np.clip(beta @ X.T, -30, 30)
         mu = np.exp(eta)
@@ -121,6 +122,10 @@ def quantify(x: np.ndarray, intensity: np.ndarray, alpha: np.ndarray, day: np.nd
     day = np.asarray(day, dtype=np.int64)
     series = np.asarray(series, dtype=np.int64)
     alpha = np.nan_to_num(np.asarray(alpha, dtype=float), nan=0.0)
+    # Only the series asked for, and only the days up to the last one asked for.
+    cols, series = np.unique(series, return_inverse=True)
+    if len(day):
+        x, intensity = x[: day.max() + 1, cols], intensity[: day.max() + 1, cols]
     c = np.zeros((x.shape[0] + 1, x.shape[1]))
     np.cumsum(x, axis=0, out=c[1:])
     b, g, r, L = baseline_days, guard_days, recent_days, long_days
@@ -184,7 +189,9 @@ def quantify_statsmodels(x: np.ndarray, intensity: np.ndarray, alpha: np.ndarray
     def two_group(y0, y1, family, **fit):
         y = np.concatenate([y0, y1])
         X = np.column_stack([np.ones(len(y)), np.r_[np.zeros(len(y0)), np.ones(len(y1))]])
-        res = sm.GLM(y, X, family=family).fit(**fit)
+        # Started at the closed-form MLE (the group means), IRLS confirms it in one step.
+        start = [np.log(y0.mean()), np.log(y1.mean() / y0.mean())]
+        res = sm.GLM(y, X, family=family).fit(start_params=start, **fit)
         return res.params[1], res.bse[1]
 
     with warnings.catch_warnings():
@@ -217,7 +224,9 @@ def quantify_statsmodels(x: np.ndarray, intensity: np.ndarray, alpha: np.ndarray
                 y = x[d - L + 1: d + 1, i]
                 if y.sum() > 0:
                     t = (np.arange(L) - (L - 1) / 2.0) / 7.0
-                    res = sm.GLM(y, sm.add_constant(t), family=nb).fit()
+                    b0 = fast["trend_pct_week"][k]
+                    start = [np.log(y.mean()), np.log1p(b0 / 100.0) if np.isfinite(b0) else 0.0]
+                    res = sm.GLM(y, sm.add_constant(t), family=nb).fit(start_params=start)
                     tb, tse = res.params[1], res.bse[1]
                     out["trend_pct_week"][k] = 100.0 * (np.exp(tb) - 1.0)
                     out["trend_lo"][k] = 100.0 * (np.exp(tb - Z975 * tse) - 1.0)

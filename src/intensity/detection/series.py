@@ -88,74 +88,76 @@ def from_frame(
 
     Args:
         df: rows with ``country_iso3``, ``admin1_code``, ``event_type``, ``day``,
-            ``events`` and optionally ``sub_event_type``, ``fatalities``,
+            ``events`` and optionally ``fatalities``, ``admin1`` and either
+            ``intensity`` (already weighted; rows then must be unique per series and
+            day, as ``daily_intensity.sql`` gives them) or ``sub_event_type`` with
             ``log1p_fatalities`` (sum over events of ln(1 + fatalities); without it
-            ``ln(1 + fatalities of the day)`` is used) and ``admin1``. The output of
+            ``ln(1 + fatalities of the day)`` is used). The output of
             :func:`intensity.counts` works.
         until: last day (default: the last day in ``df``).
         totals: add country totals.
-        severity, fatality_coef: intensity weights.
+        severity, fatality_coef: intensity weights (when ``intensity`` is not given).
         type_filter: recorded on the result.
         names: admin1 names by code (else the ``admin1`` column, if any).
     """
     if df.height == 0:
         raise ValueError("no events to build series from")
-    sev = severity_weights(severity)
     cols = df.columns
     d = df.with_columns(
         admin1_code=pl.col("admin1_code").cast(pl.String),
         fatalities=(pl.col("fatalities") if "fatalities" in cols else pl.lit(0)).cast(pl.Float64).fill_null(0),
-        sub_event_type=(pl.col("sub_event_type") if "sub_event_type" in cols else pl.lit(None)).cast(pl.String),
-    )
-    lf = pl.col("log1p_fatalities") if "log1p_fatalities" in cols else pl.col("fatalities").log1p()
-    d = d.with_columns(
-        w=pl.col("sub_event_type").replace_strict(sev, default=1.0, return_dtype=pl.Float64).fill_null(1.0)
-        * (pl.col("events").cast(pl.Float64) + fatality_coef * lf.cast(pl.Float64).fill_null(0.0))
     ).filter(pl.col("events") > 0)
-    agg = (
-        d.group_by("country_iso3", "admin1_code", "event_type", "day")
-        .agg(pl.col("events").sum().cast(pl.Float64), pl.col("fatalities").sum(), intensity=pl.col("w").sum())
-        .with_columns(level=pl.lit("admin1"))
-    )
-    parts = [agg]
-    if totals:
-        multi = (agg.select("country_iso3", "event_type", "admin1_code").unique()
-                 .group_by("country_iso3", "event_type").len().filter(pl.col("len") >= 2)
-                 .select("country_iso3", "event_type"))
-        tot = (agg.join(multi, on=["country_iso3", "event_type"])
-               .group_by("country_iso3", "event_type", "day")
-               .agg(pl.col("events").sum(), pl.col("fatalities").sum(), pl.col("intensity").sum())
-               .with_columns(level=pl.lit("country"), admin1_code=pl.lit(None, dtype=pl.String)))
-        parts.append(tot.select(agg.columns))
-    long = pl.concat(parts, how="vertical").with_columns(_a=pl.col("admin1_code").fill_null(""))
-    keys = (long.select("level", "country_iso3", "_a", "event_type").unique()
-            .sort("country_iso3", "level", "_a", "event_type").with_row_index("_i"))
-    long = long.join(keys.select("level", "country_iso3", "_a", "event_type", "_i"),
-                     on=["level", "country_iso3", "_a", "event_type"])
-    start = long["day"].min()
-    end = until or long["day"].max()
-    long = long.filter(pl.col("day") <= end)
+    if "intensity" in cols:
+        agg = d.select("country_iso3", "admin1_code", "event_type", "day", pl.col("events").cast(pl.Float64),
+                       "fatalities", pl.col("intensity").cast(pl.Float64))
+    else:
+        sev = severity_weights(severity)
+        sub = (pl.col("sub_event_type") if "sub_event_type" in cols else pl.lit(None)).cast(pl.String)
+        lf = pl.col("log1p_fatalities") if "log1p_fatalities" in cols else pl.col("fatalities").log1p()
+        d = d.with_columns(
+            w=sub.replace_strict(sev, default=1.0, return_dtype=pl.Float64).fill_null(1.0)
+            * (pl.col("events").cast(pl.Float64) + fatality_coef * lf.cast(pl.Float64).fill_null(0.0)))
+        agg = (d.group_by("country_iso3", "admin1_code", "event_type", "day")
+               .agg(pl.col("events").sum().cast(pl.Float64), pl.col("fatalities").sum(),
+                    intensity=pl.col("w").sum()))
+    agg = agg.with_columns(_a=pl.col("admin1_code").fill_null(""))
+    keys = (agg.select("country_iso3", "_a", "event_type").unique()
+            .sort("country_iso3", "_a", "event_type").with_row_index("_i"))
+    agg = agg.join(keys, on=["country_iso3", "_a", "event_type"])
+    start = agg["day"].min()
+    end = until or agg["day"].max()
+    agg = agg.filter(pl.col("day") <= end)
     t_len = (end - start).days + 1
-    n = keys.height
-    ti = long.select((pl.col("day").cast(pl.Date) - pl.lit(start, dtype=pl.Date)).dt.total_days()
-                     ).to_series().to_numpy().astype(np.int64)
-    si = long["_i"].to_numpy().astype(np.int64)
+    n1 = keys.height
+    # Country totals over regions, where a country has at least two region series of a type.
+    kt = keys.group_by("country_iso3", "event_type", maintain_order=True).agg(pl.col("_i"))
+    kt = kt.filter(pl.col("_i").list.len() >= 2) if totals else kt.clear()
+    n = n1 + kt.height
+    ti = agg.select((pl.col("day").cast(pl.Date) - pl.lit(start, dtype=pl.Date)).dt.total_days()
+                    ).to_series().to_numpy().astype(np.int64)
+    si = agg["_i"].to_numpy().astype(np.int64)
     arrays = []
+    members = [np.asarray(m, dtype=np.int64) for m in kt["_i"].to_list()]
     for col in ("events", "fatalities", "intensity"):
         a = np.zeros((t_len, n))
-        a[ti, si] = long[col].to_numpy().astype(float)
+        a[ti, si] = agg[col].to_numpy().astype(float)
+        for j, m in enumerate(members):
+            a[:, n1 + j] = a[:, m].sum(axis=1)
         arrays.append(a)
     if names is None and "admin1" in cols:
         names = dict(df.select("admin1_code", "admin1").drop_nulls().unique("admin1_code").iter_rows())
     names = names or {}
-    keys = keys.with_columns(
-        admin1_code=pl.when(pl.col("_a") == "").then(None).otherwise(pl.col("_a")),
-    ).with_columns(
+    k1 = keys.select(level=pl.lit("admin1"), country_iso3="country_iso3",
+                     admin1_code=pl.when(pl.col("_a") == "").then(None).otherwise(pl.col("_a")),
+                     event_type="event_type")
+    k2 = kt.select(level=pl.lit("country"), country_iso3="country_iso3",
+                   admin1_code=pl.lit(None, dtype=pl.String), event_type="event_type")
+    allk = pl.concat([k1, k2], how="vertical").with_columns(
         admin1=pl.col("admin1_code").replace_strict(names, default=None, return_dtype=pl.String),
     ).select("level", "country_iso3", "admin1_code", "admin1", "event_type")
-    grp = keys.select(g=pl.concat_str("level", "event_type")).to_series()
+    grp = allk.select(g=pl.concat_str("level", "event_type")).to_series()
     _, groups = np.unique(grp.to_numpy().astype(str), return_inverse=True)
-    return SeriesSet(keys=keys, start=start, events=arrays[0], fatalities=arrays[1], intensity=arrays[2],
+    return SeriesSet(keys=allk, start=start, events=arrays[0], fatalities=arrays[1], intensity=arrays[2],
                      groups=groups.astype(np.int64), type_filter=type_filter)
 
 
@@ -163,14 +165,20 @@ def load(con, *, until: date, type_filter: str | None = None, totals: bool = Tru
          severity: dict | None = None, fatality_coef: float = 1.0) -> SeriesSet | None:
     """Build the series of the whole store up to ``until`` (``None`` if it holds no events).
 
-    ``type_filter`` (a sub-event type) builds the series from those events only.
+    ``type_filter`` (a sub-event type) builds the series from those events only. The
+    weighting and the daily aggregation run in DuckDB (``daily_intensity.sql``).
     """
     from intensity import sql as sqlfiles
 
-    df = con.sql(sqlfiles.transform("daily_intensity"),
-                 params={"until": until, "event_type": type_filter}).pl()
+    weights = pl.DataFrame(list(severity_weights(severity).items()), schema=["sub_event_type", "severity"],
+                           orient="row")
+    con.register("detect_severity", weights.to_arrow())
+    try:
+        df = con.sql(sqlfiles.transform("daily_intensity"),
+                     params={"until": until, "event_type": type_filter, "fatality_coef": fatality_coef}).pl()
+    finally:
+        con.unregister("detect_severity")
     if df.height == 0:
         return None
     names = dict(con.execute("SELECT admin1_code, admin1 FROM regions").fetchall())
-    return from_frame(df, until=until, totals=totals, severity=severity, fatality_coef=fatality_coef,
-                      type_filter=type_filter, names=names)
+    return from_frame(df, until=until, totals=totals, type_filter=type_filter, names=names)
