@@ -513,10 +513,13 @@ def report(
     from intensity.db import connect
     from intensity.report import build_report
 
+    from intensity.progress import stage
+
     con = connect(db, read_only=True)
     try:
-        res = build_report(con, since=since, until=until, as_of=as_of, out=out, country=country,
-                           region=region, method=method)
+        with stage("detecting and rendering the report...", quiet=quiet):
+            res = build_report(con, since=since, until=until, as_of=as_of, out=out, country=country,
+                               region=region, method=method)
     finally:
         con.close()
     if not quiet:

@@ -25,3 +25,16 @@ def file_progress(total: int, *, quiet: bool = False, label: str = "ingest") -> 
             progress.update(task, advance=1, current=getattr(result, "path", ""))
 
         yield advance
+
+
+@contextmanager
+def stage(message: str, *, quiet: bool = False) -> Iterator[None]:
+    """Show a spinner with ``message`` on stderr while a long step runs (terminal only)."""
+    from rich.console import Console
+
+    console = Console(stderr=True)
+    if quiet or not console.is_terminal:
+        yield
+        return
+    with console.status(message):
+        yield
