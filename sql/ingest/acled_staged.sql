@@ -1,10 +1,12 @@
 -- acled_staged: ACLED export rows as canonical event columns, one row out per row in.
 -- Input: `imp_view` (the export's columns by name, all VARCHAR, NULL where the export lacks
--- them), `imp_countries` (iso / iso3 / country -> ISO alpha-3), `imp_admin1_resolved`,
--- `imp_labels` (data/reference/acled_labels.csv) and the macro imp_parse_date.
+-- them), `imp_places` (each distinct iso / iso3 / country / admin1 / admin2, '' for NULL, with
+-- its ISO alpha-3 country and ISO 3166-2 admin1 code),
+-- `imp_labels` (data/reference/acled_labels.csv) and the macros imp_parse_date, imp_acled_ts.
 -- Labels, countries and dates that do not resolve pass through as written, so validation
 -- (staged_events.sql) rejects the row naming them. `stale` marks rows whose stored version
--- carries a newer ACLED `timestamp` (a living dataset never goes back). DuckDB-only.
+-- carries a newer ACLED `timestamp` (a living dataset never goes back). The extra `events`
+-- columns come from acled_extra.sql, the acled_attributes ones from `imp_view`. DuckDB-only.
 -- Work that depends only on a value (labels, dates) is done once per distinct value.
 WITH labels AS (
     SELECT regexp_replace(lower(trim(label)), '[^a-z0-9]+', ' ', 'g') AS key, kind,
@@ -19,9 +21,7 @@ kinds AS (
         CASE WHEN k.st_key IS NOT NULL THEN coalesce(ls.sub_event_type, trim(k.sub_event_type))
              ELSE le.sub_event_type END AS st,
         -- the pre-2019 "Riots/Protests": ACLED's own actor types decide (docs/importers.md)
-        k.et_key = 'riots protests' AND k.st_key IS NULL AS riots_protests,
-        nullif(concat_ws(': ', nullif(trim(k.event_type), ''), nullif(trim(k.sub_event_type), '')), '')
-            AS source_label
+        k.et_key = 'riots protests' AND k.st_key IS NULL AS riots_protests
     FROM (
         SELECT event_type, sub_event_type,
                nullif(regexp_replace(lower(trim(event_type)), '[^a-z0-9]+', ' ', 'g'), '') AS et_key,
@@ -38,9 +38,7 @@ dates AS (
 v AS (
     SELECT
         s.*,
-        ty.et, ty.riots_protests, ty.source_label,
-        try_cast(s.inter1 AS INTEGER) AS i1,
-        try_cast(s.inter2 AS INTEGER) AS i2,
+        ty.et, ty.riots_protests,
         CASE
             WHEN ty.riots_protests THEN
                 CASE
@@ -59,11 +57,7 @@ v AS (
             ELSE ty.st
         END AS st,
         coalesce(d.iso, s.event_date) AS event_day,
-        CASE
-            WHEN try_cast(s."timestamp" AS BIGINT) IS NOT NULL
-                THEN make_timestamp(try_cast(s."timestamp" AS BIGINT) * 1000000)
-            ELSE try_cast(s."timestamp" AS TIMESTAMP)
-        END AS ts,
+        imp_acled_ts(s."timestamp") AS ts,
         'acled:' || trim(s.event_id_cnty) AS eid
     FROM imp_view AS s
     LEFT JOIN kinds AS ty
@@ -77,8 +71,8 @@ SELECT
     nullif(trim(t.event_id_cnty), '')                                   AS source_event_id,
     t.event_day                                                         AS event_date,
     t.time_precision                                                    AS date_precision,
-    coalesce(c.country_iso3, nullif(trim(t.iso3), ''), t.country, t.iso) AS country_iso3,
-    r.admin1_code                                                       AS admin1_code,
+    coalesce(pl.country_iso3, nullif(trim(t.iso3), ''), t.country, t.iso) AS country_iso3,
+    pl.admin1_code                                                      AS admin1_code,
     t.admin1,
     t.admin2,
     t.location,
@@ -92,25 +86,10 @@ SELECT
     t.actor2,
     t.fatalities,
     t.notes,
-    t.ts                                                                AS source_updated_at,
-    t.source_label,
-    nullif(trim(t.source), '')                                          AS source_refs,
-    coalesce(e.source_updated_at > t.ts, false)                         AS stale,
-    -- kept in acled_attributes
-    nullif(trim(t.disorder_type), '')                                   AS disorder_type,
-    t.i1                                                                AS inter1,
-    t.i2                                                                AS inter2,
-    try_cast(t.interaction AS INTEGER)                                  AS interaction,
-    nullif(trim(t.civilian_targeting), '')                              AS civilian_targeting,
-    nullif(trim(t.assoc_actor_1), '')                                   AS assoc_actor_1,
-    nullif(trim(t.assoc_actor_2), '')                                   AS assoc_actor_2,
-    nullif(trim(t.admin3), '')                                          AS admin3,
-    nullif(trim(t.source_scale), '')                                    AS source_scale,
-    nullif(trim(t.tags), '')                                            AS tags
+    coalesce(e.source_updated_at > t.ts, false)                         AS stale
 FROM v AS t
-LEFT JOIN imp_countries AS c
-    ON c.iso = coalesce(t.iso, '') AND c.iso3 = coalesce(t.iso3, '') AND c.country = coalesce(t.country, '')
-LEFT JOIN imp_admin1_resolved AS r
-    ON r.country_iso3 = c.country_iso3 AND r.admin1 = t.admin1 AND r.admin2 = coalesce(t.admin2, '')
+LEFT JOIN imp_places AS pl
+    ON pl.iso = coalesce(t.iso, '') AND pl.iso3 = coalesce(t.iso3, '') AND pl.country = coalesce(t.country, '')
+   AND pl.admin1 = coalesce(t.admin1, '') AND pl.admin2 = coalesce(t.admin2, '')
 LEFT JOIN events AS e
     ON e.event_id = t.eid AND e.source = 'acled'

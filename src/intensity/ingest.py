@@ -75,7 +75,9 @@ class IngestResult:
 # A stager creates the temp relations `stg_src` (_line + source columns), `stg_raw` (_line,
 # _raw) and `stg_csv_rejects` (line, reason, raw) from a path, then returns the mapping
 # {canonical column: SQL expression over stg_src}. Keys starting with "+" name extra
-# `events` columns (added by a migration) to fill; they count in the content hash.
+# `events` columns (added by a migration) to fill; they count in the content hash. With
+# "__extra_from__": relation, the extra columns are read from that relation (by _line),
+# e.g. a narrow table the stager filled, instead of being computed in `stg`.
 Stager = Callable[..., dict[str, str]]
 STAGERS: dict[str, Stager] = {}
 # Called as hook(con, res, file_id=...) after a format's rows are loaded, in the same
@@ -391,17 +393,29 @@ def _drop_staging(con) -> None:
 
 def _ingest_one(con, path: Path, fmt: str, res: IngestResult, *, strict: bool,
                 options: dict | None = None) -> None:
+    # Hash the file while DuckDB reads it (hashlib releases the GIL): ~1.5 s per 400 MB.
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        digest = pool.submit(file_sha256, path)
+        _ingest_staged(con, path, fmt, res, strict=strict, options=options, digest=digest)
+
+
+def _ingest_staged(con, path: Path, fmt: str, res: IngestResult, *, strict: bool,
+                   options: dict | None, digest) -> None:
     mapping = STAGERS[fmt](con, path, **(options or {}))
     if "__warning__" in mapping:
         res.warnings.append(mapping.pop("__warning__"))
     extra = {k[1:]: mapping.pop(k) for k in [k for k in mapping if k.startswith("+")]}
+    extra_from = mapping.pop("__extra_from__", None)
     select = ", ".join(f"{mapping.get(c, 'NULL')}::VARCHAR AS {c}" for c in CANONICAL_INPUT)
-    select += "".join(f", {expr} AS {_ident(c)}" for c, expr in extra.items())
+    if extra_from is None:
+        select += "".join(f", {expr} AS {_ident(c)}" for c, expr in extra.items())
     con.execute(f"CREATE TEMP VIEW stg AS SELECT _line, {select} FROM stg_src")
     file_id = con.execute("SELECT nextval('ingest_file_id_seq')").fetchall()[0][0]
     res.file_id = file_id
     now = utcnow()
-    load_staged(con, res, file_id=file_id, now=now, extra=tuple(extra))
+    load_staged(con, res, file_id=file_id, now=now, extra=tuple(extra), extra_from=extra_from or "stg")
     if fmt in AFTER_LOAD:
         AFTER_LOAD[fmt](con, res, file_id=file_id)
 
@@ -424,19 +438,21 @@ def _ingest_one(con, path: Path, fmt: str, res: IngestResult, *, strict: bool,
     ]
     con.execute(
         "INSERT INTO ingest_files VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        [file_id, str(path), file_sha256(path), fmt, res.rows_read, res.loaded, res.replaced,
+        [file_id, str(path), digest.result(), fmt, res.rows_read, res.loaded, res.replaced,
          res.unchanged, res.rejected, res.unresolved, now],
     )
 
 
-def load_staged(con, res: IngestResult, *, file_id: int, now, extra: tuple[str, ...] = ()) -> None:
+def load_staged(con, res: IngestResult, *, file_id: int, now, extra: tuple[str, ...] = (),
+                extra_from: str = "stg") -> None:
     """Validate ``stg`` (canonical VARCHAR columns) and upsert the valid rows into ``events``.
 
     Needs ``stg_raw`` and ``stg_csv_rejects`` from the stager. Leaves ``staged``
     (typed rows with reasons) and ``stg_rejects_all`` (line, reason, raw) behind
     for the caller, and fills the counts in ``res``. ``extra`` names further
-    ``events`` columns that ``stg`` carries already typed; they are stored as
-    they are and take part in telling changed rows from unchanged ones.
+    ``events`` columns, already typed, that ``extra_from`` (``stg`` or a relation
+    with ``_line``) carries; they are stored as they are and take part in telling
+    changed rows from unchanged ones.
     """
     con.execute(f"CREATE TEMP TABLE staged AS {sqlfiles.load('ingest', 'staged_events')}")
     con.execute(
@@ -472,7 +488,7 @@ def load_staged(con, res: IngestResult, *, file_id: int, now, extra: tuple[str, 
         xs = "".join(f", x.{_ident(c)}" for c in extra)
         xh = " || chr(31) || ".join(f"coalesce(CAST(x.{_ident(c)} AS VARCHAR), '')" for c in extra)
         valid = (f"(SELECT v.* REPLACE (md5(v.row_hash || chr(31) || {xh}) AS row_hash){xs} "
-                 f"FROM {valid} AS v JOIN stg AS x USING (_line))")
+                 f"FROM {valid} AS v JOIN {extra_from} AS x USING (_line))")
     con.execute(
         f"""
         CREATE TEMP TABLE incoming AS

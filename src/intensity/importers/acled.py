@@ -34,8 +34,12 @@ CANONICAL = (
     "event_type", "sub_event_type", "actor1", "actor2", "fatalities", "notes",
 )
 EXTRA = ("source_updated_at", "source_label", "source_refs")
-ATTRIBUTES = ("disorder_type", "inter1", "inter2", "interaction", "civilian_targeting",
-              "assoc_actor_1", "assoc_actor_2", "admin3", "source_scale", "tags")
+# acled_attributes columns, read from the export's own columns (alias a = imp_view).
+ATTRIBUTES = {
+    **{c: f"nullif(trim(a.{c}), '')" for c in ("disorder_type", "civilian_targeting", "assoc_actor_1",
+                                               "assoc_actor_2", "admin3", "source_scale", "tags")},
+    **{c: f"try_cast(a.{c} AS INTEGER)" for c in ("inter1", "inter2", "interaction")},
+}
 
 
 def header_keys(path: Path) -> set[str]:
@@ -55,14 +59,15 @@ def sniff(path: Path) -> str | None:
 
 
 def _after(con, res, *, file_id: int) -> None:
-    stale = scalar(con, "SELECT count(*) FROM imp_staged WHERE stale")
+    # rows the reader parsed but staging left out are the stale ones
+    stale = scalar(con, "SELECT count(*) FROM imp_src") - scalar(con, "SELECT count(*) FROM staged")
     if stale:
         res.skipped += stale
         res.rows_read += stale
         res.warnings.append(
             f"kept {stale} stored event(s) whose ACLED timestamp is newer than this file's"
         )
-    common.store_attributes(con, "acled_attributes", ATTRIBUTES, file_id=file_id)
+    common.store_attributes(con, "acled_attributes", ATTRIBUTES, file_id=file_id, source="imp_view")
     common.cleanup(con)
 
 
@@ -96,23 +101,49 @@ def stage_acled(con, path: Path) -> dict[str, str]:
         {joins}
         """
     )
+    # Every distinct place once: (iso, iso3, country, admin1, admin2) -> country, admin1 code.
+    con.execute(
+        """
+        CREATE OR REPLACE TEMP TABLE imp_places AS
+        SELECT DISTINCT coalesce(iso, '') AS iso, coalesce(iso3, '') AS iso3, coalesce(country, '') AS country,
+                        coalesce(admin1, '') AS admin1, coalesce(admin2, '') AS admin2
+        FROM imp_view
+        """
+    )
     con.execute(
         """
         CREATE OR REPLACE TEMP TABLE imp_admin1_names AS
-        SELECT DISTINCT c.country_iso3, v.admin1, coalesce(v.admin2, '') AS admin2
-        FROM (SELECT DISTINCT iso, iso3, country, admin1, admin2 FROM imp_view) AS v
-        JOIN imp_countries AS c
-          ON c.iso = coalesce(v.iso, '') AND c.iso3 = coalesce(v.iso3, '') AND c.country = coalesce(v.country, '')
+        SELECT DISTINCT c.country_iso3, nullif(p.admin1, '') AS admin1, p.admin2
+        FROM imp_places AS p JOIN imp_countries AS c USING (iso, iso3, country)
         """
     )
     common.resolve_admin1(con)
+    con.execute(
+        """
+        CREATE OR REPLACE TEMP TABLE imp_places AS
+        SELECT p.*, c.country_iso3, r.admin1_code
+        FROM imp_places AS p
+        LEFT JOIN imp_countries AS c USING (iso, iso3, country)
+        LEFT JOIN imp_admin1_resolved AS r
+          ON r.country_iso3 = c.country_iso3 AND r.admin1 = p.admin1 AND r.admin2 = p.admin2
+        """
+    )
     order = common.detect_date_order(con, "imp_view", "event_date", default="dmy")
     common.date_macro(con, order=order, first=["%d %B %Y"])
-    common.run_ingest_sql(con, "acled_staged", table="imp_staged")
+    # ACLED `timestamp`: Unix seconds (older exports: a date-time), as a naive UTC TIMESTAMP
+    con.execute(
+        "CREATE OR REPLACE TEMP MACRO imp_acled_ts(x) AS CASE WHEN try_cast(x AS BIGINT) IS NOT NULL "
+        "THEN make_timestamp(try_cast(x AS BIGINT) * 1000000) ELSE try_cast(x AS TIMESTAMP) END"
+    )
+    common.run_ingest_sql(con, "acled_staged", table="imp_staged", view=True)
     con.execute("CREATE OR REPLACE TEMP VIEW stg_src AS SELECT * FROM imp_staged WHERE NOT stale")
+    # The extras go to `events` through a narrow table: reading them back from the wide
+    # view would run its joins a second time.
+    common.run_ingest_sql(con, "acled_extra", table="imp_extra")
 
     mapping = {c: ident(c) for c in CANONICAL}
     mapping.update({"+" + c: ident(c) for c in EXTRA})
+    mapping["__extra_from__"] = "imp_extra"
     notes = []
     if encoding != "utf-8":
         notes.append(f"read as {encoding} (the file is not valid UTF-8)")

@@ -26,7 +26,7 @@ TEMP_NAMES = (
     "imp_src", "imp_view", "imp_staged", "imp_country_keys", "imp_countries", "imp_admin1_names",
     "imp_admin1_resolved", "imp_admin1_successors", "imp_fips_countries", "imp_fips_admin1",
     "imp_labels", "imp_cameo", "imp_ucdp_types", "imp_ucdp_rules", "imp_rows", "imp_sub_keys",
-    "imp_precision", "imp_roots",
+    "imp_precision", "imp_roots", "imp_extra", "imp_places",
 )
 
 
@@ -67,23 +67,25 @@ def drop_relations(con: duckdb.DuckDBPyConnection, names) -> None:
 def cleanup(con: duckdb.DuckDBPyConnection) -> None:
     """Drop the importers' temp relations and macros (they die with a rollback anyway)."""
     drop_relations(con, TEMP_NAMES)
-    con.execute("DROP MACRO IF EXISTS imp_parse_date")
+    for macro in ("imp_parse_date", "imp_acled_ts"):
+        con.execute(f"DROP MACRO IF EXISTS {macro}")
 
 
-def store_attributes(con, table: str, columns: tuple[str, ...], *, file_id: int,
-                     source: str = "imp_staged") -> None:
+def store_attributes(con, table: str, columns, *, file_id: int, source: str = "imp_staged") -> None:
     """Replace the side-table rows of the events this file added or changed.
 
     Reads ``incoming`` (left by :func:`intensity.ingest.load_staged`) and the importer's
-    staged relation ``source``, matched on ``_line``.
+    relation ``source`` (alias ``a``), matched on ``_line``. ``columns`` names the
+    side-table columns, or maps each to a SQL expression over ``a``.
     """
+    exprs = columns if isinstance(columns, dict) else {c: f"a.{c}" for c in columns}
     changed = "i.old_hash IS DISTINCT FROM i.row_hash"
     con.execute(
         f"DELETE FROM {table} WHERE event_id IN (SELECT event_id FROM incoming AS i WHERE {changed})"
     )
     con.execute(
-        f"INSERT INTO {table} (event_id, file_id, {', '.join(columns)}) "
-        f"SELECT i.event_id, ?, {', '.join('a.' + c for c in columns)} "
+        f"INSERT INTO {table} (event_id, file_id, {', '.join(exprs)}) "
+        f"SELECT i.event_id, ?, {', '.join(exprs.values())} "
         f"FROM incoming AS i JOIN {source} AS a USING (_line) WHERE {changed}",
         [file_id],
     )
@@ -186,9 +188,11 @@ def reference_table(con, table: str, filename: str) -> None:
     )
 
 
-def run_ingest_sql(con, name: str, *, table: str | None = None) -> None:
-    """Materialise ``sql/ingest/<name>.sql`` as temp table ``table`` (default: ``name``)."""
-    con.execute(f"CREATE OR REPLACE TEMP TABLE {table or name} AS {sqlfiles.load('ingest', name)}")
+def run_ingest_sql(con, name: str, *, table: str | None = None, view: bool = False) -> None:
+    """Create temp table ``table`` (default: ``name``) from ``sql/ingest/<name>.sql``, or
+    a view when ``view`` (for wide results read once: saves a copy of every string)."""
+    kind = "VIEW" if view else "TABLE"
+    con.execute(f"CREATE OR REPLACE TEMP {kind} {table or name} AS {sqlfiles.load('ingest', name)}")
 
 
 # --------------------------------------------------------------------------- countries
