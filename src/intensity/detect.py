@@ -297,7 +297,7 @@ def _signals(run: Run, methods: list[str], lo: int, hi: int, keep: np.ndarray) -
             frames.append(f)
     if not frames:
         return _empty_signals()
-    out = pl.concat(frames, how="vertical")
+    out = pl.concat(frames, how="vertical").with_columns(pl.col(pl.Float64).fill_nan(None))
     out = out.with_columns(
         signal_id=pl.struct("method", "type_filter", "level", "country_iso3", "admin1_code", "event_type",
                             "kind", "first_alarm_date").map_elements(
@@ -594,7 +594,7 @@ def rank_run(run: Run, *, day: date | None = None, country=None, region=None, ev
         day=pl.lit(data.dates([d])[0], dtype=pl.Date),
         computed_at=pl.lit(utcnow(), dtype=pl.Datetime("us")),
     )
-    return out.select(RANK_COLUMNS)
+    return out.with_columns(pl.col(pl.Float64).fill_nan(None)).select(RANK_COLUMNS)
 
 
 def rank_series(

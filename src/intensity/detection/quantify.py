@@ -17,7 +17,8 @@ Windows for a day ``d`` (all days ``<= d``): the 7-day ratio compares days
 ``d-27..d`` with the 56 days before them (``d-83..d-28``); the trend is fitted over
 ``d-27..d``; the intensity ratio uses the 7-day windows. A window with no events is
 continuity-corrected by adding 0.5 to its total (the estimate is then marked
-``corrected``).
+``corrected``). The trend is left empty when it is not estimable (events on fewer
+than 3 of the 28 days, or a slope beyond x20 a week, the sign of quasi-separation).
 """
 
 from __future__ import annotations
@@ -66,6 +67,18 @@ def _qp_ratio(w1, n1, w0, n0, ss1, ss0):
         b = np.log(m1 / m0)
         se = np.sqrt(phi * (1 / (n0 * m0) + 1 / (n1 * m1)))
     return b, se
+
+
+MAX_TREND = 3.0  # |log weekly ratio| above this (x20 a week) means separation, not a trend
+
+
+def _trend_estimable(y: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """A 28-day trend is reported only with events on >= 3 days and a finite, sane slope.
+
+    Counts that are zero for weeks and then jump give a log-linear fit with no finite
+    slope (quasi-separation); those are left empty rather than reported as +1e60 %/week.
+    """
+    return ((y > 0).sum(axis=1) >= 3) & np.isfinite(b) & (np.abs(b) <= MAX_TREND)
 
 
 def trend_irls(y: np.ndarray, alpha: np.ndarray, *, iters: int = 30, tol: float = 1e-9):
@@ -149,6 +162,8 @@ def quantify(x: np.ndarray, intensity: np.ndarray, alpha: np.ndarray, day: np.nd
     if ok.any():
         y = x[idx[ok], series[ok, None]]
         tb[ok], tse[ok] = trend_irls(y, alpha[ok])
+        bad = ~_trend_estimable(y, tb[ok])
+        tb[np.flatnonzero(ok)[bad]] = np.nan
     with np.errstate(invalid="ignore", over="ignore"):
         out["trend_pct_week"] = 100.0 * (np.exp(tb) - 1.0)
         out["trend_lo"] = 100.0 * (np.exp(tb - Z975 * tse) - 1.0)
@@ -165,6 +180,18 @@ def quantify(x: np.ndarray, intensity: np.ndarray, alpha: np.ndarray, day: np.nd
     out["intensity_lo"], out["intensity_hi"] = np.exp(lr - Z975 * se), np.exp(lr + Z975 * se)
     out["intensity_p"] = 1.0 - ndtr(lr / se)
     return out
+
+
+def _fit(model, start, **fit):
+    """Fit from ``start``; retry from statsmodels' own start; ``None`` if both fail."""
+    for kw in ({"start_params": start}, {}):
+        try:
+            res = model.fit(**kw, **fit)
+        except (ValueError, np.linalg.LinAlgError):
+            continue
+        if np.all(np.isfinite(res.params)) and np.all(np.isfinite(res.bse)):
+            return res
+    return None
 
 
 def quantify_statsmodels(x: np.ndarray, intensity: np.ndarray, alpha: np.ndarray, day: np.ndarray,
@@ -191,8 +218,8 @@ def quantify_statsmodels(x: np.ndarray, intensity: np.ndarray, alpha: np.ndarray
         X = np.column_stack([np.ones(len(y)), np.r_[np.zeros(len(y0)), np.ones(len(y1))]])
         # Started at the closed-form MLE (the group means), IRLS confirms it in one step.
         start = [np.log(y0.mean()), np.log(y1.mean() / y0.mean())]
-        res = sm.GLM(y, X, family=family).fit(start_params=start, **fit)
-        return res.params[1], res.bse[1]
+        res = _fit(sm.GLM(y, X, family=family), start, **fit)
+        return (res.params[1], res.bse[1]) if res is not None else (np.nan, np.nan)
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
@@ -203,21 +230,22 @@ def quantify_statsmodels(x: np.ndarray, intensity: np.ndarray, alpha: np.ndarray
             nb = sm.families.NegativeBinomial(alpha=a)
             if d - (b + g) >= 0:
                 y0, y1 = x[d - b - g: d - g, i], x[d - r + 1: d + 1, i]
-                if y0.sum() > 0 and y1.sum() > 0:
-                    lr, se = two_group(y0, y1, nb)
+                lr, se = two_group(y0, y1, nb) if y0.sum() > 0 and y1.sum() > 0 else (np.nan, np.nan)
+                if np.isfinite(se):  # else the (continuity-corrected) closed form stays
                     out["rr7"][k] = np.exp(lr)
                     out["rr7_lo"][k], out["rr7_hi"][k] = np.exp(lr - Z975 * se), np.exp(lr + Z975 * se)
                     out["p_value"][k], out["p_value_down"][k] = 1.0 - ndtr(lr / se), ndtr(lr / se)
                 w0, w1 = intensity[d - b - g: d - g, i], intensity[d - r + 1: d + 1, i]
-                if w0.sum() > 0 and w1.sum() > 0:
-                    lr, se = two_group(w0, w1, sm.families.Poisson(), scale="X2")
+                lr, se = (two_group(w0, w1, sm.families.Poisson(), scale="X2")
+                          if w0.sum() > 0 and w1.sum() > 0 else (np.nan, np.nan))
+                if np.isfinite(se):
                     out["intensity_ratio"][k] = np.exp(lr)
                     out["intensity_lo"][k], out["intensity_hi"][k] = np.exp(lr - Z975 * se), np.exp(lr + Z975 * se)
                     out["intensity_p"][k] = 1.0 - ndtr(lr / se)
             if d - (L + b - 1) >= 0:
                 y0, y1 = x[d - L - b + 1: d - L + 1, i], x[d - L + 1: d + 1, i]
-                if y0.sum() > 0 and y1.sum() > 0:
-                    lr, se = two_group(y0, y1, nb)
+                lr, se = two_group(y0, y1, nb) if y0.sum() > 0 and y1.sum() > 0 else (np.nan, np.nan)
+                if np.isfinite(se):
                     out["rr28"][k] = np.exp(lr)
                     out["rr28_lo"][k], out["rr28_hi"][k] = np.exp(lr - Z975 * se), np.exp(lr + Z975 * se)
             if d - L + 1 >= 0:
@@ -225,9 +253,13 @@ def quantify_statsmodels(x: np.ndarray, intensity: np.ndarray, alpha: np.ndarray
                 if y.sum() > 0:
                     t = (np.arange(L) - (L - 1) / 2.0) / 7.0
                     b0 = fast["trend_pct_week"][k]
-                    start = [np.log(y.mean()), np.log1p(b0 / 100.0) if np.isfinite(b0) else 0.0]
-                    res = sm.GLM(y, sm.add_constant(t), family=nb).fit(start_params=start)
+                    start = [np.log(y.mean()), np.log1p(b0 / 100.0) if np.isfinite(b0) and b0 > -99 else 0.0]
+                    res = _fit(sm.GLM(y, sm.add_constant(t), family=nb), start)
+                    if res is None:
+                        continue  # keep the batched IRLS value
                     tb, tse = res.params[1], res.bse[1]
+                    if not _trend_estimable(y[None, :], np.array([tb]))[0]:
+                        continue
                     out["trend_pct_week"][k] = 100.0 * (np.exp(tb) - 1.0)
                     out["trend_lo"][k] = 100.0 * (np.exp(tb - Z975 * tse) - 1.0)
                     out["trend_hi"][k] = 100.0 * (np.exp(tb + Z975 * tse) - 1.0)
