@@ -215,6 +215,23 @@ def test_unknown_label_is_rejected_with_its_name_and_the_rest_loads(con, tmp_pat
     assert "31 February 2024" in reasons[4]
 
 
+def test_unreadable_record_is_rejected_with_its_line_and_the_rest_keep_theirs(con, tmp_path):
+    p = tmp_path / "acled.csv"
+    p.write_text(
+        "event_id_cnty,event_date,event_type,sub_event_type,country,admin1\n"
+        "TST6001,24 March 2024,Battles,Armed clash,Ukraine,Sumy\n"
+        "TST6002,24 March 2024,Battles\n"
+        "TST6003,25 March 2024,Battles,Armed clash,Ukraine,Sumy,surplus\n"
+        "TST6004,26 March 2024,Battles,Pillow fight,Ukraine,Sumy\n"
+    )
+    res = ingest_one(con, p)
+    assert (res.rows_read, res.loaded, res.rejected) == (4, 1, 3)
+    lines = dict(con.execute("SELECT line, reason FROM rejects").fetchall())
+    assert set(lines) == {3, 4, 5}
+    assert "pillow fight" in lines[5]
+    assert con.execute("SELECT source_event_id FROM events").fetchall() == [("TST6001",)]
+
+
 def test_unresolved_admin1_is_loaded_and_reported(con, tmp_path):
     p = tmp_path / "acled.csv"
     p.write_text(

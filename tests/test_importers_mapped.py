@@ -137,6 +137,10 @@ def test_cli_bad_map_is_a_usage_error_naming_the_problem(db_path, alerts):
     assert out.exit_code == 2 and "teatime" in out.stderr
     out = runner.invoke(app, ["ingest", str(alerts), "--db", str(db_path), "--format", "gdelt", "--map", MAP])
     assert out.exit_code == 2
+    out = runner.invoke(app, ["ingest", str(alerts), "--db", str(db_path), "--map", MAP + ",timezone=Mars/Olympus"])
+    assert out.exit_code == 2 and "Mars/Olympus" in out.stderr
+    out = runner.invoke(app, ["ingest", str(alerts), "--db", str(db_path), "--format", "mapped"])
+    assert out.exit_code == 2 and "--map" in out.stderr
     out = runner.invoke(app, ["ingest", str(alerts), "--db", str(db_path), "--map", MAP])
     assert out.exit_code == 0, out.output
     assert "mapped" in out.stdout

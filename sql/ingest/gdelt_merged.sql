@@ -36,7 +36,7 @@ merged AS (
         sum(try_cast(numsources AS BIGINT))                     AS num_sources,
         sum(try_cast(numarticles AS BIGINT))                    AS num_articles,
         sum(try_cast(avgtone AS DOUBLE) * mentions) / nullif(sum(mentions), 0) AS avg_tone,
-        string_agg(DISTINCT nullif(trim(sourceurl), ''), ' ')   AS source_refs
+        string_agg(DISTINCT nullif(trim(sourceurl), ''), ' ' ORDER BY nullif(trim(sourceurl), '')) AS source_refs
     FROM v
     GROUP BY sqldate, coalesce(actiongeo_adm1code, ''), coalesce(eventcode, ''),
              coalesce(actor1code, ''), coalesce(actor2code, ''),

@@ -141,6 +141,7 @@ def stage_acled(con, path: Path) -> dict[str, str]:
     # view would run its joins a second time.
     common.run_ingest_sql(con, "acled_extra", table="imp_extra")
 
+    common.commit_staging(con)
     mapping = {c: ident(c) for c in CANONICAL}
     mapping.update({"+" + c: ident(c) for c in EXTRA})
     mapping["__extra_from__"] = "imp_extra"

@@ -91,6 +91,18 @@ def store_attributes(con, table: str, columns, *, file_id: int, source: str = "i
     )
 
 
+def commit_staging(con) -> None:
+    """Commit the staging relations built so far and reopen the file's transaction.
+
+    DuckDB scans a table created in the running transaction on one thread; committed,
+    the same table is scanned in parallel (about twice as fast here, on two cores). Only
+    temp objects exist at this point (nothing in the store has been written yet), so
+    the file's writes still happen in one transaction that a failure rolls back.
+    """
+    con.commit()
+    con.begin()
+
+
 # --------------------------------------------------------------------------- reading
 
 
@@ -154,6 +166,13 @@ def stage_source(
         con, "SELECT table_type FROM information_schema.tables WHERE table_name = 'stg_src'"
     )
     con.execute(f"ALTER {'VIEW' if kind == 'VIEW' else 'TABLE'} stg_src RENAME TO imp_src")
+    commit_staging(con)
+    if kind == "VIEW":
+        # Record numbers come from rowid, which a commit renumbers from 0.
+        first = 1 if str(read_opts.get("header", "true")).lower() == "false" else 2
+        base = scalar(con, "SELECT coalesce(min(rowid), 0) FROM stg_read")
+        con.execute(f"CREATE OR REPLACE TEMP VIEW imp_src AS SELECT rowid - {base} + {first} AS _line, * "
+                    "FROM stg_read")
     con.execute(
         f"CREATE OR REPLACE TEMP VIEW stg_raw AS SELECT _line, {ingest._csv_record(cols, delim)} "
         "AS _raw FROM imp_src"

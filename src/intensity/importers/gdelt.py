@@ -124,6 +124,7 @@ def stage_gdelt(con, path: Path) -> dict[str, str]:
     common.resolve_admin1(con)
     common.run_ingest_sql(con, "gdelt_staged", table="imp_staged")
     con.execute("CREATE OR REPLACE TEMP VIEW stg_src AS SELECT * FROM imp_staged")
+    common.commit_staging(con)
     mapping = {c: ident(c) for c in CANONICAL}
     mapping.update({"+" + c: ident(c) for c in EXTRA})
     return mapping

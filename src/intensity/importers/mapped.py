@@ -175,6 +175,17 @@ def check_required(spec: MappingSpec) -> None:
         )
     if spec.options.get("date_order", "dmy") not in ("dmy", "mdy"):
         raise UsageError("date_order must be dmy or mdy")
+    if "timezone" in spec.options:
+        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+        try:
+            ZoneInfo(spec.options["timezone"])
+        except (ZoneInfoNotFoundError, ValueError):
+            raise UsageError(f"unknown timezone {spec.options['timezone']!r}",
+                             hint="use an IANA name such as Europe/Kyiv or UTC") from None
+    if "%" not in spec.options.get("date_format", "%"):
+        raise UsageError(f"date_format {spec.options['date_format']!r} has no % directive",
+                         hint="a strptime format, e.g. %d.%m.%Y")
 
 
 def _sub_type(value: str) -> tuple[str, str] | None:
@@ -200,8 +211,10 @@ def _after(con, res, *, file_id: int) -> None:
 
 
 @stager("mapped", after=_after)
-def stage_mapped(con, path: Path, *, spec: MappingSpec) -> dict[str, str]:
+def stage_mapped(con, path: Path, *, spec: MappingSpec | None = None) -> dict[str, str]:
     """Stage a delimited file through ``spec``; see the module docstring."""
+    if spec is None:
+        raise UsageError("format 'mapped' needs a column mapping", hint="pass --map or --mapping")
     check_required(spec)
     found, encoding = common.stage_source(con, path)
     exact = {v: v for v in found.values()}

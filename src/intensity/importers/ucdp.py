@@ -85,6 +85,7 @@ def stage_ucdp(con, path: Path) -> dict[str, str]:
     common.run_ingest_sql(con, "ucdp_staged", table="imp_staged")
     con.execute("CREATE OR REPLACE TEMP VIEW stg_src AS SELECT * FROM imp_staged")
 
+    common.commit_staging(con)
     mapping = {c: ident(c) for c in CANONICAL}
     mapping.update({"+" + c: ident(c) for c in EXTRA})
     if encoding != "utf-8":
