@@ -107,12 +107,6 @@ def evaluate(alarms, n, change_day, gap):
     }
 
 
-TARGETS = [  # (description, detector, rate, alpha, scenario, metric, op, bound)
-    ("stationary FA <= 1 / 1,000 series-days (all rates, alpha)", "stationary", "fa_per_1000", "<=", 1.0),
-    ("drift FA <= 2 / 1,000 series-days", "drift", "fa_per_1000", "<=", 2.0),
-]
-
-
 def check_targets(rows):
     def get(rate, alpha, scen, metric):
         for r in rows:
