@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import os
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
@@ -26,6 +28,24 @@ SUBTYPES = {  # sub-event type -> (event type, relative frequency)
 }
 
 
+CONFLICT_COUNTRIES = ("UA", "RU", "SD", "SY", "MM", "NG", "CD", "ML", "BF", "SO")
+START = date(2022, 1, 1)
+
+
+def admin1_codes(n_regions: int) -> list[str]:
+    """``n_regions`` ISO 3166-2 admin1 codes: the conflict countries' first (261 of them),
+    then every other country's, so that large series counts stay real, resolvable regions."""
+    import pycountry
+
+    top = [s for s in pycountry.subdivisions if s.parent_code is None]
+    first = sorted(s.code for s in top if s.country_code in CONFLICT_COUNTRIES)
+    rest = sorted(s.code for s in top if s.country_code not in CONFLICT_COUNTRIES)
+    codes = (first + rest)[:n_regions]
+    if len(codes) < n_regions:
+        raise ValueError(f"only {len(codes)} admin1 regions are known, {n_regions} asked for")
+    return codes
+
+
 def canonical_events(n_rows: int, *, seed: int = 7, n_regions: int = 200, days: int = 1095) -> pl.DataFrame:
     """``n_rows`` synthetic canonical events over ~``n_regions`` regions, 6 types and ``days`` days.
 
@@ -35,8 +55,7 @@ def canonical_events(n_rows: int, *, seed: int = 7, n_regions: int = 200, days: 
     rng = np.random.default_rng(seed)
     import pycountry
 
-    codes = sorted(s.code for s in pycountry.subdivisions if s.parent_code is None
-                   and s.country_code in ("UA", "RU", "SD", "SY", "MM", "NG", "CD", "ML", "BF", "SO"))[:n_regions]
+    codes = admin1_codes(n_regions)
     iso3 = {c.alpha_2: c.alpha_3 for c in pycountry.countries}
     region_w = rng.lognormal(0, 1.2, len(codes))
     day_w = rng.gamma(2.0, 0.5, days)
@@ -48,10 +67,10 @@ def canonical_events(n_rows: int, *, seed: int = 7, n_regions: int = 200, days: 
     fat = rng.negative_binomial(1, 0.5, n_rows).astype(float)
     fat[rng.random(n_rows) < 0.1] = np.nan
     codes_arr = np.array(codes)
-    start = np.datetime64(date(2022, 1, 1), "D")
+    start = np.datetime64(START, "D")
     return pl.DataFrame(
         {
-            "event_id": [f"bench:{i}" for i in range(n_rows)] if n_rows <= 2_000_000 else None,
+            "event_id": None,  # filled below, without a Python loop
             "source": "bench",
             "event_date": start + d,
             "country_iso3": np.array([iso3[c[:2]] for c in codes])[r],
@@ -68,16 +87,32 @@ def canonical_events(n_rows: int, *, seed: int = 7, n_regions: int = 200, days: 
     )
 
 
-def write_events(n_rows: int, fmt: str = "csv", *, seed: int = 7) -> Path:
+def events_path(n_rows: int, fmt: str = "csv", *, seed: int = 7, n_regions: int = 200,
+                out: Path | None = None) -> Path:
+    """Where :func:`write_events` caches a file (the default region count keeps the old names)."""
+    tag = f"_r{n_regions}" if n_regions != 200 else ""
+    return (out or OUT) / f"events_{n_rows}_{seed}{tag}.{fmt}"
+
+
+def write_events(n_rows: int, fmt: str = "csv", *, seed: int = 7, n_regions: int = 200,
+                 out: Path | None = None) -> Path:
     """Write (once, cached under bench/out/) a canonical event file of ``n_rows`` rows."""
-    OUT.mkdir(parents=True, exist_ok=True)
-    path = OUT / f"events_{n_rows}_{seed}.{fmt}"
-    if not path.exists():
-        df = canonical_events(n_rows, seed=seed)
-        tmp = path.with_suffix(".tmp")
-        df.write_csv(tmp) if fmt == "csv" else df.write_parquet(tmp)
-        tmp.rename(path)
-    return path
+    return write_event_files(n_rows, (fmt,), seed=seed, n_regions=n_regions, out=out)[fmt]
+
+
+def write_event_files(n_rows: int, fmts=("csv", "parquet"), *, seed: int = 7, n_regions: int = 200,
+                      out: Path | None = None) -> dict[str, Path]:
+    """The same seeded events in several formats, generated once for all missing files."""
+    paths = {f: events_path(n_rows, f, seed=seed, n_regions=n_regions, out=out) for f in fmts}
+    missing = [f for f, p in paths.items() if not p.exists()]
+    if missing:
+        paths[missing[0]].parent.mkdir(parents=True, exist_ok=True)
+        df = canonical_events(n_rows, seed=seed, n_regions=n_regions)
+        for f in missing:
+            tmp = paths[f].with_name(paths[f].name + f".{os.getpid()}.tmp")
+            df.write_csv(tmp) if f == "csv" else df.write_parquet(tmp)
+            tmp.rename(paths[f])  # atomic: a half-written file is never taken for a cached one
+    return paths
 
 
 @dataclass
@@ -85,28 +120,69 @@ class Timing:
     label: str
     seconds: list[float]
     peak_rss_mb: float
+    cpu_seconds: list[float] = field(default_factory=list)  # user + system, the child's own
+    stdout: str = ""  # of the last run, when captured
 
     @property
     def median(self) -> float:
         return statistics.median(self.seconds)
 
+    @property
+    def cpu_median(self) -> float:
+        return statistics.median(self.cpu_seconds) if self.cpu_seconds else float("nan")
 
-def run_process(label: str, argv: list[str], *, repeat: int = 3, setup=None, env=None) -> Timing:
-    """Run ``argv`` as a whole process ``repeat`` times; wall time and the largest peak RSS."""
-    times, peak = [], 0.0
-    for _ in range(repeat):
-        if setup:
-            setup()
-        t0 = time.perf_counter()
-        proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                                env={**os.environ, **(env or {})})
-        _, status, usage = os.wait4(proc.pid, 0)
-        times.append(time.perf_counter() - t0)
-        if os.waitstatus_to_exitcode(status) != 0:
-            raise RuntimeError(f"{label} failed: {proc.stderr.read().decode()[-2000:]}")
-        proc.stderr.close()
-        peak = max(peak, usage.ru_maxrss / 1024)
-    return Timing(label, times, peak)
+
+_LAUNCHER: subprocess.Popen | None = None
+
+
+def _launcher() -> subprocess.Popen:
+    """The small process that starts timed commands (see ``bench/launch.py``), started once."""
+    global _LAUNCHER
+    if _LAUNCHER is None or _LAUNCHER.poll() is not None:
+        _LAUNCHER = subprocess.Popen([sys.executable, "-S", "-E", str(Path(__file__).with_name("launch.py"))],
+                                     stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, bufsize=1)
+    return _LAUNCHER
+
+
+def child_env(extra: dict | None = None) -> dict:
+    """The environment of timed commands: ours, with bytecode caching on (as after a pip install)."""
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    return {**env, **(extra or {})}
+
+
+def run_process(label: str, argv: list[str], *, repeat: int = 3, setup=None, env=None,
+                capture: bool = False, cwd: Path | None = None, stdout_path: Path | None = None) -> Timing:
+    """Run ``argv`` as a whole process ``repeat`` times; wall time, CPU time and the largest peak RSS.
+
+    The command is started by a small launcher process and reaped with ``os.wait4``,
+    which gives its CPU time and peak RSS (its own, and its children's that it waited
+    for). ``capture`` keeps the last run's stdout (keep it small); ``stdout_path`` sends
+    it to a file instead; otherwise it goes to /dev/null. ``setup`` runs before each run,
+    untimed.
+    """
+    times, cpu, peak, out = [], [], 0.0, ""
+    launcher = _launcher()
+    with tempfile.TemporaryDirectory(prefix="bench-run-") as tmp:
+        err_path = Path(tmp) / "stderr"
+        out_path = stdout_path or (Path(tmp) / "stdout" if capture else None)
+        for _ in range(repeat):
+            if setup:
+                setup()
+            req = {"argv": [str(a) for a in argv], "env": child_env(env), "cwd": str(cwd) if cwd else None,
+                   "stdout": str(out_path) if out_path else None, "stderr": str(err_path)}
+            launcher.stdin.write(json.dumps(req) + "\n")
+            launcher.stdin.flush()
+            reply = json.loads(launcher.stdout.readline())
+            if "error" in reply:
+                raise RuntimeError(f"{label}: cannot start {argv[0]}: {reply['error']}")
+            if reply["exit"] != 0:
+                raise RuntimeError(f"{label} failed ({reply['exit']}): {err_path.read_text(errors='replace')[-2000:]}")
+            times.append(reply["wall_s"])
+            cpu.append(reply["cpu_s"])
+            peak = max(peak, reply["maxrss_kb"] / 1024)
+        if capture:
+            out = out_path.read_text(errors="replace")
+    return Timing(label, times, peak, cpu, out)
 
 
 def python_cmd(code: str) -> list[str]:
