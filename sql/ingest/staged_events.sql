@@ -57,11 +57,16 @@ sub_keys AS (
     SELECT lower(sub_event_type_label), sub_event_type, event_type FROM event_types
 ),
 -- Resolve free-text admin1 names once per distinct (country, name), not per row.
+-- (From stg, not s: a second reader of s would make DuckDB materialise it.)
 names AS (
     SELECT n.country, n.admin1_in, coalesce(ra.admin1_code, rb.admin1_code) AS name_code
-    FROM (SELECT DISTINCT coalesce(s.country_in, r.country_iso3) AS country, s.admin1_in
-          FROM s LEFT JOIN regions AS r ON r.admin1_code = s.admin1_code_in
-          WHERE s.admin1_in IS NOT NULL AND r.admin1_code IS NULL) AS n
+    FROM (SELECT DISTINCT coalesce(k.country_in, r.country_iso3) AS country, k.admin1_in
+          FROM (SELECT DISTINCT upper(nullif(trim(country_iso3), '')) AS country_in,
+                                upper(nullif(trim(admin1_code), '')) AS admin1_code_in,
+                                nullif(trim(admin1), '') AS admin1_in
+                FROM stg WHERE nullif(trim(admin1), '') IS NOT NULL) AS k
+          LEFT JOIN regions AS r ON r.admin1_code = k.admin1_code_in
+          WHERE r.admin1_code IS NULL) AS n
     LEFT JOIN region_aliases AS ra ON ra.country_iso3 = n.country AND ra.alias_key = norm_name(n.admin1_in)
     LEFT JOIN region_aliases AS rb ON rb.country_iso3 = n.country AND rb.alias_key = admin_key(n.admin1_in)
 ),

@@ -217,7 +217,10 @@ def stage_jsonl(con: duckdb.DuckDBPyConnection, path: Path) -> list[str]:
     if not con.execute("SELECT count(*) FROM stg_lines").fetchall()[0][0]:
         raise InputDataError(f"{path} holds no JSON records")
     exprs = "".join(f", _raw ->> {_lit(k)} AS {_ident(k)}" for k in keys)
-    con.execute(f"CREATE TEMP VIEW stg_src AS SELECT _line{exprs} FROM stg_lines WHERE {is_obj}")
+    # The objects as a table, so no later filter can be pushed in front of the JSON check
+    # (`->>` raises on a line that is not JSON).
+    con.execute(f"CREATE TEMP TABLE stg_objs AS SELECT _line, _raw FROM stg_lines WHERE {is_obj}")
+    con.execute(f"CREATE TEMP VIEW stg_src AS SELECT _line{exprs} FROM stg_objs")
     con.execute("CREATE TEMP VIEW stg_raw AS SELECT _line, _raw FROM stg_lines")
     return keys
 
@@ -378,8 +381,8 @@ def ingest_files(
     return results
 
 
-_STAGING = ("stg", "stg_raw", "stg_src", "stg_read", "stg_lines", "stg_csv_rejects", "stg_csv_rej",
-            "stg_csv_scan", "staged", "incoming", "stg_rejects_all")
+_STAGING = ("stg", "stg_raw", "stg_src", "stg_read", "stg_lines", "stg_objs", "stg_csv_rejects",
+            "stg_csv_rej", "stg_csv_scan", "staged", "incoming", "stg_rejects_all")
 
 
 def _drop_staging(con) -> None:
