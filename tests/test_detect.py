@@ -82,6 +82,21 @@ def test_structural_zero_share_is_estimated_from_the_baseline():
     assert float(np.mean(st0.pi)) < 0.05
 
 
+def test_pooled_drift_raises_the_dispersion_of_drifting_series_only():
+    from intensity.detection.cusum import block_stats
+
+    rng = np.random.default_rng(22)
+    g = np.zeros(1000, dtype=np.int64)
+    flat = simulate.series(rng, n=1000, days=200, rate=5.0, alpha=0.2)
+    drift = simulate.series(rng, n=1000, days=200, rate=5.0, alpha=0.2, drift=(0.98, 0.25))
+    on, off = PARAMS.with_(drift_weight=3.0), PARAMS.with_(drift_weight=0.0)
+    t0 = PARAMS.history
+    a_flat = block_stats(flat, t0, 200, g, on).alpha - block_stats(flat, t0, 200, g, off).alpha
+    a_drift = block_stats(drift, t0, 200, g, on).alpha - block_stats(drift, t0, 200, g, off).alpha
+    assert float(np.median(a_flat)) < 0.01
+    assert float(np.median(a_drift)) > 0.03
+
+
 def test_zinb_llr_discounts_zero_days_and_keeps_the_nb_ratio_elsewhere():
     from intensity.detection.cusum import nb_llr, zinb_llr
 

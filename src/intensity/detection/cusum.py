@@ -23,7 +23,8 @@ import numpy as np
 
 from intensity.detection.params import DetectParams
 
-ALPHA_FLOOR = 1e-3  # also keeps the float32 log-ratio exact to ~1e-4 per day
+ALPHA_FLOOR = 1e-3
+DRIFT_CAP = 0.25  # cap of one series' squared log-level change between baseline halves  # also keeps the float32 log-ratio exact to ~1e-4 per day
 
 
 def _prefix(x: np.ndarray) -> np.ndarray:
@@ -116,6 +117,10 @@ def block_stats(x: np.ndarray, t0: int, t1: int, groups: np.ndarray, params: Det
     k = t1 - t0
     # Local row j is day t0 + j: baseline t-63 .. t-8 = c[j + lo - g] - c[j]; recent t-6 .. t.
     s1 = c[lo - g: lo - g + k] - c[:k]
+    half = b // 2
+    if params.drift_weight > 0:
+        # Later half of the baseline minus the earlier half: a drifting level shows here.
+        d_half = ((c[lo - g: lo - g + k] - c[half: half + k]) - (c[half: half + k] - c[:k])).astype(np.float32)
     s2 = c2[lo - g: lo - g + k] - c2[:k]
     z = (c0[lo - g: lo - g + k] - c0[:k]) * np.float32(1.0 / b)   # share of zero days
     recent = c[lo + 1: lo + 1 + k] - c[lo + 1 - r: lo + 1 - r + k]
@@ -126,6 +131,7 @@ def block_stats(x: np.ndarray, t0: int, t1: int, groups: np.ndarray, params: Det
     f4 = np.float32
     m4 = m.astype(f4)
     m2 = ((s2 - m * s1) * (1.0 / (b - 1))).astype(f4)               # sample variance
+    var_s = m2.copy() if params.drift_weight > 0 else None
     m2 += m4 * m4                                                   # -> second moment
     # Structural zeros (reporting gaps): a zero-inflated NB with gap share pi has mean
     # (1-pi) mu, second moment (1-pi)(mu + (1+alpha) mu^2) and zero share
@@ -176,6 +182,22 @@ def block_stats(x: np.ndarray, t0: int, t1: int, groups: np.ndarray, params: Det
     alpha *= v
     alpha += pool_i
     np.copyto(alpha, pool_i, where=~pos)        # no baseline events: the type's pooled value
+    if params.drift_weight > 0:
+        # Drift of the log level, pooled per type: the excess of the squared half-window
+        # difference over its stationary variance, relative to the squared half-window sum.
+        # A level that has moved within the baseline will likely move again before today;
+        # that uncertainty is added to the dispersion (a log-normal level of variance d2
+        # scales the rate variance by about d2).
+        hm = (m * half).astype(f4)
+        hm2 = hm * hm
+        exc_d = d_half * d_half - f4(2 * half) * var_s
+        exc_d *= pos
+        # Each series' share is capped (at DRIFT_CAP x its squared half sum): a few series
+        # with a real step in their baseline must not raise every other series' dispersion.
+        np.clip(exc_d, f4(-DRIFT_CAP) * hm2, f4(DRIFT_CAP) * hm2, out=exc_d)
+        num_d, den_d = exc_d @ oh, hm2 @ oh
+        d2 = np.clip(np.divide(num_d, den_d, out=np.zeros_like(num_d), where=den_d > 0), 0.0, 1.0)
+        alpha += f4(params.drift_weight) * d2[:, groups]
     np.clip(alpha, ALPHA_FLOOR, params.alpha_max, out=alpha)
     alpha_glm = np.clip((alpha + pi) / q, ALPHA_FLOOR, params.alpha_max)
     return Stats(base_sum=s1, mean=m, alpha=alpha, alpha_pool=pool_i, recent=recent, pi=pi, mu=mu,
@@ -194,11 +216,12 @@ def zinb_llr(x: np.ndarray, mu: np.ndarray, alpha: np.ndarray, pi: np.ndarray | 
         return out
     a = np.maximum(alpha, ALPHA_FLOOR).astype(np.float32)
     am = a * np.asarray(mu, dtype=np.float32)
-    p0 = np.exp(-np.log1p(am) / a)
-    p0r = np.exp(-np.log1p(np.float32(ratio) * am) / a)
-    q = np.float32(1.0) - pi
+    lp0 = -np.log1p(am) / a
+    lp0r = -np.log1p(np.float32(ratio) * am) / a
     with np.errstate(divide="ignore"):
-        zero = np.log(pi + q * p0r) - np.log(pi + q * p0)
+        lpi, lq = np.log(pi), np.log1p(-pi)
+    # In log space: p0 underflows for busy, little-dispersed series (pi = 0 then gives lp0r - lp0).
+    zero = np.logaddexp(lpi, lq + lp0r) - np.logaddexp(lpi, lq + lp0)
     return np.where(x == 0, zero.astype(np.float64), out)
 
 
