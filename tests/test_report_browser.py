@@ -32,8 +32,9 @@ def test_demo_report_in_chromium(demo_db, tmp_path):
     assert seen["console_errors"] == [] and seen["page_errors"] == [] and seen["external_requests"] == []
     assert len(seen["images"]) >= 3 and all(i["complete"] and i["w"] > 0 for i in seen["images"])
     assert "SIMULATED DATA" in seen["text"]
-    # The injected Belgorod shelling step (x3 from 2024-03-12) is among the headline signals.
-    assert "Belgorod (RU-BEL)" in seen["text"].split("Overview")[0]
+    # The injected Belgorod shelling step (x3 from 2024-03-12) is among the flagged series.
+    flagged = seen["text"].split("Flagged series")[1].split("All series, ranked")[0]
+    assert "Belgorod (RU-BEL)" in flagged
 
 
 def test_acled_sample_report_in_chromium(db_path, tmp_path):

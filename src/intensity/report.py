@@ -295,7 +295,7 @@ def write_report(
         })
 
     generated_at = utcnow().replace(microsecond=0)
-    headlines = [{"kind": s.get("kind", "escalation"), "sentence": headline_sentence(s)} for s in sig_rows[:8]]
+    headlines = [{"kind": s.get("kind", "escalation"), "sentence": headline_sentence(s)} for s in sig_rows[:10]]
     title = "Conflict escalation report" + (f": {country}" if country else "") + (f" {region}" if region else "")
     context = {
         "title": title, "since": since, "until": until, "data_through": data_through,
