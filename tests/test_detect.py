@@ -65,66 +65,6 @@ def test_step_is_flagged_within_the_expected_delay():
     assert np.median(np.abs(onset[np.isfinite(delay)] - 200)) <= 2
 
 
-def test_structural_zero_share_is_estimated_from_the_baseline():
-    # 15 % reporting gaps at 5/day, alpha 0.5: the gap share and the NB component's
-    # dispersion are recovered (roughly, from 56 days each); without gaps, ~0 share.
-    from intensity.detection.cusum import block_stats
-
-    rng = np.random.default_rng(21)
-    x = simulate.series(rng, n=2000, days=120, rate=5.0, alpha=0.5, zero_prob=0.15)
-    st = block_stats(x, PARAMS.history, 120, np.zeros(2000, dtype=np.int64), PARAMS)
-    assert 0.11 <= float(np.mean(st.pi)) <= 0.19
-    assert 0.4 <= float(np.median(st.alpha)) <= 0.65
-    assert 4.6 <= float(np.mean(st.mu)) <= 5.4
-    assert float(np.median(st.alpha_glm)) > 0.65  # the marginal dispersion includes the gaps
-    clean = simulate.series(rng, n=2000, days=120, rate=5.0, alpha=0.5)
-    st0 = block_stats(clean, PARAMS.history, 120, np.zeros(2000, dtype=np.int64), PARAMS)
-    assert float(np.mean(st0.pi)) < 0.05
-
-
-def test_pooled_drift_raises_the_dispersion_of_drifting_series_only():
-    from intensity.detection.cusum import block_stats
-
-    rng = np.random.default_rng(22)
-    g = np.zeros(1000, dtype=np.int64)
-    flat = simulate.series(rng, n=1000, days=200, rate=5.0, alpha=0.2)
-    drift = simulate.series(rng, n=1000, days=200, rate=5.0, alpha=0.2, drift=(0.98, 0.25))
-    on, off = PARAMS.with_(drift_weight=3.0), PARAMS.with_(drift_weight=0.0)
-    t0 = PARAMS.history
-    a_flat = block_stats(flat, t0, 200, g, on).alpha - block_stats(flat, t0, 200, g, off).alpha
-    a_drift = block_stats(drift, t0, 200, g, on).alpha - block_stats(drift, t0, 200, g, off).alpha
-    assert float(np.median(a_flat)) < 0.01
-    assert float(np.median(a_drift)) > 0.03
-
-
-def test_zinb_llr_discounts_zero_days_and_keeps_the_nb_ratio_elsewhere():
-    from intensity.detection.cusum import nb_llr, zinb_llr
-
-    x = np.array([0.0, 0.0, 3.0, 12.0])
-    mu = np.full(4, 5.0)
-    a = np.full(4, 0.3)
-    plain = nb_llr(x, mu, a, 2.0)
-    np.testing.assert_allclose(zinb_llr(x, mu, a, np.zeros(4, np.float32), 2.0), plain, atol=1e-5)
-    zi = zinb_llr(x, mu, a, np.full(4, 0.15, np.float32), 2.0)
-    np.testing.assert_allclose(zi[2:], plain[2:])
-    assert plain[0] < zi[0] < 0  # a zero still counts against escalation, less so
-    # the zero-day ratio by hand: log(pi + (1-pi) p0(2 mu)) - log(pi + (1-pi) p0(mu))
-    p0 = lambda m: (1 + 0.3 * m) ** (-1 / 0.3)  # noqa: E731
-    assert zi[0] == pytest.approx(np.log(0.15 + 0.85 * p0(10.0)) - np.log(0.15 + 0.85 * p0(5.0)), abs=1e-5)
-
-
-def test_gappy_series_steps_are_found_faster_with_the_zero_inflated_ratio():
-    # 3x step at 5/day, alpha 0.5, 15 % gaps: the zero-inflated ratio beats the plain NB
-    # ratio (zi_iterations=0) at the same thresholds.
-    rng = np.random.default_rng(8)
-    x = simulate.series(rng, n=400, days=260, rate=5.0, alpha=0.5, zero_prob=0.15,
-                        change=simulate.Change("step", 3.0, 200))
-    g = np.zeros(400, dtype=np.int64)
-    d_zi, _ = first_alarms_after(screen(x, g, PARAMS, shipped()).up, 200, 400)
-    d_nb, _ = first_alarms_after(screen(x, g, PARAMS.with_(zi_iterations=0), shipped()).up, 200, 400)
-    assert np.mean(d_zi < 7) > np.mean(d_nb < 7) + 0.05
-
-
 def test_a_single_step_series_alarms_after_the_change_not_before():
     rng = np.random.default_rng(3)
     x = np.concatenate([rng.poisson(4.0, 150), rng.poisson(12.0, 40)]).astype(float)[:, None]
@@ -135,10 +75,8 @@ def test_a_single_step_series_alarms_after_the_change_not_before():
     first = esc.sort("first_alarm_date").row(0, named=True)
     assert change <= first["first_alarm_date"] <= change + timedelta(days=4)
     assert abs((first["onset_date"] - change).days) <= 2
-    # Days in, the 7-day window still holds pre-change days: the ratio is diluted (the
-    # alarm can come on the change day itself, when 1 of the 7 days is at x3).
-    k = (first["first_alarm_date"] - change).days + 1
-    assert first["rr7"] > 1.0 + 0.5 * (2.0 * k / 7.0) and first["p_value"] < 0.05
+    # Two days in, the 7-day window still holds pre-change days: the ratio is diluted.
+    assert first["rr7"] > 1.5 and first["p_value"] < 0.05
     assert first["p_empirical"] <= 0.01
 
 

@@ -180,7 +180,7 @@ def _quantify(run, day: np.ndarray, series: np.ndarray, *, use_statsmodels: bool
     at = run.values(day, series)
     kw = dict(baseline_days=params.baseline_days, guard_days=params.guard_days, recent_days=params.recent_days)
     fn = quantify_statsmodels if use_statsmodels else quantify
-    q = fn(run.data.events, run.data.intensity, at["alpha_glm"], day, series, **kw)
+    q = fn(run.data.events, run.data.intensity, at["alpha"], day, series, **kw)
     q.update(at)
     return q
 
@@ -209,7 +209,7 @@ class Run:
 
     def values(self, day: np.ndarray, series: np.ndarray) -> dict[str, np.ndarray]:
         """Baseline mean, dispersion, baseline sum and recent count at (day, series) pairs."""
-        out = {k: np.full(len(day), np.nan) for k in ("mean", "alpha", "alpha_glm", "base_sum")}
+        out = {k: np.full(len(day), np.nan) for k in ("mean", "alpha", "base_sum")}
         r = self.params.recent_days
         x = self.data.events
         out["recent"] = np.array([x[max(d - r + 1, 0): d + 1, i].sum() for d, i in zip(day, series)], dtype=float)
@@ -220,7 +220,6 @@ class Run:
             sel = day == d
             i = series[sel]
             out["mean"][sel], out["alpha"][sel] = st.mean[0, i], st.alpha[0, i]
-            out["alpha_glm"][sel] = st.alpha_glm[0, i]
             out["base_sum"][sel] = st.base_sum[0, i]
         return out
 
@@ -659,10 +658,9 @@ def trace_run(run: Run, *, country: str, admin1_code: str | None, event_type: st
     col = scr.column(i)
     x = data.events[:, i]
     m, a = col["mean"], col["alpha"]
-    a_m = col.get("alpha_glm", a)  # the marginal dispersion (reporting gaps included) for the band
     r = params.recent_days
     # 95 % band of a 7-day mean around the baseline: a sum of r NB(m, a) days is NB(r m, a / r).
-    size = r / np.where(np.isfinite(a_m), a_m, 1.0)
+    size = r / np.where(np.isfinite(a), a, 1.0)
     mu = r * np.where(np.isfinite(m), m, 0.0)
     prob = size / (size + mu)
     with np.errstate(invalid="ignore"):

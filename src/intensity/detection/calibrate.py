@@ -35,8 +35,7 @@ P_GRID = (0.5, 0.3, 0.2, 0.1, 0.05, 0.02, 0.01, 0.005, 0.002, 0.001, 5e-4, 2e-4,
 MDC_FACTORS = (1.25, 1.5, 1.75, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0, 8.0, 10.0, 15.0, 20.0)
 # The settings a table is only valid for (changing them needs a new calibration).
 CALIBRATED_FIELDS = ("baseline_days", "guard_days", "design_ratio", "design_ratio_down", "recent_days",
-                     "min_recent_events", "drop_min_rate", "episode_gap", "alpha_max", "tau2_min",
-                     "zi_iterations", "zi_max", "drift_weight")
+                     "min_recent_events", "drop_min_rate", "episode_gap", "alpha_max", "tau2_min")
 DEFAULT_SEED = 20240312
 DEFAULT_TARGET = 0.75  # per 1,000 series-days: below the promised 1.0, for band-lookup noise
 

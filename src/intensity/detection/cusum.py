@@ -23,8 +23,7 @@ import numpy as np
 
 from intensity.detection.params import DetectParams
 
-ALPHA_FLOOR = 1e-3
-DRIFT_CAP = 0.25  # cap of one series' squared log-level change between baseline halves  # also keeps the float32 log-ratio exact to ~1e-4 per day
+ALPHA_FLOOR = 1e-3  # also keeps the float32 log-ratio exact to ~1e-4 per day
 
 
 def _prefix(x: np.ndarray) -> np.ndarray:
@@ -64,10 +63,6 @@ class Stats:
             pooled value where the baseline has no events).
         alpha_pool: the pooled value of the series' type.
         recent: events in the last ``recent_days`` days, the day itself included.
-        pi: estimated share of structural zeros (reporting gaps) in the baseline window.
-        mu: the rate on reported days, ``mean / (1 - pi)`` (the NB component's mean).
-        alpha_glm: the marginal dispersion of the zero-inflated counts,
-            ``(alpha + pi) / (1 - pi)``: what an NB GLM of the raw counts should use.
     """
 
     base_sum: np.ndarray
@@ -75,15 +70,6 @@ class Stats:
     alpha: np.ndarray
     alpha_pool: np.ndarray
     recent: np.ndarray
-    pi: np.ndarray | None = None
-    mu: np.ndarray | None = None
-    alpha_glm: np.ndarray | None = None
-
-    def take(self, cols) -> "Stats":
-        """The statistics of some series (columns) only."""
-        return Stats(*(None if a is None else a[:, cols] for a in (
-            self.base_sum, self.mean, self.alpha, self.alpha_pool, self.recent, self.pi, self.mu,
-            self.alpha_glm)))
 
 
 def _onehot(groups: np.ndarray) -> np.ndarray:
@@ -112,52 +98,23 @@ def block_stats(x: np.ndarray, t0: int, t1: int, groups: np.ndarray, params: Det
     np.cumsum(w, axis=0, out=c[1:])
     c2 = np.zeros_like(c)
     np.cumsum(w * w, axis=0, out=c2[1:])
-    c0 = np.zeros((w.shape[0] + 1, w.shape[1]), dtype=np.float32)
-    np.cumsum(w == 0, axis=0, out=c0[1:])
     k = t1 - t0
     # Local row j is day t0 + j: baseline t-63 .. t-8 = c[j + lo - g] - c[j]; recent t-6 .. t.
     s1 = c[lo - g: lo - g + k] - c[:k]
-    half = b // 2
-    if params.drift_weight > 0:
-        # Later half of the baseline minus the earlier half: a drifting level shows here.
-        d_half = ((c[lo - g: lo - g + k] - c[half: half + k]) - (c[half: half + k] - c[:k])).astype(np.float32)
     s2 = c2[lo - g: lo - g + k] - c2[:k]
-    z = (c0[lo - g: lo - g + k] - c0[:k]) * np.float32(1.0 / b)   # share of zero days
     recent = c[lo + 1: lo + 1 + k] - c[lo + 1 - r: lo + 1 - r + k]
-    del c, c2, c0
+    del c, c2
     m = s1 * (1.0 / b)
     pos = s1 > 0
     # The dispersion is a statistical estimate: float32 is plenty and halves the work.
     f4 = np.float32
     m4 = m.astype(f4)
-    m2 = ((s2 - m * s1) * (1.0 / (b - 1))).astype(f4)               # sample variance
-    var_s = m2.copy() if params.drift_weight > 0 else None
-    m2 += m4 * m4                                                   # -> second moment
-    # Structural zeros (reporting gaps): a zero-inflated NB with gap share pi has mean
-    # (1-pi) mu, second moment (1-pi)(mu + (1+alpha) mu^2) and zero share
-    # pi + (1-pi) p0(mu, alpha). Solved by fixed-point iteration from pi = 0 (moments
-    # for mu and alpha given pi, then the excess of zeros over p0 for pi). Without
-    # this, gaps are absorbed as extra dispersion and every zero day of an
-    # escalation weighs heavily against it.
-    pi = np.zeros_like(m4)
-    for _ in range(params.zi_iterations):
-        q = f4(1.0) - pi
-        mu = m4 / q
-        inv_mu = np.divide(f4(1.0), mu, out=np.zeros_like(mu), where=pos)
-        a = (m2 / q - mu) * inv_mu * inv_mu - f4(1.0)
-        np.clip(a, ALPHA_FLOOR, params.alpha_max, out=a)
-        p0 = np.exp(-np.log1p(a * mu) / a)
-        pi = np.clip((z - p0) / (f4(1.0) - p0 + f4(1e-6)), 0.0, params.zi_max)
-        pi *= pos
-    q = f4(1.0) - pi
-    mu = m4 / q
-    inv_m = np.divide(f4(1.0), mu, out=np.zeros_like(mu), where=pos)
-    excess = (m2 / q - mu - mu * mu)                                # alpha mu^2 on reported days
+    inv_m = np.divide(f4(1.0), m4, out=np.zeros_like(m4), where=pos)
+    excess = ((s2 - m * s1) * (1.0 / (b - 1)) - m).astype(f4)      # sample variance minus mean
     excess *= pos
     alpha_raw = excess * inv_m
     alpha_raw *= inv_m
     np.clip(alpha_raw, 0.0, params.alpha_max, out=alpha_raw)
-    m4 = mu
     oh = onehot.astype(f4)
     # Pooled dispersion per type and day: a ratio of pooled moments, which weights
     # high-count series (whose moments say most about alpha) most.
@@ -182,47 +139,8 @@ def block_stats(x: np.ndarray, t0: int, t1: int, groups: np.ndarray, params: Det
     alpha *= v
     alpha += pool_i
     np.copyto(alpha, pool_i, where=~pos)        # no baseline events: the type's pooled value
-    if params.drift_weight > 0:
-        # Drift of the log level, pooled per type: the excess of the squared half-window
-        # difference over its stationary variance, relative to the squared half-window sum.
-        # A level that has moved within the baseline will likely move again before today;
-        # that uncertainty is added to the dispersion (a log-normal level of variance d2
-        # scales the rate variance by about d2).
-        hm = (m * half).astype(f4)
-        hm2 = hm * hm
-        exc_d = d_half * d_half - f4(2 * half) * var_s
-        exc_d *= pos
-        # Each series' share is capped (at DRIFT_CAP x its squared half sum): a few series
-        # with a real step in their baseline must not raise every other series' dispersion.
-        np.clip(exc_d, f4(-DRIFT_CAP) * hm2, f4(DRIFT_CAP) * hm2, out=exc_d)
-        num_d, den_d = exc_d @ oh, hm2 @ oh
-        d2 = np.clip(np.divide(num_d, den_d, out=np.zeros_like(num_d), where=den_d > 0), 0.0, 1.0)
-        alpha += f4(params.drift_weight) * d2[:, groups]
     np.clip(alpha, ALPHA_FLOOR, params.alpha_max, out=alpha)
-    alpha_glm = np.clip((alpha + pi) / q, ALPHA_FLOOR, params.alpha_max)
-    return Stats(base_sum=s1, mean=m, alpha=alpha, alpha_pool=pool_i, recent=recent, pi=pi, mu=mu,
-                 alpha_glm=alpha_glm)
-
-
-def zinb_llr(x: np.ndarray, mu: np.ndarray, alpha: np.ndarray, pi: np.ndarray | None, ratio: float) -> np.ndarray:
-    """Log-likelihood ratio of a zero-inflated NB: rate ``ratio*mu`` against ``mu``, same gap share ``pi``.
-
-    A count above 0 is a reported day whatever ``pi`` is, so its ratio is the NB one;
-    a zero is ``log(pi + (1-pi) p0(r mu)) - log(pi + (1-pi) p0(mu))``, which shrinks
-    toward 0 as gaps become the likelier explanation of zeros.
-    """
-    out = nb_llr(x, mu, alpha, ratio)
-    if pi is None:
-        return out
-    a = np.maximum(alpha, ALPHA_FLOOR).astype(np.float32)
-    am = a * np.asarray(mu, dtype=np.float32)
-    lp0 = -np.log1p(am) / a
-    lp0r = -np.log1p(np.float32(ratio) * am) / a
-    with np.errstate(divide="ignore"):
-        lpi, lq = np.log(pi), np.log1p(-pi)
-    # In log space: p0 underflows for busy, little-dispersed series (pi = 0 then gives lp0r - lp0).
-    zero = np.logaddexp(lpi, lq + lp0r) - np.logaddexp(lpi, lq + lp0)
-    return np.where(x == 0, zero.astype(np.float64), out)
+    return Stats(base_sum=s1, mean=m, alpha=alpha, alpha_pool=pool_i, recent=recent)
 
 
 def nb_llr(x: np.ndarray, mu: np.ndarray, alpha: np.ndarray, ratio: float) -> np.ndarray:
@@ -338,10 +256,9 @@ class Prepared:
 
 
 def _llrs(x: np.ndarray, st: Stats, params: DetectParams):
-    mu = st.mean if st.mu is None else st.mu
-    up = zinb_llr(x, mu, st.alpha, st.pi, params.design_ratio)
+    up = nb_llr(x, st.mean, st.alpha, params.design_ratio)
     up[~(st.mean > 0)] = -np.inf  # no baseline events: the ratio is undefined (emergence instead)
-    down = zinb_llr(x, mu, st.alpha, st.pi, params.design_ratio_down)
+    down = nb_llr(x, st.mean, st.alpha, params.design_ratio_down)
     down[~(st.mean >= params.drop_min_rate)] = -np.inf
     allow = st.recent >= params.min_recent_events
     emergence = (st.base_sum == 0) & allow
@@ -402,7 +319,7 @@ class Screen:
         other series), so it is cheap enough for plotting one series.
         """
         t_len = self.x.shape[0]
-        out = {k: np.full(t_len, np.nan) for k in ("mean", "alpha", "alpha_glm", "cusum_up", "cusum_down",
+        out = {k: np.full(t_len, np.nan) for k in ("mean", "alpha", "cusum_up", "cusum_down",
                                                      "threshold_up", "threshold_down")}
         if t_len <= self.start:
             return out
@@ -410,7 +327,8 @@ class Screen:
         j = int(np.flatnonzero(cols == i)[0])
         xs = self.x[:, cols]
         st = block_stats(xs, self.start, t_len, np.zeros(len(cols), dtype=np.int64), self.params)
-        up, down, allow, _ = _llrs(xs[self.start:, j: j + 1], st.take(slice(j, j + 1)), self.params)
+        up, down, allow, _ = _llrs(xs[self.start:, j: j + 1], Stats(*(a[:, j: j + 1] for a in (
+            st.base_sum, st.mean, st.alpha, st.alpha_pool, st.recent))), self.params)
         h_up, h_down = self.calibration.thresholds(st.mean[:, j], st.alpha[:, j])
         pad = np.full((self.start, 1), -np.inf)
         su, _ = run_cusum(np.vstack([pad, up]), np.r_[np.full(self.start, np.inf), h_up][:, None],
@@ -418,7 +336,6 @@ class Screen:
         sd, _ = run_cusum(np.vstack([pad, down]), np.r_[np.full(self.start, np.inf), h_down][:, None],
                           np.ones((t_len, 1), bool), self.start)
         out["mean"][self.start:], out["alpha"][self.start:] = st.mean[:, j], st.alpha[:, j]
-        out["alpha_glm"][self.start:] = st.alpha_glm[:, j]
         out["threshold_up"][self.start:], out["threshold_down"][self.start:] = h_up, h_down
         out["cusum_up"][self.start:], out["cusum_down"][self.start:] = su[self.start:, 0], sd[self.start:, 0]
         return out

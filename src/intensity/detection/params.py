@@ -30,10 +30,6 @@ class DetectParams:
         alpha_max: upper clip of the dispersion estimate.
         tau2_min: floor of the between-series variance of dispersion used when
             shrinking each series' estimate toward its event type's pooled value.
-        zi_iterations, zi_max: fixed-point iterations of the structural-zero (reporting
-            gap) share estimate, and its upper clip (0 iterations: a plain NB CUSUM).
-        drift_weight: multiple of the pooled drift variance of the log level (from the
-            two halves of the baseline window) added to the dispersion (0: none).
         fatality_coef: ``c`` in the intensity weight ``severity x (1 + c log1p(fatalities))``.
         severity: overrides of the per-sub-event-type severity weights
             (default: the ``severity`` column of ``data/reference/event_types.csv``).
@@ -62,9 +58,6 @@ class DetectParams:
     episode_gap: int = 14
     alpha_max: float = 3.0
     tau2_min: float = 0.01
-    zi_iterations: int = 3
-    zi_max: float = 0.5
-    drift_weight: float = 0.0
     fatality_coef: float = 1.0
     severity: dict | None = field(default=None, compare=False)
     calibration: str = "nb_cusum"
@@ -96,7 +89,7 @@ class DetectParams:
                   "fatality_coef", "severity")
         own = {
             "nb_cusum": ("design_ratio", "design_ratio_down", "drop_min_rate", "alpha_max", "tau2_min",
-                         "zi_iterations", "zi_max", "drift_weight", "calibration"),
+                         "calibration"),
             "acled_surge": ("surge_ratio", "surge_min_avg"),
             "hdx_fatalities": ("hdx_floor", "hdx_years"),
             "ears_c2": ("ears_threshold", "ears_min_sigma"),
