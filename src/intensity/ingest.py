@@ -13,7 +13,10 @@ nothing. Readers for other sources (ACLED, UCDP, GDELT, text) plug in through
 from __future__ import annotations
 
 import hashlib
+import os
+import re
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -352,7 +355,14 @@ def ingest_files(
     Returns:
         One :class:`IngestResult` per file. A file that cannot be read at all has
         ``status == "error"`` and left nothing behind; other files still load.
+        DuckDB's memory limit is lowered to ``INTENSITY_INGEST_MEMORY`` (default 1GB)
+        while loading, so large files spill to disk instead of filling RAM.
     """
+    with _memory_cap(con):
+        return _ingest_files(con, paths, format=format, strict=strict, on_file=on_file, options=options)
+
+
+def _ingest_files(con, paths, *, format, strict, on_file, options) -> list[IngestResult]:
     results = []
     for path in expand_paths(paths):
         fmt = detect_format(path, format)
@@ -381,8 +391,44 @@ def ingest_files(
     return results
 
 
+# DuckDB's default memory limit (80% of RAM) let a 10M-row load keep ~7 GB resident;
+# under a cap, the staging tables spill to the store's temp folder instead.
+INGEST_MEMORY_LIMIT = "1GB"
+_UNITS = {"": 1, "b": 1, "kb": 1e3, "mb": 1e6, "gb": 1e9, "tb": 1e12, "kib": 2**10, "mib": 2**20,
+          "gib": 2**30, "tib": 2**40}
+
+
+def _bytes(size: str) -> float | None:
+    m = re.fullmatch(r"\s*([\d.]+)\s*([a-z]*)\s*", size.lower())
+    return float(m.group(1)) * _UNITS[m.group(2)] if m and m.group(2) in _UNITS else None
+
+
+@contextmanager
+def _memory_cap(con):
+    """Lower DuckDB's memory limit to ``INTENSITY_INGEST_MEMORY`` (default 1GB) while loading.
+
+    Never raises a limit the user set lower; the old setting is restored afterwards.
+    """
+    want = os.environ.get("INTENSITY_INGEST_MEMORY", INGEST_MEMORY_LIMIT)
+    old = con.execute("SELECT current_setting('memory_limit')").fetchall()[0][0]
+    cap, now = _bytes(want), _bytes(old)
+    if cap is None:
+        raise UsageError(f"INTENSITY_INGEST_MEMORY={want!r} is not a size like 1GB or 800MB")
+    if now is not None and now <= cap:
+        yield
+        return
+    con.execute(f"SET memory_limit = {_lit(want)}")
+    try:
+        yield
+    finally:
+        # The reported setting is rounded: RESET gives the exact default back when it was that.
+        con.execute("RESET memory_limit")
+        if con.execute("SELECT current_setting('memory_limit')").fetchall()[0][0] != old:
+            con.execute(f"SET memory_limit = {_lit(old)}")
+
+
 _STAGING = ("stg", "stg_raw", "stg_src", "stg_read", "stg_lines", "stg_objs", "stg_csv_rejects",
-            "stg_csv_rej", "stg_csv_scan", "staged", "incoming", "stg_rejects_all")
+            "stg_csv_rej", "stg_csv_scan", "staged", "stg_valid", "incoming", "stg_rejects_all")
 
 
 def _drop_staging(con) -> None:
@@ -451,11 +497,12 @@ def load_staged(con, res: IngestResult, *, file_id: int, now, extra: tuple[str, 
     """Validate ``stg`` (canonical VARCHAR columns) and upsert the valid rows into ``events``.
 
     Needs ``stg_raw`` and ``stg_csv_rejects`` from the stager. Leaves ``staged``
-    (typed rows with reasons) and ``stg_rejects_all`` (line, reason, raw) behind
-    for the caller, and fills the counts in ``res``. ``extra`` names further
-    ``events`` columns, already typed, that ``extra_from`` (``stg`` or a relation
-    with ``_line``) carries; they are stored as they are and take part in telling
-    changed rows from unchanged ones.
+    (typed rows with reasons), ``stg_rejects_all`` (line, reason, raw) and
+    ``incoming`` (``_line``, ``event_id``, ``row_hash``, ``unresolved``, ``old_hash``:
+    NULL for new events) behind for the caller, and fills the counts in ``res``.
+    ``extra`` names further ``events`` columns, already typed, that ``extra_from``
+    (``stg`` or a relation with ``_line``) carries; they are stored as they are and
+    take part in telling changed rows from unchanged ones.
     """
     con.execute(f"CREATE TEMP TABLE staged AS {sqlfiles.load('ingest', 'staged_events')}")
     con.execute(
@@ -492,10 +539,17 @@ def load_staged(con, res: IngestResult, *, file_id: int, now, extra: tuple[str, 
         xh = " || chr(31) || ".join(f"coalesce(CAST(x.{_ident(c)} AS VARCHAR), '')" for c in extra)
         valid = (f"(SELECT v.* REPLACE (md5(v.row_hash || chr(31) || {xh}) AS row_hash){xs} "
                  f"FROM {valid} AS v JOIN {extra_from} AS x USING (_line))")
+    if extra or keep:
+        # Computed once: the rows to load need a join or a window.
+        con.execute(f"CREATE TEMP TABLE stg_valid AS SELECT * FROM {valid}")
+        valid = "stg_valid"
+    # `incoming` is narrow (what the summary and the after-load hooks read); the rows
+    # themselves are read from `valid` when inserted. A wide copy here cost ~0.5 s and
+    # ~250 bytes of memory per row (bench/run.py, docs/benchmarks.md).
     con.execute(
         f"""
         CREATE TEMP TABLE incoming AS
-        SELECT i.*, e.row_hash AS old_hash
+        SELECT i._line, i.event_id, i.row_hash, i.unresolved, e.row_hash AS old_hash
         FROM {valid} AS i
         LEFT JOIN events AS e USING (event_id)
         """
@@ -520,15 +574,20 @@ def load_staged(con, res: IngestResult, *, file_id: int, now, extra: tuple[str, 
     )
     updates = ", ".join(f"{_ident(c)} = excluded.{_ident(c)}" for c in columns if c != "event_id")
     # New events go in with a plain INSERT (the fast path); only changed ones need the upsert.
-    con.execute(
-        f"INSERT INTO events ({cols}) SELECT {values} FROM incoming AS i WHERE i.old_hash IS NULL",
-        [file_id, now],
-    )
+    if res.loaded and not (res.replaced or res.unchanged):
+        con.execute(f"INSERT INTO events ({cols}) SELECT {values} FROM {valid} AS i", [file_id, now])
+    elif res.loaded:
+        con.execute(
+            f"INSERT INTO events ({cols}) SELECT {values} FROM {valid} AS i "
+            "JOIN incoming AS k USING (_line) WHERE k.old_hash IS NULL",
+            [file_id, now],
+        )
     if res.replaced:
         con.execute(
             f"""
             INSERT INTO events ({cols})
-            SELECT {values} FROM incoming AS i WHERE i.old_hash <> i.row_hash
+            SELECT {values} FROM {valid} AS i JOIN incoming AS k USING (_line)
+            WHERE k.old_hash <> k.row_hash
             ON CONFLICT (event_id) DO UPDATE SET {updates}
             """,
             [file_id, now],
