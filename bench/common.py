@@ -151,21 +151,22 @@ def child_env(extra: dict | None = None) -> dict:
 
 
 def run_process(label: str, argv: list[str], *, repeat: int = 3, setup=None, env=None,
-                capture: bool = False, cwd: Path | None = None, stdout_path: Path | None = None) -> Timing:
+                capture: bool = False, cwd: Path | None = None, stdout_path: Path | None = None,
+                warmup: int = 0) -> Timing:
     """Run ``argv`` as a whole process ``repeat`` times; wall time, CPU time and the largest peak RSS.
 
     The command is started by a small launcher process and reaped with ``os.wait4``,
     which gives its CPU time and peak RSS (its own, and its children's that it waited
     for). ``capture`` keeps the last run's stdout (keep it small); ``stdout_path`` sends
     it to a file instead; otherwise it goes to /dev/null. ``setup`` runs before each run,
-    untimed.
+    untimed. ``warmup`` runs are made first and not counted (bytecode and page caches).
     """
     times, cpu, peak, out = [], [], 0.0, ""
     launcher = _launcher()
     with tempfile.TemporaryDirectory(prefix="bench-run-") as tmp:
         err_path = Path(tmp) / "stderr"
         out_path = stdout_path or (Path(tmp) / "stdout" if capture else None)
-        for _ in range(repeat):
+        for i in range(warmup + repeat):
             if setup:
                 setup()
             req = {"argv": [str(a) for a in argv], "env": child_env(env), "cwd": str(cwd) if cwd else None,
@@ -177,6 +178,8 @@ def run_process(label: str, argv: list[str], *, repeat: int = 3, setup=None, env
                 raise RuntimeError(f"{label}: cannot start {argv[0]}: {reply['error']}")
             if reply["exit"] != 0:
                 raise RuntimeError(f"{label} failed ({reply['exit']}): {err_path.read_text(errors='replace')[-2000:]}")
+            if i < warmup:
+                continue
             times.append(reply["wall_s"])
             cpu.append(reply["cpu_s"])
             peak = max(peak, reply["maxrss_kb"] / 1024)

@@ -168,6 +168,24 @@ def wait_quiet(max_wait: float, threshold: float) -> dict:
     return {"load_at_start": first, "waited_s": round(time.monotonic() - t0, 1), "load_after_wait": loadavg()}
 
 
+BASELINE_TAG = "before: "
+
+
+def prepare_baseline(ref: str, data: Path) -> dict:
+    """Unpack the package as of git ``ref`` (src/, sql/, data/reference/); env that runs it instead."""
+    import subprocess
+
+    sha = subprocess.run(["git", "-C", str(REPO), "rev-parse", ref], capture_output=True, text=True, check=True)
+    root = data / f"baseline_{sha.stdout.strip()[:12]}"
+    if not (root / "src" / "intensity").exists():
+        root.mkdir(parents=True, exist_ok=True)
+        arch = subprocess.run(["git", "-C", str(REPO), "archive", ref, "src/intensity", "sql", "data/reference"],
+                              capture_output=True, check=True)
+        subprocess.run(["tar", "-x", "-C", str(root)], input=arch.stdout, check=True)
+    # PYTHONPATH comes before the editable install's path entry, so `import intensity` finds this copy.
+    return {"PYTHONPATH": str(root / "src")}
+
+
 def remove_db(path: Path) -> None:
     for p in (path, Path(str(path) + ".wal")):
         p.unlink(missing_ok=True)
@@ -184,14 +202,24 @@ class Bench:
         self.checks: list[dict] = []
         self.until = START + timedelta(days=args.days - 1)
         self.since = START
+        self.baseline_env = prepare_baseline(args.baseline_ref, self.data) if args.baseline_ref else None
 
     # -- measuring
 
-    def repeat_for(self, rows: int) -> int:
-        return self.args.repeat_large if rows >= self.args.large else self.args.repeat
+    def repeat_for(self, rows: int, *, ingest: bool = False, series: int | None = None) -> int:
+        a = self.args
+        if series is not None:  # growth points; the report target keeps the full count
+            return a.repeat if series == a.report_target_series else a.series_repeat
+        if rows >= a.large:
+            return a.repeat_large_ingest if ingest else a.repeat_large
+        return a.repeat
 
     def measure(self, stage: str, tool: str, argv: list[str], *, rows: int | None = None, series: int | None = None,
-                repeat: int = 3, **kw) -> Timing:
+                repeat: int = 3, baseline: bool = False, **kw) -> Timing:
+        """Time ``argv``; with ``baseline`` and ``--baseline-ref``, first the same with the old code."""
+        if baseline and self.baseline_env:
+            self.measure(stage, f"{tool} [{BASELINE_TAG}{self.args.baseline_ref[:10]}]", argv, rows=rows,
+                         series=series, repeat=repeat, env={**kw.pop("env", {}), **self.baseline_env}, **kw)
         before = loadavg()
         t = run_process(f"{stage} / {tool}", argv, repeat=repeat, **kw)
         rec = {
@@ -237,32 +265,36 @@ class Bench:
         n = self.args.startup_repeat
         script = Path(sys.executable).parent / "intensity"
         help_cmd = [str(script), "--help"] if script.exists() else intensity_cmd("--help")
-        self.measure("startup", "intensity --help", help_cmd, repeat=n)
-        self.measure("startup", "python -m intensity --help", intensity_cmd("--help"), repeat=n)
-        self.measure("startup", "python -c pass (floor)", python_cmd("pass"), repeat=n)
-        self.measure("startup", "python -c 'import duckdb, polars'", python_cmd("import duckdb, polars"), repeat=n)
+        self.measure("startup", "intensity --help", help_cmd, repeat=n, warmup=1)
+        self.measure("startup", "python -m intensity --help", intensity_cmd("--help"), repeat=n, warmup=1,
+                     baseline=True)
+        self.measure("startup", "python -c pass (floor)", python_cmd("pass"), repeat=n, warmup=1)
+        self.measure("startup", "python -c 'import duckdb, polars'", python_cmd("import duckdb, polars"), repeat=n,
+                     warmup=1)
 
     def ingest(self, rows: int) -> Path:
         """Time ingest (CSV, Parquet) against pandas; return the store left by the CSV ingest."""
         files = write_event_files(rows, ("csv", "parquet"), out=self.data)
-        rep = self.repeat_for(rows)
+        rep = self.repeat_for(rows, ingest=True)
         db = self.stores / f"store_{rows}.duckdb"
         db_pq = self.stores / f"store_{rows}_pq.duckdb"
         pq_out = self.stores / f"pandas_{rows}.parquet"
         self.measure("ingest CSV", "intensity ingest (new store)", intensity_cmd("ingest", str(files["csv"]), "--db",
-                     str(db), "-q"), rows=rows, repeat=rep, setup=lambda: remove_db(db))
+                     str(db), "-q"), rows=rows, repeat=rep, setup=lambda: remove_db(db), baseline=True)
         n, series = self.store_facts(db)
         self.check(f"ingest CSV {human(rows)}: every row loaded", n == rows, f"{n} of {rows} events stored")
         self.extra.setdefault("series_per_size", {})[str(rows)] = series
-        self.measure("ingest CSV", "intensity ingest (same file again)", intensity_cmd(
-            "ingest", str(files["csv"]), "--db", str(db), "-q"), rows=rows, repeat=1)
-        n2, _ = self.store_facts(db)
-        self.check(f"ingest CSV {human(rows)} again: idempotent", n2 == rows, f"{n2} events after the second ingest")
+        if rows < self.args.large:  # (at 10M it would cost minutes; idempotency is tested anyway)
+            self.measure("ingest CSV", "intensity ingest (same file again)", intensity_cmd(
+                "ingest", str(files["csv"]), "--db", str(db), "-q"), rows=rows, repeat=1)
+            n2, _ = self.store_facts(db)
+            self.check(f"ingest CSV {human(rows)} again: idempotent", n2 == rows,
+                       f"{n2} events after the second ingest")
         self.measure("ingest CSV", "pandas read_csv + to_parquet", python_cmd(PANDAS_INGEST) + [
             str(files["csv"]), str(pq_out)], rows=rows, repeat=rep, setup=lambda: pq_out.unlink(missing_ok=True))
         self.measure("ingest Parquet", "intensity ingest (new store)", intensity_cmd(
             "ingest", str(files["parquet"]), "--db", str(db_pq), "-q"), rows=rows, repeat=rep,
-            setup=lambda: remove_db(db_pq))
+            setup=lambda: remove_db(db_pq), baseline=True)
         n3, _ = self.store_facts(db_pq)
         self.check(f"ingest Parquet {human(rows)}: every row loaded", n3 == rows, f"{n3} of {rows} events stored")
         remove_db(db_pq)
@@ -280,19 +312,20 @@ class Bench:
 
     def counts(self, rows: int, db: Path, *, series: int | None = None, pandas: bool = True,
                parquet: Path | None = None) -> None:
-        rep = self.repeat_for(rows)
+        rep = self.repeat_for(rows, series=series)
         lo, hi = self.since.isoformat(), self.until.isoformat()
         n_series = self.store_facts(db)[1]
         spine_rows = n_series * self.args.days
         ours = self.measure("counts", "intensity.counts (API, process)", python_cmd(OURS_COUNTS) + [str(db), lo, hi],
-                            rows=rows, series=series, repeat=rep, capture=True)
+                            rows=rows, series=series, repeat=rep, capture=True, baseline=True)
         self.check(f"counts {human(rows)} ({n_series} series): complete spine, totals equal the events",
                    ours.stdout.split() == [str(spine_rows), str(rows)], f"rows, events = {ours.stdout.strip()}; "
                    f"expected {spine_rows} {rows}")
         if series is not None:
             return
         self.measure("counts", "intensity counts --format csv", intensity_cmd(
-            "counts", "--db", str(db), "--since", lo, "--until", hi, "--format", "csv"), rows=rows, repeat=rep)
+            "counts", "--db", str(db), "--since", lo, "--until", hi, "--format", "csv"), rows=rows, repeat=rep,
+            baseline=True)
         floor = self.measure("counts", "DuckDB floor (GROUP BY, no spine)", python_cmd(FLOOR_COUNTS) + [
             str(db), lo, hi], rows=rows, repeat=rep, capture=True)
         self.check(f"floor {human(rows)}: totals equal the events", floor.stdout.split()[1:] == [str(rows)],
@@ -310,7 +343,7 @@ class Bench:
     def detect(self, rows: int, db: Path, *, series: int | None = None) -> None:
         self.measure("detect", "intensity detect (all series)", intensity_cmd(
             "detect", "--db", str(db), "--no-save", "--format", "csv"), rows=rows, series=series,
-            repeat=self.repeat_for(rows))
+            repeat=self.repeat_for(rows, series=series), baseline=True)
 
     def report(self, rows: int, db: Path, *, series: int | None = None) -> None:
         out = self.stores / "reports"
@@ -319,7 +352,9 @@ class Bench:
             shutil.rmtree(out, ignore_errors=True)
 
         t = self.measure("report", "intensity report", intensity_cmd("report", "--db", str(db), "--out", str(out),
-                         "-q"), rows=rows, series=series, repeat=self.repeat_for(rows), setup=fresh, capture=True)
+                         "-q"), rows=rows, series=series, repeat=self.repeat_for(rows, series=series), setup=fresh,
+                         capture=True,
+                         baseline=True)
         folder = Path(t.stdout.strip().splitlines()[-1]) if t.stdout.strip() else out
         self.check(f"report {human(rows)}{f' / {series} series' if series else ''}: index.html written",
                    (folder / "index.html").exists(), str(folder))
@@ -353,10 +388,11 @@ class Bench:
             argv = [sys.executable, str(BENCH / "bench_detect.py"), "--series", str(s), "--days", str(a.detect_days),
                     "--glm-sample", str(min(a.glm_sample, s)), "--out", str(out / str(s))]
             full = s == max(a.detect_series)
-            if not full or a.quick:
-                argv.append("--no-store")
             for i in range(a.detect_repeat if full else 1):
-                t = self.measure("detection", f"bench_detect.py ({s} series)", argv, series=s, repeat=1)
+                # The store run (10M events inserted, detect_signals) only once: it is slow.
+                store = full and i == 0 and not a.quick
+                t = self.measure("detection", f"bench_detect.py ({s} series)", argv + ([] if store else
+                                 ["--no-store"]), series=s, repeat=1)
                 res = json.loads((out / str(s) / "bench_detect.json").read_text())
                 res["process_s"], res["process_peak_rss_mb"] = round(t.median, 3), round(t.peak_rss_mb, 1)
                 # Normalised names (bench_detect.py's own keys have changed between versions).
@@ -445,16 +481,17 @@ def targets(b: Bench) -> list[dict]:
 def growth(b: Bench) -> dict:
     a = b.args
     rows_growth, series_growth = {}, {}
-    keys = sorted({(r["stage"], r["tool"]) for r in b.records if r["rows"] and r["series"] is None})
+    recs = [r for r in b.records if BASELINE_TAG not in r["tool"]]
+    keys = sorted({(r["stage"], r["tool"]) for r in recs if r["rows"] and r["series"] is None})
     for k in keys:
-        pts = sorted((r["rows"], r["median_s"]) for r in b.records if (r["stage"], r["tool"]) == k
+        pts = sorted((r["rows"], r["median_s"]) for r in recs if (r["stage"], r["tool"]) == k
                      and r["series"] is None and r["rows"] in a.sizes)
         if len(pts) >= 2:
             xs, ys = zip(*pts)
             rows_growth[" / ".join(k)] = {"points": {str(x): y for x, y in pts}, "exponent": slope(xs, ys),
                                          "exponent_last_step": slope(xs[-2:], ys[-2:])}
-    keys = sorted({(r["stage"], r["tool"]) for r in b.records if r["series"] and r["stage"] != "detection"})
-    pts_by_key = {k: sorted((r["series"], r["median_s"]) for r in b.records if (r["stage"], r["tool"]) == k
+    keys = sorted({(r["stage"], r["tool"]) for r in recs if r["series"] and r["stage"] != "detection"})
+    pts_by_key = {k: sorted((r["series"], r["median_s"]) for r in recs if (r["stage"], r["tool"]) == k
                             and r["series"]) for k in keys}
     # Detection: the screen time bench_detect.py measures in-process, per series count.
     det = {}
@@ -474,7 +511,8 @@ def markdown(res: dict) -> str:
     L += ["# intensity benchmarks", "",
           f"`{res['command']}` on {res['machine']['cpus']} cores ({res['machine']['platform']}), "
           f"{res['finished_at'][:16]} UTC, {res['total_s'] / 60:.1f} min in all. Whole processes; median of "
-          f"{cfg['repeat']} runs (of {cfg['repeat_large']} at >= {human(cfg['large'])} rows); load average "
+          f"{cfg['repeat']} runs ({cfg['repeat_large']} at >= {human(cfg['large'])} rows, {cfg['repeat_large_ingest']} "
+          f"for ingest there; {cfg['series_repeat']} per series-growth point but the report target); load average "
           f"{res['machine']['load_start']} at the start, {res['machine']['load_end']} at the end "
           "(per measurement in results.json). Data: seeded canonical events, "
           f"{cfg['regions']} regions x 6 event types x {cfg['days']} days (overdispersed, NB fatalities).", ""]
@@ -514,6 +552,24 @@ def markdown(res: dict) -> str:
         for k, v in g["series"].items():
             pts = ", ".join(f"{int(x):,}: {y:.2f}" for x, y in v["points"].items())
             L.append(f"| series | {k} | {pts} | {v['exponent']} | |")
+    pairs = []
+    for r in recs:
+        if BASELINE_TAG in r["tool"]:
+            tool = r["tool"].split(f" [{BASELINE_TAG}")[0]
+            now = next((x for x in recs if x["tool"] == tool and x["stage"] == r["stage"] and x["rows"] == r["rows"]
+                        and x["series"] == r["series"]), None)
+            if now:
+                pairs.append((r, now))
+    if pairs:
+        ref = pairs[0][0]["tool"].split(BASELINE_TAG)[1].rstrip("]")
+        L += ["", f"## Before / after (the code of `{ref}` against the working tree, same run)", "",
+              "| stage | rows | series | tool | before s | after s | speed-up | before CPU s | after CPU s | "
+              "before RSS MB | after RSS MB |", "|---|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|"]
+        for old, new in pairs:
+            L.append(f"| {new['stage']} | {human(new['rows']) if new['rows'] else ''} | {new['series'] or ''} | "
+                     f"{new['tool']} | {old['median_s']:.2f} | {new['median_s']:.2f} | "
+                     f"{old['median_s'] / new['median_s']:.2f}x | {old['cpu_median_s']:.2f} | {new['cpu_median_s']:.2f} | "
+                     f"{old['peak_rss_mb']:.0f} | {new['peak_rss_mb']:.0f} |")
     det = res.get("detection_runs")
     if det:
         L += ["", "## Detection (`bench/bench_detect.py`, SIMULATED series; in-process seconds)", "",
@@ -559,16 +615,19 @@ def parse_args(argv=None):
     ap.add_argument("--only", help=f"comma list of stages: {','.join(STAGES)}")
     ap.add_argument("--repeat", type=int, help="runs per measurement [3]")
     ap.add_argument("--repeat-large", type=int, help="runs per measurement at >= --large rows [2]")
+    ap.add_argument("--repeat-large-ingest", type=int, help="runs of each ingest at >= --large rows [1]")
+    ap.add_argument("--series-repeat", type=int, help="runs per series-growth point (the report target: --repeat) [1]")
     ap.add_argument("--large", type=int, default=5_000_000)
     ap.add_argument("--days", type=int, default=1095, help="the generator's date range (it starts 2022-01-01)")
     ap.add_argument("--no-pandas-product", dest="pandas_product", action="store_false",
                     help="skip the extra pandas variant (one reindex on a product index)")
     ap.add_argument("--out", type=Path, help="where results.json and RESULTS.md go [bench/]")
     ap.add_argument("--data", type=Path, help="generated data and stores [bench/out/]")
+    ap.add_argument("--baseline-ref", help="also time our stages with the code of this git ref (before/after)")
     ap.add_argument("--wait-quiet", type=float, default=0, help="wait up to this many seconds for a quiet machine")
     ap.add_argument("--quiet-load", type=float, default=0.7, help="1-minute load average that counts as quiet")
     a = ap.parse_args(argv)
-    partial = bool(a.sizes or a.only or a.series)
+    partial = bool(a.sizes or a.only or a.series or a.baseline_ref)
     q = a.quick
     a.sizes = [int(x) for x in a.sizes.split(",")] if a.sizes else ([2_000, 8_000] if q else
                                                                      [100_000, 1_000_000, 10_000_000])
@@ -580,6 +639,8 @@ def parse_args(argv=None):
         ap.error(f"unknown stage(s) {', '.join(sorted(unknown))}; choose from {', '.join(STAGES)}")
     a.repeat = a.repeat or (1 if q else 3)
     a.repeat_large = a.repeat_large or (1 if q else 2)
+    a.repeat_large_ingest = a.repeat_large_ingest or 1
+    a.series_repeat = a.series_repeat or 1
     a.startup_repeat = 3 if q else 10
     a.detect_series = [60, 120] if q else [100, 1000, 10_000]
     a.detect_days = 450 if q else 730
