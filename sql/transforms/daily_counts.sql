@@ -39,8 +39,8 @@ observed AS (
             CASE WHEN $by_subtype THEN e.sub_event_type END AS sub_event_type,
             e.event_date AS day,
             CAST(count(*) AS BIGINT) AS events,
-            CAST(sum(coalesce(e.fatalities, 0)) AS BIGINT) AS fatalities,
-            CAST(sum(coalesce(e.injured, 0)) AS BIGINT) AS injured
+            CAST(coalesce(sum(e.fatalities), 0) AS BIGINT) AS fatalities,
+            CAST(coalesce(sum(e.injured), 0) AS BIGINT) AS injured
         FROM events AS e
         WHERE ($country IS NULL OR e.country_iso3 = $country)
           AND ($region IS NULL OR e.admin1_code = $region)
