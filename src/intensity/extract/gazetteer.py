@@ -27,6 +27,7 @@ import math
 import os
 import pickle
 import re
+import time
 import unicodedata
 from dataclasses import dataclass, field
 from functools import cache
@@ -35,7 +36,7 @@ from pathlib import Path
 from intensity.extract.lexicon import read_rows
 from intensity.resources import reference_dir
 
-INDEX_VERSION = "3"
+INDEX_VERSION = "4"
 _APOS = re.compile(r"[’'ʼ`ʹ‘]")
 _NONWORD = re.compile(r"[^a-z0-9а-яёіїєґ]+")
 _DOUBLE = re.compile(r"([a-z])\1+")
@@ -45,14 +46,43 @@ _ADMIN_TAIL = re.compile(
 )
 
 
-def loose(name: str) -> str:
-    """The matching key of a name (see the module docstring)."""
+def _loose_slow(name: str) -> str:
     s = unicodedata.normalize("NFKD", name)
     s = "".join(ch for ch in s if not unicodedata.combining(ch)).lower()
     s = _APOS.sub("", s)
     s = _NONWORD.sub(" ", s).strip()
     s = s.replace("y", "i").replace("j", "i") if s.isascii() else s
     return _DOUBLE.sub(r"\1", s)
+
+
+_QUOTES_ABOVE_LATIN = ("\u2019", "\u02bc")  # the apostrophes Latin alternate names use above U+0250
+
+
+@cache
+def _loose_table() -> dict[int, str]:
+    # loose() of every Latin character (below U+0250) and of the two apostrophes above it, one at
+    # a time: decomposition, dropping the marks, lower case, apostrophes out, other non-letters a
+    # space. Applying it character by character equals applying loose() to the whole name (marks
+    # are dropped, so their canonical reordering cannot matter).
+    table = {}
+    for c in [chr(i) for i in range(0x250)] + list(_QUOTES_ABOVE_LATIN):
+        d = "".join(ch for ch in unicodedata.normalize("NFKD", c) if not unicodedata.combining(ch)).lower()
+        d = _APOS.sub("", d)
+        table[ord(c)] = "".join(ch if _NONWORD.fullmatch(ch) is None else " " for ch in d)
+    return table
+
+
+def _first_group(m: re.Match) -> str:
+    return m.group(1)
+
+
+def loose(name: str) -> str:
+    """The matching key of a name (see the module docstring)."""
+    s = name.translate(_loose_table())
+    if not s.isascii():  # a character outside the table (Cyrillic, Arabic, ...): the general path
+        return _loose_slow(name)
+    s = " ".join(s.split()).replace("y", "i").replace("j", "i")
+    return _DOUBLE.sub(_first_group, s)
 
 
 def admin_loose(name: str) -> str:
@@ -135,35 +165,112 @@ def _fingerprint() -> str:
     return h.hexdigest()[:24]
 
 
+def _cache_file(fp: str) -> Path:
+    return _cache_dir() / f"gazetteer-{fp}.pickle"
+
+
+def _fallback_dir() -> Path:
+    import tempfile
+
+    return Path(tempfile.gettempdir()) / f"intensity-{os.getuid() if hasattr(os, 'getuid') else 'user'}"
+
+
+def _read_cache(path: Path) -> Index | None:
+    import gc
+
+    enabled = gc.isenabled()
+    gc.disable()  # (a million containers: collecting while loading them only costs time)
+    try:
+        with open(path, "rb") as fh:
+            version, fields = pickle.load(fh)
+        if version != INDEX_VERSION:
+            return None
+        return Index(**fields)
+    except Exception:  # missing, torn or written by another version: rebuild
+        return None
+    finally:
+        if enabled:
+            gc.enable()
+
+
+_INDEX_FIELDS = ("places", "place_keys", "admin1_keys", "region_info", "country_keys", "demonym_keys",
+                 "country_names", "max_tokens", "meta")
+
+
+def _write_cache(path: Path, idx: Index) -> Path | None:
+    """Write the cache atomically; on a read-only cache directory try the temporary directory."""
+    data = (INDEX_VERSION, {f: getattr(idx, f) for f in _INDEX_FIELDS})
+    for target in (path, _fallback_dir() / path.name):
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            tmp = target.with_name(f"{target.name}.tmp{os.getpid()}")
+            with open(tmp, "wb") as fh:
+                pickle.dump(data, fh, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(tmp, target)  # readers see the old file or the whole new one
+        except OSError:
+            continue
+        _remove_stale(target)
+        return target
+    return None  # nowhere writable: keep the in-memory index
+
+
+def _remove_stale(current: Path) -> None:
+    # Caches of other inputs or versions, and torn temporary files, are dead weight.
+    for old in current.parent.glob("gazetteer-*"):
+        if old == current:
+            continue
+        try:
+            if ".tmp" in old.name:
+                if time.time() - old.stat().st_mtime > 3600:  # another process may still be writing it
+                    old.unlink()
+            elif old.suffix == ".pickle":
+                old.unlink()
+        except OSError:
+            pass
+
+
+def cache_path() -> Path:
+    """Where the index of the current inputs is cached (it may not exist yet)."""
+    return _cache_file(_fingerprint())
+
+
 @cache
 def load_index() -> Index:
-    """The gazetteer index, from the cache file or built (a few seconds) and cached."""
-    fp = _fingerprint()
-    path = _cache_dir() / f"gazetteer-{fp}.pickle"
-    if path.exists():
-        try:
-            with open(path, "rb") as fh:
-                idx = pickle.load(fh)
-            if isinstance(idx, Index):
-                return idx
-        except Exception:  # a torn or stale cache file: rebuild it
-            pass
+    """The gazetteer index, from the cache file or built (a few seconds) and cached.
+
+    The cache lives under ``$INTENSITY_CACHE_DIR``, else ``$XDG_CACHE_HOME/intensity``, else
+    ``~/.cache/intensity`` (never inside the installed package), or the system temporary
+    directory when that is not writable; its name carries a fingerprint of every input, so a
+    changed CSV or package version rebuilds it.
+    """
+    path = _cache_file(_fingerprint())
+    for candidate in (path, _fallback_dir() / path.name):
+        idx = _read_cache(candidate) if candidate.exists() else None
+        if idx is not None:
+            return idx
     idx = build_index()
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(f".tmp{os.getpid()}")
-        with open(tmp, "wb") as fh:
-            pickle.dump(idx, fh, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, path)
-    except OSError:
-        pass  # read-only home: keep the in-memory index
+    _write_cache(path, idx)
     return idx
 
 
+def _latin_class() -> str:
+    # Latin characters below U+0250 that are not digits (str.isdigit), plus the two apostrophes.
+    ok = [i for i in range(0x250) if not chr(i).isdigit()] + sorted(ord(c) for c in _QUOTES_ABOVE_LATIN)
+    ranges, start, prev = [], ok[0], ok[0]
+    for i in ok[1:] + [-1]:
+        if i != prev + 1:
+            ranges.append(re.escape(chr(start)) + ("-" + re.escape(chr(prev)) if prev > start else ""))
+            start = i
+        prev = i
+    return "[" + "".join(ranges) + "]*"
+
+
+_LATIN_OK = re.compile(_latin_class())
+
+
 def _latin_ok(name: str) -> bool:
-    if len(name) < 3 or name.isupper() or any(ch.isdigit() for ch in name):
-        return False
-    return all(ord(ch) < 0x250 or ch in "’ʼ" for ch in name)
+    """A Latin-script alternate name worth indexing (no digits, not an all-capitals code)."""
+    return len(name) >= 3 and not name.isupper() and _LATIN_OK.fullmatch(name) is not None
 
 
 def build_index() -> Index:
@@ -183,7 +290,7 @@ def build_index() -> Index:
     def add_key(key: str, i: int) -> None:
         if key and len(key) >= 2:
             lst = keys.setdefault(key, [])
-            if i not in lst:
+            if not lst or lst[-1] != i:  # (a place's names are added together: a repeat is the last entry)
                 lst.append(i)
 
     for r in read_rows(gz / "places.csv"):
@@ -198,6 +305,7 @@ def build_index() -> Index:
     if g:
         with open(g, encoding="utf-8") as fh:
             cities = json.load(fh)
+        alt_keys: dict[str, str | None] = {}
         for c in cities.values():
             cc = c["countrycode"]
             iso3 = iso2_to_3.get(cc)
@@ -208,10 +316,13 @@ def build_index() -> Index:
             places.append((c["name"], iso3, gn_admin.get((cc, c["admin1code"]), ""),
                            round(float(c["latitude"]), 4), round(float(c["longitude"]), 4), pop, "geonames", False))
             add_key(loose(c["name"]), i)
-            alts = c.get("alternatenames") or []
-            for a in alts:
-                if _latin_ok(a):
-                    add_key(loose(a), i)
+            for a in c.get("alternatenames") or ():
+                # the same spellings recur across places: read each once
+                k = alt_keys.get(a, 0)
+                if k == 0:
+                    k = alt_keys[a] = loose(a) if _latin_ok(a) else None
+                if k is not None:
+                    add_key(k, i)
         del cities
 
     admin1: dict[str, list[str]] = {}
@@ -271,7 +382,7 @@ _CONNECT = {"e", "de", "al", "el", "es", "on", "na", "la", "le", "du", "des", "d
             "as", "an", "ar", "az", "at", "am", "upon", "pod", "nad", "i"}
 
 
-@dataclass
+@dataclass(slots=True)
 class Mention:
     """A capitalised name in a sentence that the index knows."""
 
@@ -298,12 +409,201 @@ def _strip_adjective(key: str) -> list[str]:
     return out
 
 
+_GAP_PUNCT = re.compile(r"[,.;:!?()\"“”]")
+_GAP_PUNCT_CHARS = frozenset(',.;:!?()"“”')
+_POSSESSIVE = re.compile(r"[’']s$")
+_QUALIFIER = re.compile(r"(?:\s*(?:region|oblast|province|district|raion|area)?\s*)?,\s*|\s+(?:in|of)\s+(?:the\s+)?|"
+                        r"\s*\(\s*(?:coded to\s+)?", re.IGNORECASE)
+_ADJ_SUFFIXES = ("skaia", "ska", "skii", "ski", "skoi", "sk")
+_LOOSE_MEMO: dict[str, str] = {}
+
+
+def loose_memo(name: str) -> str:
+    """:func:`loose`, memoised (place names recur across sentences and articles)."""
+    key = _LOOSE_MEMO.get(name)
+    if key is None:
+        if len(_LOOSE_MEMO) > 200_000:  # arbitrary input must not grow it without bound
+            _LOOSE_MEMO.clear()
+        key = _LOOSE_MEMO[name] = loose(name)
+    return key
+
+
 def spot(text: str, idx: Index, *, not_places: frozenset[str], grammar: dict[str, list[str]]) -> list[Mention]:
     """Names in ``text`` (one sentence) that the index knows, longest first, non-overlapping."""
-    words = [(m.start(), m.end(), m.group()) for m in _WORD.finditer(text)]
+    return Spotter(idx, not_places=not_places, grammar=grammar)(text)
+
+
+class Spotter:
+    """:func:`spot` with its word sets prepared once (one per extractor)."""
+
+    def __init__(self, idx: Index, *, not_places: frozenset[str], grammar: dict[str, list[str]]):
+        self.idx = idx
+        self.not_places = not_places
+        self.admin_words = set(grammar.get("admin1_word", []))
+        self.admin2_words = set(grammar.get("admin2_word", []))
+        self.preps = set(grammar.get("place_prep", [])) | set(grammar.get("origin_prep", []))
+        self.admin_two = {w.split()[0] for w in self.admin_words if " " in w}  # first words of two-word ones
+        self._lookup: dict[str, tuple] = {}  # surface -> (key, places, admin1, country, demonym), memoised
+
+    def __call__(self, text: str) -> list[Mention]:
+        # Only a capitalised word can start a name, so the words of the sentence are read
+        # around those (a few per sentence) instead of all of them. The result is the same
+        # as walking every word (``spot_reference`` below, kept for the tests).
+        idx = self.idx
+        not_places, admin_words, preps = self.not_places, self.admin_words, self.preps
+        place_keys, admin1_keys, country_keys, demonym_keys = (idx.place_keys, idx.admin1_keys, idx.country_keys,
+                                                               idx.demonym_keys)
+        max_tokens = idx.max_tokens
+        out: list[Mention] = []
+        consumed = 0
+        for cm in (_CAP_CANDIDATE_ASCII if text.isascii() else _CAP_CANDIDATE).finditer(text):
+            p = cm.start()
+            if p < consumed or not text[p].isupper():
+                continue
+            if p > 0 and _TOKEN_CHAR.match(text, p - 1) and not _token_starts_at(text, p):
+                continue
+            # the words from here on, read as needed (``more`` fetches the next one)
+            it = _WORD.finditer(text, p)
+            first = next(it)
+            fw = [first]
+            more = it.__next__
+            w0 = first.group()
+            if w0.lower() in not_places:
+                # ("State" in "Islamic State" is no place, "State" in "Borno State" is: the next word tells)
+                if not _fetch(fw, more, 2):
+                    continue
+                nxt = fw[1].group().lower()
+                if nxt not in admin_words and (nxt not in self.admin_two or not _fetch(fw, more, 3)
+                                               or not _followed(fw, 1, admin_words)):
+                    continue
+            kmax = 1
+            e0 = first.end()
+            # (punctuation right after the word ends the name: no need to read the next word)
+            if e0 < len(text) and text[e0] in _GAP_PUNCT_CHARS:
+                lim = 1
+            else:
+                lim = max_tokens
+            while kmax < lim:
+                if len(fw) <= kmax and not _fetch(fw, more, kmax + 1):
+                    break
+                nw = fw[kmax].group()
+                if not (nw[0].isupper() or nw.lower() in _CONNECT) or \
+                        _GAP_PUNCT.search(text, fw[kmax - 1].end(), fw[kmax].start()):
+                    break
+                kmax += 1
+            found = None
+            for k in range(kmax, 0, -1):
+                if not fw[k - 1].group()[0].isupper():
+                    continue
+                surface = text[p:fw[k - 1].end()]
+                if k == 1 and surface.lower() in not_places:
+                    continue
+                hit = self._lookup.get(surface)
+                if hit is None:
+                    key = loose(surface.replace("’s", "").replace("'s", "")) if surface.endswith(("’s", "'s")) \
+                        else loose(surface)
+                    hit = (key, place_keys.get(key, ()), admin1_keys.get(key, ()), country_keys.get(key),
+                           demonym_keys.get(key))
+                    if len(self._lookup) > 200_000:  # arbitrary input must not grow it without bound
+                        self._lookup.clear()
+                    self._lookup[surface] = hit
+                key, places, admin, country, demonym = hit
+                aw = None
+                aw_known = False
+                if not admin and key.endswith(_ADJ_SUFFIXES):
+                    _fetch(fw, more, k + 2)
+                    aw = _followed(fw, k, admin_words)
+                    aw_known = True
+                    if aw:
+                        for alt in _strip_adjective(key):
+                            admin = admin1_keys.get(alt, ())
+                            if admin:
+                                break
+                if places or admin or country or demonym:
+                    if not aw_known:
+                        _fetch(fw, more, k + 2)
+                        aw = _followed(fw, k, admin_words)
+                    found = (k, surface, places, admin, country, demonym, aw)
+                    break
+            if not found:
+                continue
+            k, surface, places, admin, country, demonym, aw = found
+            surface_clean = _POSSESSIVE.sub("", surface) if surface.endswith(("’s", "'s")) else surface
+            prev = _words_before(text, p)
+            prep = prev[-1].lower() if prev and prev[-1].lower() in preps else None
+            if prep is None and len(prev) > 1 and prev[-1].lower() in ("the", "a") and prev[-2].lower() in preps:
+                prep = prev[-2].lower()
+            a2 = _followed(fw, k, self.admin2_words)
+            out.append(Mention(p, p + len(surface_clean), surface_clean, places, admin, country, demonym,
+                               admin_word=aw, admin2_word=a2, prep=prep))
+            consumed = fw[k - 1].end()
+        _qualify(text, out)
+        return out
+
+
+# A letter other than a-z that no letter precedes (the class first, so the engine skips ahead fast).
+_CAP_CANDIDATE = re.compile(r"[^\W\d_a-z](?<![^\W\d_].)", re.DOTALL)
+_CAP_CANDIDATE_ASCII = re.compile(r"[A-Z](?<![A-Za-z].)", re.DOTALL)  # the same on ASCII text, faster
+_TOKEN_CHAR = re.compile(r"[\w’'ʼ-]")
+_LETTER = re.compile(r"[^\W\d_]")
+
+
+def _fetch(fw: list, more, n: int) -> bool:
+    """Read words into ``fw`` until it holds ``n`` (False when the sentence ends first)."""
+    try:
+        while len(fw) < n:
+            fw.append(more())
+    except StopIteration:
+        return False
+    return True
+
+
+def _followed(fw: list, k: int, vocab: set[str]) -> str | None:
+    # _followed_by over the words read so far (the caller has read k + 2 of them, or all)
+    if k < len(fw):
+        w = fw[k].group().lower()
+        if w in vocab:
+            return w
+        if k + 1 < len(fw) and f"{w} {fw[k + 1].group().lower()}" in vocab:
+            return w
+    return None
+
+
+def _token_starts_at(text: str, p: int) -> bool:
+    # After digits, underscores, apostrophes or hyphens a letter starts a word only when
+    # that run holds no letter ("5-Kyiv" yes, "al-Qaeda" no), as _WORD reads it.
+    j = p - 1
+    while j >= 0 and _TOKEN_CHAR.match(text, j):
+        if _LETTER.match(text, j):
+            return False
+        j -= 1
+    return True
+
+
+def _words_before(text: str, p: int) -> list[str]:
+    """The two words before position ``p`` (a word start), as ``_WORD.finditer(text)`` reads them."""
+    lo = max(0, p - 48)
+    prev = _WORD.findall(text, lo, p)
+    if lo > 0 and len(prev) < 3:  # the window may cut the earliest word: read from the start
+        prev = _WORD.findall(text, 0, p)
+    return prev[-2:]
+
+
+def _qualify(text: str, out: list[Mention]) -> None:
+    # ", Donetsk" or "in the Donetsk region" right after a settlement qualifies it.
+    for a, b in zip(out, out[1:]):
+        if b.admin1 and _QUALIFIER.fullmatch(text, a.end, b.start):
+            a.qualifier = b.admin1[0] if len(b.admin1) == 1 else None
+            if a.qualifier is None:
+                a.qualifier = "|".join(b.admin1)
+
+
+def spot_reference(text: str, idx: Index, *, not_places: frozenset[str], grammar: dict[str, list[str]]) -> list[Mention]:
+    """The first implementation of :func:`spot` (every word of the sentence walked); for the tests."""
     admin_words = set(grammar.get("admin1_word", []))
     admin2_words = set(grammar.get("admin2_word", []))
     preps = set(grammar.get("place_prep", [])) | set(grammar.get("origin_prep", []))
+    words = [(m.start(), m.end(), m.group()) for m in _WORD.finditer(text)]
     out: list[Mention] = []
     i = 0
     n = len(words)
@@ -320,7 +620,6 @@ def spot(text: str, idx: Index, *, not_places: frozenset[str], grammar: dict[str
             inner = words[i:i + k]
             if any(not w[0].isupper() and w.lower() not in _CONNECT for _, _, w in inner):
                 continue
-            # names do not run across punctuation other than spaces and hyphens
             gap = text[s0:words[i + k - 1][1]]
             if re.search(r"[,.;:!?()\"“”]", gap):
                 continue
@@ -345,7 +644,6 @@ def spot(text: str, idx: Index, *, not_places: frozenset[str], grammar: dict[str
             i += 1
             continue
         k, surface, places, admin, country, demonym, aw = found
-        end = words[i + k - 1][1]
         surface_clean = re.sub(r"[’']s$", "", surface)
         prep = words[i - 1][2].lower() if i > 0 and words[i - 1][2].lower() in preps else None
         if prep is None and i > 1 and words[i - 1][2].lower() in ("the", "a") and words[i - 2][2].lower() in preps:
@@ -354,7 +652,6 @@ def spot(text: str, idx: Index, *, not_places: frozenset[str], grammar: dict[str
         out.append(Mention(s0, s0 + len(surface_clean), surface_clean, places, admin, country, demonym,
                            admin_word=aw, admin2_word=a2, prep=prep))
         i += k
-    # ", Donetsk" or "in the Donetsk region" right after a settlement qualifies it.
     for a, b in zip(out, out[1:]):
         between = text[a.end:b.start]
         if b.admin1 and re.fullmatch(r"(?:\s*(?:region|oblast|province|district|raion|area)?\s*)?,\s*|\s+(?:in|of)\s+(?:the\s+)?|\s*\(\s*(?:coded to\s+)?", between,

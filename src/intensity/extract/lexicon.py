@@ -98,6 +98,12 @@ class Lexicon:
     facility_re: re.Pattern
     grammar: dict[str, list[str]]
     extra: dict = field(default_factory=dict)
+    # The same regexes behind a first-word gate (``intensity.extract.scan``): name -> Gated.
+    gates: dict = field(default_factory=dict)
+
+    def gate(self, name: str):
+        """The gated form of one of the lexicon's regexes (``trigger``, ``cue_generic``, ...)."""
+        return self.gates[name]
 
     def trigger_of(self, m: re.Match) -> Trigger:
         return self.triggers[int(m.lastgroup[1:])]
@@ -131,7 +137,7 @@ def load(lang: str = "en") -> Lexicon:
     num_map = {r["word"].lower(): (int(r["value"]), r["kind"]) for r in numbers}
     # Longest words first so "a number of" wins over "a".
     num_words = sorted(num_map, key=len, reverse=True)
-    return Lexicon(
+    lex = Lexicon(
         lang=lang,
         triggers=[Trigger(r["sub_event_type"], float(r["weight"]), r.get("role", "")) for r in trig],
         trigger_re=alternation([r["pattern"] for r in trig]),
@@ -156,3 +162,10 @@ def load(lang: str = "en") -> Lexicon:
         facility_re=alternation([r["pattern"] for r in read_rows(d / "facilities.csv")]),
         grammar=grammar,
     )
+    from intensity.extract.scan import gate
+
+    for name in ("trigger", "weapon", "number_word", "casualty", "munition", "date", "actor", "facility"):
+        lex.gates[name] = gate(getattr(lex, f"{name}_re"))
+    for kind, rx in lex.cue_re.items():
+        lex.gates[f"cue_{kind}"] = gate(rx)
+    return lex

@@ -14,8 +14,8 @@ from __future__ import annotations
 
 import hashlib
 import re
+from bisect import bisect_right
 from collections import defaultdict
-from dataclasses import dataclass, field
 from datetime import date
 
 from intensity import taxonomy
@@ -24,6 +24,7 @@ from intensity.extract import gazetteer as gaz
 from intensity.extract.lexicon import Lexicon, read_rows, lexicon_dir
 from intensity.extract.model import EXTRACTOR_VERSION, Evidence, ExtractedEvent
 from intensity.extract.numbers import Number, find_numbers, prefix_of
+from intensity.extract.scan import Scan, gate
 from intensity.extract.text import Sentence, split_sentences
 
 # Tie-break between equally scored sub-types: the more specific first.
@@ -43,30 +44,125 @@ _WEAPON_SUB = {"mlrs": "shelling_artillery_missile_attack", "missile": "shelling
 _ANAPHORA = re.compile(r"\b(the|this|that|its)\s+(attack|incident|strike|shelling|explosion|blast|assault|clash|"
                        r"fighting|raid|bombing|event)s?\b|\bcasualt|\bkilled\b|\binjur|\bwounded\b|\bdead\b",
                        re.IGNORECASE)
+_ANAPHORA_GATE = gate(_ANAPHORA)
+_ACCORDING = re.compile(r"according to ((?:the )?[\w'’ -]{2,60}?)(?:[,.;]|$)", re.IGNORECASE)
+_ATTRIBUTION = re.compile(
+    r"((?:[A-Z][\w'’-]*\s+(?:[a-z][\w'’-]*\s+){0,2})?(?:sources|officials|authorities|ministry|governor|military|MoD|"
+    r"General Staff|police|spokesman|spokesperson))\s+(?:\w+\s+)?(?:said|reported|claimed|stated|"
+    r"attribute[sd]?|confirmed|announced)")
+_REPORT_VERBS = ("said", "reported", "claimed", "stated", "attribute", "confirmed", "announced")
+# numbers and casualty words
+_SPACES = re.compile(r"\s*")
+_CAS_VERB = re.compile(r"kill|injur|wound|leav", re.IGNORECASE)
+_CAS_BREAK = re.compile(r"[;:]|\band\s+\d|\bwhile\b|\bafter\b|\bwhen\b")
+_BARE_NUMBER = re.compile(r"(?<![\w-])\d+(?![\w-])")
+_COPULA = re.compile(r"\b(was|were|is|has been|had been|got)\b")
+_MUNITION_GAP = re.compile(r"[\s\w-]{0,16}")
+_INTERCEPT_BEFORE = re.compile(r"(shot down|intercepted|downed|destroyed|neutrali[sz]ed)\s+(?:all\s+)?$")
+_INTERCEPT_BEFORE_BARE = re.compile(r"(shot down|intercepted|downed)\s+$")
+_BRACKETS = re.compile(r"\[[^\]]*\]")
+_ZERO_FATAL = re.compile(r"kill|fatal|death|dead")
+_ZERO_HURT = re.compile(r"hurt|injur|wound|harm")
+_ZERO_INJURED = re.compile(r"injur|wound")
+_ANY_DIGIT = re.compile(r"\d")
 _COMBATANT = re.compile(r"\b(soldiers?|troops|servicem[ae]n|militants?|fighters?|insurgents?|police(?:m[ae]n| officers)?|"
                         r"commanders?|guards?|personnel|combatants?|rebels?|gunmen|Taliban|members of)\b", re.IGNORECASE)
 _CIVILIAN = re.compile(r"\b(civilians?|residents?|villagers?|farmers?|wom[ae]n|child(?:ren)?|boys?|girls?|elders?|"
                        r"teachers?|journalists?|passengers?|worshippers?|students?|shepherds?|man|people|family|"
                        r"doctors?|nurses?|volunteers?|tribal elder|clerics?|mullahs?|officials?)\b", re.IGNORECASE)
 _AIRCRAFT_OBJ = re.compile(r"\b(aircraft|plane|jet|helicopter|Su-\d+|MiG-\d+|Ka-52|Mi-\d+|bomber|fighter)\b", re.IGNORECASE)
+_COMBATANT_GATE = gate(_COMBATANT)
+_CIVILIAN_GATE = gate(_CIVILIAN)
 _STATE = re.compile(r"^(Military|Police) Forces")
 
 
-@dataclass
+class _Cues:
+    """The cue matches of one sentence, each kind scanned only when a rule asks for it."""
+
+    __slots__ = ("scan", "gates", "found")
+
+    def __init__(self, scan: Scan, gates: dict):
+        self.scan = scan
+        self.gates = gates
+        self.found: dict[str, list[re.Match]] = {}
+
+    def get(self, kind: str, default=None) -> list[re.Match]:
+        got = self.found.get(kind)
+        if got is None:
+            g = self.gates.get(f"cue_{kind}")
+            got = self.scan.finditer(g) if g is not None else []
+            self.found[kind] = got
+        return got if got or default is None else default
+
+
 class _Mention:
-    sent: Sentence
-    sub: str | None
-    trigger: tuple[int, int, str] | None
-    places: list[gaz.Mention]
-    dates: list[datelib.DateMention]
-    numbers: dict
-    weapon: tuple[str, int, int] | None
-    actors: list[tuple[str, int, int, str]]
-    reporter: tuple[str, int, int] | None
-    intercepted: bool
-    impact: bool
-    evidence: list[Evidence] = field(default_factory=list)
-    weak: bool = False  # only generic or victim words ("a civilian was killed"): a follow-up, not a new event
+    """What one sentence says (its numbers are read only when a rule needs them)."""
+
+    __slots__ = ("sent", "sub", "trigger", "places", "_dates", "_read_dates", "_numbers", "weapon", "actors", "reporter",
+                 "intercepted", "impact", "_evidence", "weak", "_read", "_scan", "lazy_scan")
+
+    def __init__(self, sent: Sentence, sub, trigger, places, dates, numbers, weapon, actors, reporter,
+                 intercepted: bool, impact: bool, evidence=None, weak: bool = False, read=None):
+        self.sent = sent
+        self.sub = sub
+        self.trigger = trigger
+        self.places = places
+        self._dates = dates if not callable(dates) else None
+        self._read_dates = dates if callable(dates) else None  # deferred: () -> dates
+        self._numbers = numbers
+        self.weapon = weapon
+        self.actors = actors
+        self.reporter = reporter
+        self.intercepted = intercepted
+        self.impact = impact
+        self._evidence = evidence if evidence is not None else []
+        self.weak = weak  # only generic or victim words ("a civilian was killed"): a follow-up, not a new event
+        self._read = read  # deferred number reading: () -> (numbers, evidence)
+        self._scan: Scan | None = None
+        self.lazy_scan = None  # () -> Scan, for a sentence scanned only on demand
+
+    def _load(self) -> None:
+        if self._read is not None:
+            self._numbers, self._evidence = self._read()
+            self._read = None
+
+    @property
+    def scan(self) -> Scan | None:
+        if self._scan is None and self.lazy_scan is not None:
+            self._scan, self.lazy_scan = self.lazy_scan(), None
+        return self._scan
+
+    @scan.setter
+    def scan(self, value: Scan | None) -> None:
+        self._scan = value
+
+    @property
+    def dates(self) -> list[datelib.DateMention]:
+        if self._read_dates is not None:
+            self._dates, self._read_dates = self._read_dates(), None
+        return self._dates
+
+    @property
+    def numbers(self) -> dict:
+        self._load()
+        return self._numbers
+
+    @property
+    def evidence(self) -> list[Evidence]:
+        self._load()
+        return self._evidence
+
+
+def _paragraph_date(mentions: list[_Mention], j: int) -> tuple[int, datelib.DateMention] | None:
+    """The first date of the latest sentence before ``j`` in the same paragraph that has one."""
+    par = mentions[j].sent.paragraph
+    for i in range(j - 1, -1, -1):
+        m = mentions[i]
+        if m.sent.paragraph != par:
+            return None
+        if m.dates:
+            return (par, m.dates[0])
+    return None
 
 
 class Extractor:
@@ -75,19 +171,20 @@ class Extractor:
     def __init__(self, lex: Lexicon, index: gaz.Index):
         self.lex = lex
         self.idx = index
-        self.coding = [(re.compile(r["pattern"], re.IGNORECASE), r["field"])
+        self.coding = [(gate(re.compile(r["pattern"], re.IGNORECASE)), r["field"])
                        for r in read_rows(lexicon_dir(lex.lang) / "coding_notes.csv")]
         self.parents = {r["sub_event_type"]: r["event_type"] for r in taxonomy.rows()}
+        self.spot = gaz.Spotter(index, not_places=lex.not_places, grammar=lex.grammar)
 
     # ------------------------------------------------------------------ per sentence
 
-    def _cues(self, text: str) -> dict[str, list[re.Match]]:
-        return {k: list(rx.finditer(text)) for k, rx in self.lex.cue_re.items()}
-
-    def _triggers(self, text: str, cues: dict) -> list[tuple[str, float, int, int, str]]:
+    def _triggers(self, scan: Scan, cues: _Cues) -> list[tuple[str, float, int, int, str]]:
+        found = scan.finditer(self.lex.gates["trigger"])
+        if not found:
+            return []
         out = []
         generic_ends = [m.end() for m in cues.get("generic", [])]
-        for m in self.lex.trigger_re.finditer(text):
+        for m in found:
             t = self.lex.trigger_of(m)
             # "ongoing shelling", "threat of shelling", "protect residents from shelling"
             if any(0 <= m.start() - ge <= 12 for ge in generic_ends):
@@ -110,7 +207,9 @@ class Extractor:
         has_generic = bool(roles.get("generic"))
         intercept = bool(cues.get("interception")) or bool(roles.get("disrupt"))
         impact = bool(cues.get("impact"))
-        civ_victims = bool(_CIVILIAN.search(text)) and not _COMBATANT.search(text)
+        sc = cues.scan if isinstance(cues, _Cues) and cues.scan.text is text else Scan(text)
+        combatant = sc.search(_COMBATANT_GATE) is not None
+        civ_victims = sc.search(_CIVILIAN_GATE) is not None and not combatant
         # Captures: a state force recapturing is government_regains; a non-state actor capturing overtakes.
         if roles.get("territory"):
             state_actor = any(_STATE.match(a) for a, _, _, _ in actors[:1])
@@ -132,7 +231,7 @@ class Extractor:
             w = sum(w for _, w in roles["civilian"])
             if not (set(scores) & _REMOTE) and civ_victims:
                 scores["attack"] += w + 1
-            elif not scores and _COMBATANT.search(text):
+            elif not scores and combatant:
                 scores["armed_clash"] += w
         if has_generic and not scores:
             if cats:
@@ -141,7 +240,7 @@ class Extractor:
                         scores[_WEAPON_SUB[c]] += 1
             elif civ_victims and re.search(r"\bkill|\bshot|\binjur|\bwound", text, re.IGNORECASE):
                 scores["attack"] += 1
-            elif _COMBATANT.search(text) and re.search(r"\bkill|\bshot|\binjur|\bwound|\bfire", text, re.IGNORECASE):
+            elif combatant and re.search(r"\bkill|\bshot|\binjur|\bwound|\bfire", text, re.IGNORECASE):
                 scores["armed_clash"] += 1
         # Clash beats shelling when both are reported in one sentence (ACLED's rule).
         if scores.get("armed_clash", 0) >= 3 and set(scores) & {"shelling_artillery_missile_attack", "air_drone_strike"}:
@@ -162,21 +261,29 @@ class Extractor:
                 return sub
         return max(scores, key=scores.get)
 
-    def _numbers(self, text: str, offset: int, cues: dict, sidx: int) -> tuple[dict, list[Evidence]]:
+    def _numbers(self, scan: Scan, offset: int, cues: _Cues, sidx: int) -> tuple[dict, list[Evidence]]:
         """fatalities / injured / munitions / intercepted counts of one sentence, with evidence."""
+        text = scan.text
         ev: list[Evidence] = []
         res: dict[str, int | None] = {}
-        for rx, fld in self.coding:
-            m = rx.search(text)
+        # (a coder statement's count is group n, so it needs a digit)
+        for rx, fld in (self.coding if _ANY_DIGIT.search(text) else ()):
+            m = scan.search(rx)
             if m:
                 res["coded_" + fld] = int(m.group("n"))
                 ev.append(Evidence(fld, sidx, offset + m.start(), offset + m.end(), m.group(), "coding_note"))
         # Bracketed editorial remarks ("[Russian MoD reported 150 fatalities ...]") repeat or qualify
         # the claim: only explicit coder statements are read from them.
-        text = re.sub(r"\[[^\]]*\]", lambda m: " " * len(m.group()), text)
-        nums = find_numbers(text, self.lex)
-        cas = [(m.start(), m.end(), self.lex.casualty_fields[int(m.lastgroup[1:])]) for m in self.lex.casualty_re.finditer(text)]
-        mun = [(m.start(), m.end(), self.lex.munition_kinds[int(m.lastgroup[1:])]) for m in self.lex.munition_re.finditer(text)]
+        if "[" in text:
+            text = _BRACKETS.sub(lambda m: " " * len(m.group()), text)
+            if text != scan.text:
+                scan = Scan(text)
+        nums = find_numbers(text, self.lex, scan)
+        # casualty and munition words matter only next to a number
+        cas = [(m.start(), m.end(), self.lex.casualty_fields[int(m.lastgroup[1:])])
+               for m in scan.finditer(self.lex.gates["casualty"])] if nums else []
+        mun = [(m.start(), m.end(), self.lex.munition_kinds[int(m.lastgroup[1:])])
+               for m in scan.finditer(self.lex.gates["munition"])] if nums else []
         used_for_munitions = set()
         munitions = 0
         intercepted = None
@@ -184,12 +291,12 @@ class Extractor:
             after = text[n.end:n.end + 40]
             # "22 shells", "63 Shahed drones", "88 missiles"
             hit = next(((s, e, k) for s, e, k in mun if k == "munition" and 0 <= s - n.end <= 16
-                        and re.fullmatch(r"[\s\w-]{0,16}", text[n.end:s] or " ") and
+                        and _MUNITION_GAP.fullmatch(text[n.end:s] or " ") and
                         len(text[n.end:s].split()) <= 2), None)
             if hit and n.kind != "article":
                 # "shot down 37 drones" / "intercepted 30 missiles" count interceptions, not launches.
                 pre = text[max(0, n.start - 20):n.start].lower()
-                if re.search(r"(shot down|intercepted|downed|destroyed|neutrali[sz]ed)\s+(?:all\s+)?$", pre):
+                if _INTERCEPT_BEFORE.search(pre):
                     intercepted = (intercepted or 0) + n.value
                     ev.append(Evidence("intercepted", sidx, offset + n.start, offset + hit[1], text[n.start:hit[1]], "count_intercepted"))
                 else:
@@ -198,7 +305,7 @@ class Extractor:
                 used_for_munitions.add(n.start)
                 continue
             pre = text[max(0, n.start - 20):n.start].lower()
-            if re.search(r"(shot down|intercepted|downed)\s+$", pre):
+            if _INTERCEPT_BEFORE_BARE.search(pre):
                 intercepted = (intercepted or 0) + n.value
                 used_for_munitions.add(n.start)
                 ev.append(Evidence("intercepted", sidx, offset + n.start, offset + n.end, text[n.start:n.end], "count_intercepted"))
@@ -236,10 +343,10 @@ class Extractor:
         for m in cues.get("zero_casualties", []):
             g = m.group().lower()
             fields = []
-            if re.search(r"kill|fatal|death|dead", g):
+            if _ZERO_FATAL.search(g):
                 fields = ["fatalities"]
-            elif re.search(r"hurt|injur|wound|harm", g):
-                fields = ["injured"] if re.search(r"injur|wound", g) else ["fatalities", "injured"]
+            elif _ZERO_HURT.search(g):
+                fields = ["injured"] if _ZERO_INJURED.search(g) else ["fatalities", "injured"]
             else:
                 fields = ["fatalities", "injured"]
             for fld in fields:
@@ -254,8 +361,8 @@ class Extractor:
     def _casualty_field(self, text: str, n: Number, cas) -> tuple[str | None, tuple[int, int]]:
         # A casualty verb right before the number: "killing 3", "injuring 8 civilians", "killed two".
         for s, e, fld in cas:
-            if e <= n.start and n.start - e <= 3 and re.fullmatch(r"\s*", text[e:n.start]) and fld != "either":
-                if re.match(r"kill|injur|wound|leav", text[s:e], re.IGNORECASE):
+            if e <= n.start and n.start - e <= 3 and _SPACES.fullmatch(text, e, n.start) and fld != "either":
+                if _CAS_VERB.match(text, s, e):
                     return fld, (s, e)
         # "leaving 3 dead", "3 civilians were killed", "an injury", "2 policemen including a commander were killed"
         limit = 6 if n.kind != "article" else 2
@@ -263,33 +370,34 @@ class Extractor:
             if s >= n.end:
                 between = text[n.end:s]
                 words = between.split()
-                if len(words) > limit or re.search(r"[;:]|\band\s+\d|\bwhile\b|\bafter\b|\bwhen\b", between):
+                if len(words) > limit or _CAS_BREAK.search(between):
                     break
                 # another real number in between takes this casualty word
-                if re.search(r"(?<![\w-])\d+(?![\w-])", between):
+                if _BARE_NUMBER.search(between):
                     break
                 if fld == "either":
                     return None, (0, 0)
-                if n.kind == "article" and not (len(words) == 0 or re.search(
-                        r"\b(was|were|is|has been|had been|got)\b", between)):
+                if n.kind == "article" and not (len(words) == 0 or _COPULA.search(between)):
                     if not (len(words) <= 1 and fld == "injured" and text[s:e].lower().startswith("injur")):
                         return None, (0, 0)
                 return fld, (s, e)
         return None, (0, 0)
 
-    def _actors(self, text: str) -> list[tuple[str, int, int, str]]:
+    def _actors(self, scan: Scan) -> list[tuple[str, int, int, str]]:
         return [(self.lex.actors[int(m.lastgroup[1:])], m.start(), m.end(), m.group())
-                for m in self.lex.actor_re.finditer(text)]
+                for m in scan.finditer(self.lex.gates["actor"])]
 
     def _reporter(self, text: str, cues: dict) -> tuple[str, int, int] | None:
-        m = re.search(r"according to ((?:the )?[\w'’ -]{2,60}?)(?:[,.;]|$)", text, re.IGNORECASE)
-        if m:
-            return m.group(1).strip(), m.start(1), m.end(1)
-        m = re.search(r"((?:[A-Z][\w'’-]*\s+(?:[a-z][\w'’-]*\s+){0,2})?(?:sources|officials|authorities|ministry|governor|military|MoD|"
-                      r"General Staff|police|spokesman|spokesperson))\s+(?:\w+\s+)?(?:said|reported|claimed|stated|"
-                      r"attribute[sd]?|confirmed|announced)", text)
-        if m:
-            return m.group(1).strip(), m.start(1), m.end(1)
+        low = text.lower()
+        if "according to" in low or not text.isascii():
+            m = _ACCORDING.search(text)
+            if m:
+                return m.group(1).strip(), m.start(1), m.end(1)
+        # (the attribution needs one of its verbs: a substring test spares the slow search)
+        if any(v in text for v in _REPORT_VERBS):
+            m = _ATTRIBUTION.search(text)
+            if m:
+                return m.group(1).strip(), m.start(1), m.end(1)
         return None
 
     # ------------------------------------------------------------------ article
@@ -308,7 +416,7 @@ class Extractor:
         ctx_admin: dict[str, int] = defaultdict(int)
         spotted: dict[int, list[gaz.Mention]] = {}
         for s in ([title_sent] if title_sent else []) + sents:
-            ms = gaz.spot(s.text, self.idx, not_places=self.lex.not_places, grammar=self.lex.grammar)
+            ms = self.spot(s.text)
             spotted[s.index] = ms
             for m in ms:
                 if m.country:
@@ -322,9 +430,23 @@ class Extractor:
                 if m.qualifier and "|" not in m.qualifier:
                     ctx_admin[m.qualifier] += 1
 
+        # Sentences without a single trigger word cannot hold an event: one look at the whole
+        # article finds the others (their own scan below decides exactly).
+        maybe = None
+        cand = Scan(text).candidates(self.lex.gates["trigger"]) if sents else None
+        if cand is not None:
+            starts = [s.start for s in sents]
+            maybe = set()
+            for p in cand:
+                j = bisect_right(starts, p) - 1
+                if j >= 0 and p < sents[j].end:
+                    maybe.add(j)
         mentions: list[_Mention] = []
-        for s in sents:
-            mentions.append(self._mention(s, s.start, published, spotted[s.index]))
+        for j, s in enumerate(sents):
+            if maybe is None or j in maybe:
+                mentions.append(self._mention(s, s.start, published, spotted[s.index]))
+            else:
+                mentions.append(self._quiet_mention(s, s.start, published, spotted[s.index]))
         events = self._group(mentions, published, ctx_countries, ctx_admin, text)
         if not events and title_sent is not None:
             tm = self._mention(title_sent, 0, published, spotted[-1])
@@ -341,31 +463,67 @@ class Extractor:
             ev.event_id = "text:" + hashlib.sha1(key.encode("utf-8", "surrogatepass")).hexdigest()[:20]
         return events
 
+    def _quiet_mention(self, s: Sentence, offset: int, published: date, places: list[gaz.Mention]) -> _Mention:
+        """A sentence with no trigger word: no event of its own; its dates and numbers are read on demand."""
+        state: dict = {}
+
+        def scan() -> Scan:
+            if "scan" not in state:
+                state["scan"] = Scan(s.text)
+            return state["scan"]
+
+        def cues() -> tuple[_Cues, bool]:
+            if "cues" not in state:
+                c = _Cues(scan(), self.lex.gates)
+                state["cues"] = (c, bool(c.get("commentary")))
+            return state["cues"]
+
+        def dates():
+            _, commentary = cues()
+            return [] if commentary else datelib.find_dates(s.text, published, self.lex, scan())
+
+        def numbers():
+            c, commentary = cues()
+            return ({}, []) if commentary else self._numbers(scan(), offset, c, s.index)
+
+        # (a commentary sentence's places are never read: its numbers are empty)
+        m = _Mention(s, None, None, places, dates, None, None, [], None, False, False, read=numbers)
+        m.lazy_scan = scan
+        return m
+
     def _mention(self, s: Sentence, offset: int, published: date, places: list[gaz.Mention]) -> _Mention:
         t = s.text
-        cues = self._cues(t)
-        commentary = bool(cues.get("commentary"))
-        trig = [] if commentary else self._triggers(t, cues)
-        weapons = [(self.lex.weapon_of(m), m.start(), m.end()) for m in self.lex.weapon_re.finditer(t)]
-        actors = self._actors(t)
+        scan = Scan(t)
+        cues = _Cues(scan, self.lex.gates)
+        if cues.get("commentary"):
+            m = _Mention(s, None, None, [], [], {}, None, [], None, False, False)
+            m.scan = scan
+            return m
+        trig = self._triggers(scan, cues)
+        # Weapons, actors and the reporter matter only to a sentence with an event word.
+        weapons = [(self.lex.weapon_of(m), m.start(), m.end()) for m in scan.finditer(self.lex.gates["weapon"])] \
+            if trig else []
+        actors = self._actors(scan) if trig else []
         sub = self._classify(t, trig, weapons, cues, actors) if trig else None
-        if commentary:
-            return _Mention(s, None, None, [], [], {}, None, [], None, False, False)
-        nums, nev = self._numbers(t, offset, cues, s.index)
-        dts = datelib.find_dates(t, published, self.lex)
+        # Dates are read when a rule needs them: the event's own, or the paragraph's for a later event.
+        dts = (lambda: datelib.find_dates(t, published, self.lex, scan))
         wp = None
         if weapons:
             # the most specific weapon named (a model name over a class word)
             w, ws, we = max(weapons, key=lambda x: (x[0].name not in ("drone", "aircraft", "mortar", "artillery"), x[2] - x[1]))
             wp = (w.name, ws, we)
         trigger = None
+        reporter = None
         if sub:
             cand = [x for x in trig if x[0] == sub] or trig
             _, _, ts, te, _ = cand[0]
             trigger = (ts, te, t[ts:te])
-        m = _Mention(s, sub, trigger, places, dts, nums, wp, actors, self._reporter(t, cues),
-                     bool(cues.get("interception")), bool(cues.get("impact")), nev,
-                     weak=bool(trig) and all(x[4] in ("civilian", "generic") for x in trig) and not weapons)
+            reporter = self._reporter(t, cues)
+        read = (lambda: self._numbers(scan, offset, cues, s.index))
+        m = _Mention(s, sub, trigger, places, dts, None, wp, actors, reporter,
+                     bool(cues.get("interception")) if trig else False, bool(cues.get("impact")) if trig else False,
+                     weak=bool(trig) and all(x[4] in ("civilian", "generic") for x in trig) and not weapons, read=read)
+        m.scan = scan
         return m
 
     def _resolve(self, m: gaz.Mention, ctx_countries, ctx_admin) -> dict | None:
@@ -382,21 +540,26 @@ class Extractor:
         if not m.places:
             return None
         qual = set(m.qualifier.split("|")) if m.qualifier else set()
-        best, best_score = None, -1e9
+        best_i, best_score = None, -1e9
+        places = idx.places
+        pop_score = gaz.population_score
         for i in m.places[:200]:
-            p = idx.place(i)
-            sc = gaz.population_score(p.population) * 0.6
-            if p.curated:
+            # (the raw row: name, iso3, admin1_code or "", lat, lon, population, kind, curated)
+            _, iso3, a1, _, _, pop, _, curated = places[i]
+            a1 = a1 or None
+            sc = pop_score(pop) * 0.6
+            if curated:
                 sc += 1.5
-            if qual and p.admin1_code in qual:
+            if qual and a1 in qual:
                 sc += 6
-            if p.admin1_code and ctx_admin.get(p.admin1_code):
+            if a1 and ctx_admin.get(a1):
                 sc += 2.5
-            sc += min(ctx_countries.get(p.country_iso3, 0), 3) * 1.2
-            if m.admin1 and p.admin1_code in m.admin1:
+            sc += min(ctx_countries.get(iso3, 0), 3) * 1.2
+            if m.admin1 and a1 in m.admin1:
                 sc += 1
             if sc > best_score:
-                best, best_score = p, sc
+                best_i, best_score = i, sc
+        best = idx.place(best_i) if best_i is not None else None
         if qual and best is not None and best.admin1_code not in qual:
             code = sorted(qual)[0]
             name, iso3 = idx.region_info.get(code, (None, None))
@@ -407,7 +570,7 @@ class Extractor:
             return None
         name = idx.region_info.get(best.admin1_code, (None, None))[0] if best.admin1_code else None
         return {"admin1_code": best.admin1_code, "admin1": name, "country_iso3": best.country_iso3,
-                "location": best.name if not best.curated else m.surface if gaz.loose(m.surface) == gaz.loose(best.name) else best.name,
+                "location": best.name if not best.curated else m.surface if gaz.loose_memo(m.surface) == gaz.loose_memo(best.name) else best.name,
                 "geo": 1, "lat": best.latitude, "lon": best.longitude}
 
     def _place_of(self, mt: _Mention, ctx_countries, ctx_admin) -> tuple[dict | None, list[Evidence]]:
@@ -429,7 +592,8 @@ class Extractor:
             scored.append((score, m, r))
         ev: list[Evidence] = []
         facility = None
-        fm = self.lex.facility_re.search(t)
+        sc = mt.scan
+        fm = sc.search(self.lex.gates["facility"]) if sc is not None and sc.text is t else self.lex.facility_re.search(t)
         if fm:
             facility = fm
         if not scored:
@@ -474,14 +638,12 @@ class Extractor:
 
     def _group(self, mentions: list[_Mention], published: date, ctx_countries, ctx_admin, text: str) -> list[ExtractedEvent]:
         events: list[tuple[ExtractedEvent, dict]] = []
-        last_date: tuple[int, datelib.DateMention] | None = None
-        for mt in mentions:
-            if mt.dates:
-                last_date = (mt.sent.paragraph, mt.dates[0])
+        for j, mt in enumerate(mentions):
             if mt.sub is None:
                 # A sentence without a trigger adds to the latest event when it refers back to it.
-                if events and mt.numbers and (_ANAPHORA.search(mt.sent.text)
-                                              or events[-1][0].sentences[-1] == mt.sent.index - 1):
+                # (numbers are read last: most such sentences refer to nothing)
+                if events and (events[-1][0].sentences[-1] == mt.sent.index - 1
+                               or self._refers_back(mt)) and mt.numbers:
                     ev, st = events[-1]
                     if not mt.places or self._same_place(mt, st, ctx_countries, ctx_admin):
                         self._add_numbers(ev, st, mt)
@@ -521,7 +683,7 @@ class Extractor:
                     continue
                 pev = [Evidence("admin1_code" if place["admin1_code"] else "country_iso3", -2, 0, 0, "",
                                 "article_context")]
-            d, prec, dev = self._date_of(mt, published, last_date)
+            d, prec, dev = self._date_of(mt, published, lambda j=j: _paragraph_date(mentions, j))
             sub = mt.sub
             ev = ExtractedEvent(
                 event_date=d, date_precision=prec, country_iso3=place["country_iso3"],
@@ -553,6 +715,14 @@ class Extractor:
             out.append(ev)
         return out
 
+    @staticmethod
+    def _refers_back(mt: _Mention) -> bool:
+        if not _ANAPHORA_GATE.maybe_in(mt.sent.text):
+            return False
+        if mt.scan is not None and mt.scan.text is mt.sent.text:
+            return mt.scan.search(_ANAPHORA_GATE) is not None
+        return _ANAPHORA.search(mt.sent.text) is not None
+
     def _same_place(self, mt: _Mention, st: dict, ctx_countries, ctx_admin) -> bool:
         place, _ = self._place_of(mt, ctx_countries, ctx_admin)
         return place is None or place["admin1_code"] == st.get("admin1_code_cache", place["admin1_code"])
@@ -577,8 +747,9 @@ class Extractor:
             d = min(mt.dates, key=lambda x: (x.precision, x.start))
             return d.day, d.precision, [Evidence("event_date", mt.sent.index, off + d.start, off + d.end,
                                                  mt.sent.text[d.start:d.end], f"date_{d.rule}")]
-        if last_date and last_date[0] == mt.sent.paragraph:
-            d = last_date[1]
+        last = last_date()
+        if last and last[0] == mt.sent.paragraph:
+            d = last[1]
             return d.day, d.precision, [Evidence("event_date", mt.sent.index, 0, 0, "", f"date_from_paragraph_{d.rule}")]
         if mt.sent.paragraph > 0 and re.search(r"\b(follow(?:s|ed|ing)|after|earlier|previous(?:ly)?|had been)\b",
                                                mt.sent.text, re.IGNORECASE):

@@ -9,7 +9,7 @@ known abbreviation, and headings: short lines without final punctuation).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 # Abbreviations after which a full stop does not end a sentence.
 _ABBREV = {
@@ -17,13 +17,14 @@ _ABBREV = {
     "u.s", "u.k", "u.n", "e.g", "i.e", "approx", "est", "km", "jan", "feb", "mar", "apr", "jun", "jul",
     "aug", "sep", "sept", "oct", "nov", "dec", "gov", "sen", "rep", "prof", "adm", "brig", "cpl", "pvt",
 }
+_ABBREV_MAX = max(map(len, _ABBREV))
 _PARA = re.compile(r"\n[ \t]*\n+|\r\n[ \t]*\r\n")
-_END = re.compile(r"[.!?]+[\"'”’)\]]*(?=\s+[\"'“‘(\[]?[A-Z0-9А-ЯЁЇІЄҐ])|[.!?]+[\"'”’)\]]*\s*$")
+# (one leading character class, so the engine skips ahead to the next [.!?] without trying each position)
+_END = re.compile(r"[.!?]+[\"'”’)\]]*(?:(?=\s+[\"'“‘(\[]?[A-Z0-9А-ЯЁЇІЄҐ])|\s*$)")
 _WORD_BEFORE = re.compile(r"([\w.]+)$")
 
 
-@dataclass(frozen=True)
-class Sentence:
+class Sentence(NamedTuple):
     """One sentence: ``text[start:end]`` of the article."""
 
     index: int
@@ -80,6 +81,8 @@ def split_sentences(text: str) -> list[Sentence]:
 
 def _lines(chunk: str, offset: int) -> list[tuple[int, int]]:
     # Keep lines together unless one of them is a heading.
+    if "\n" not in chunk:
+        return [(offset, offset + len(chunk))]
     parts = []
     start = 0
     for m in re.finditer(r"\n", chunk):
@@ -97,11 +100,28 @@ def _lines(chunk: str, offset: int) -> list[tuple[int, int]]:
 
 
 def _trim(text: str, s: int, e: int) -> tuple[int, int]:
-    while s < e and text[s].isspace():
-        s += 1
-    while e > s and text[e - 1].isspace():
-        e -= 1
-    return s, e
+    # text[s:e] without surrounding whitespace (str.strip and str.isspace agree on what that is)
+    sub = text[s:e]
+    left = sub.lstrip()
+    if not left:
+        return e, e
+    return s + len(sub) - len(left), e - (len(sub) - len(sub.rstrip()))
+
+
+def _abbreviation_before(seg: str, pos: int) -> bool:
+    """Whether the run of word characters and dots ending at ``pos`` is a known abbreviation or an initial."""
+    # A short window is enough: a run longer than it cannot be an abbreviation (at most
+    # _ABBREV_MAX characters) unless it ends in four dots or more, and then the whole run is read.
+    lo = max(0, pos - (_ABBREV_MAX + 4))
+    m = _WORD_BEFORE.search(seg, lo, pos)
+    if m is None:
+        return False
+    if m.start() == lo and lo > 0:
+        if not seg.endswith("....", 0, pos):
+            return False
+        m = _WORD_BEFORE.search(seg, 0, pos)
+    w = m.group(1).lower().rstrip(".")
+    return w in _ABBREV or (len(w) == 1 and w.isalpha())
 
 
 def _sentences_in(text: str, start: int, end: int) -> list[tuple[int, int]]:
@@ -109,11 +129,10 @@ def _sentences_in(text: str, start: int, end: int) -> list[tuple[int, int]]:
     out = []
     cur = 0
     for m in _END.finditer(seg):
-        before = _WORD_BEFORE.search(seg, 0, m.start())
-        if before and m.group().startswith(".") and len(m.group().rstrip()) == 1:
-            w = before.group(1).lower().rstrip(".")
-            if w in _ABBREV or (len(w) == 1 and w.isalpha()):
-                continue
+        g = m.group()
+        # a single full stop after a known abbreviation or an initial does not end the sentence
+        if g[0] == "." and len(g.rstrip()) == 1 and _abbreviation_before(seg, m.start()):
+            continue
         s, e = _trim(text, start + cur, start + m.end())
         if s < e:
             out.append((s, e))

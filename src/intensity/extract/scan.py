@@ -1,0 +1,384 @@
+"""Fast, exact regex scanning: a word gate in front of each lexicon regex.
+
+Python's ``re`` tries every alternative of a long case-insensitive alternation at
+every position, so scanning a sentence with the ~60-pattern trigger regex costs
+about a microsecond per character. Almost every position fails on its first
+word, though. :func:`gate` reads the regex's parse tree once and lists the
+*first words* any match can begin with (``shell(?:s|ed|ing)?`` -> shell, shells,
+shelled, shelling; open-ended parts give a prefix instead). A :class:`Scan` of
+one sentence holds its lower-cased word set; a gated regex whose first words
+are disjoint from it cannot match and is skipped, and one that can is tried
+only at the positions where one of its first words occurs.
+
+The results are identical to ``rx.finditer(text)``: a match always starts at a
+word start whose word is one of the listed first words (the enumeration only
+ever over-approximates), candidate positions are tried left to right with
+``rx.match(text, pos)`` (which sees the text before ``pos`` for look-behinds),
+and a candidate inside the previous match is skipped, as ``finditer`` does.
+Whatever the gate cannot prove (a regex that may start mid-word or with a
+non-word character, a sentence whose lower-casing is not one character per
+character, non-ASCII words, where case folding differs from ``str.lower``)
+falls back to the plain scan. ``tests/test_extract_scan.py`` checks the
+equivalence on generated text.
+"""
+
+from __future__ import annotations
+
+import re
+from re import _constants as C
+from re import _parser as P
+
+_OPEN, _DONE, _PFX = 0, 1, 2
+_MAX_STATES = 6000
+_MAX_REPEAT_EXPAND = 6
+_ISWORD = re.compile(r"\w")
+_RUN = re.compile(r"\w+")
+_NON_WORD_ASCII = str.maketrans({i: " " for i in range(128) if not (chr(i).isalnum() or chr(i) == "_")})
+_ASCII_WORD = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_")
+_GATING = [True]
+_REPEATS = {C.MAX_REPEAT, C.MIN_REPEAT, getattr(C, "POSSESSIVE_REPEAT", C.MAX_REPEAT)}
+
+
+class _GiveUp(Exception):
+    pass
+
+
+def _is_word(ch: str) -> bool:
+    return _ISWORD.match(ch) is not None
+
+
+def _charset(items) -> list[str] | None:
+    """The characters of a ``[...]`` set, or None when it is open (negated, a category, wide range)."""
+    out: list[str] = []
+    for op, av in items:
+        if op is C.LITERAL:
+            out.append(chr(av))
+        elif op is C.RANGE:
+            lo, hi = av
+            if hi - lo > 40:
+                return None
+            out.extend(chr(c) for c in range(lo, hi + 1))
+        elif op is C.CATEGORY and av in (C.CATEGORY_SPACE, C.CATEGORY_NOT_WORD):
+            out.append(" ")  # stands for "some non-word character": ends the word
+        else:  # NEGATE, word/digit categories
+            return None
+    return out
+
+
+def _word_class(items) -> bool:
+    """Whether a ``[...]`` set contains every word character (``[\\w]``, ``[\\w-]``)."""
+    return any(op is C.CATEGORY and av is C.CATEGORY_WORD for op, av in items)
+
+
+# A state of the enumeration is (first word, second word, phase, kind): phase 1 reads the
+# first word, phase 2 (after the first non-word character) the second one; kind is
+# _OPEN (still reading), _DONE (the word is complete) or _PFX (the word starts so, and
+# the pattern cannot tell more).
+
+
+def _feed(st: tuple, ch: str) -> tuple:
+    p1, p2, ph, _ = st
+    if ph == 1:
+        if _is_word(ch):
+            return (p1 + ch.lower(), "", 1, _OPEN)
+        return (p1, "", 2, _OPEN) if p1 else ("", "", 1, _DONE)  # "" first word: no gate
+    if _is_word(ch):
+        return (p1, p2 + ch.lower(), 2, _OPEN)
+    return st if not p2 else (p1, p2, 2, _DONE)
+
+
+def _boundary(st: tuple) -> tuple:
+    # a word boundary after a word character: the current word ends here
+    p1, p2, ph, _ = st
+    if ph == 1:
+        return (p1, "", 2, _OPEN) if p1 else st
+    return (p1, p2, 2, _DONE) if p2 else st
+
+
+def _unknown(st: tuple) -> tuple:
+    p1, p2, ph, _ = st
+    return (p1, p2, ph, _PFX)
+
+
+def _seq(items, states: set) -> set:
+    for op, av in items:
+        if not any(st[3] == _OPEN for st in states):
+            break
+        states = _item(op, av, states)
+        if len(states) > _MAX_STATES:
+            raise _GiveUp
+    return states
+
+
+def _item(op, av, states: set) -> set:
+    keep = {st for st in states if st[3] != _OPEN}
+    opens = [st for st in states if st[3] == _OPEN]
+
+    if op is C.LITERAL:
+        ch = chr(av)
+        return keep | {_feed(st, ch) for st in opens}
+    if op is C.IN:
+        chars = _charset(av)
+        if chars is None:
+            return keep | {_unknown(st) for st in opens}
+        return keep | {_feed(st, ch) for st in opens for ch in chars}
+    if op is C.BRANCH:
+        out = set(keep)
+        for alt in av[1]:
+            out |= _seq(alt.data, set(opens))
+        return out
+    if op is C.SUBPATTERN:
+        return keep | _seq(av[-1].data, set(opens))
+    if op is getattr(C, "ATOMIC_GROUP", None):
+        return keep | _seq(av.data, set(opens))
+    if op in _REPEATS:
+        lo, hi, sub = av
+        if lo > _MAX_REPEAT_EXPAND:
+            return keep | {_unknown(st) for st in opens}
+        cur = set(opens)
+        for _ in range(lo):
+            cur = _seq(sub.data, cur)
+        out = keep | cur
+        unbounded = hi == C.MAXREPEAT or hi > _MAX_REPEAT_EXPAND
+        for _ in range(lo, hi if not unbounded else lo + _MAX_REPEAT_EXPAND):
+            cur = {st for st in cur if st[3] == _OPEN}
+            if not cur:
+                return out
+            cur = _seq(sub.data, cur)
+            new = cur - out
+            if not new and unbounded:
+                return out  # a fixed point: more repetitions give nothing new
+            out |= cur
+        if unbounded:  # still growing: what further repetitions add is unknown
+            return keep | {_unknown(st) if st[3] == _OPEN else st for st in out}
+        return out
+    if op is C.AT:
+        if av is C.AT_BOUNDARY:
+            return keep | {_boundary(st) for st in opens}
+        if av in (C.AT_END, C.AT_END_STRING):
+            return keep | {_boundary(st) for st in opens}
+        return states
+    if op is C.ASSERT_NOT:
+        direction, sub = av
+        d = sub.data
+        if direction == 1 and len(d) == 1 and (
+                (d[0][0] is C.IN and _word_class(d[0][1])) or (d[0][0] is C.CATEGORY and d[0][1] is C.CATEGORY_WORD)):
+            return keep | {_boundary(st) for st in opens}  # (?![\w]): the word ends here
+        return states
+    if op is C.ASSERT:
+        return states  # a look-around only narrows the matches: ignoring it over-approximates
+    if op is C.CATEGORY:
+        if av in (C.CATEGORY_SPACE, C.CATEGORY_NOT_WORD):
+            return keep | {_feed(st, " ") for st in opens}
+        return keep | {_unknown(st) for st in opens}
+    return keep | {_unknown(st) for st in opens}  # ANY, NOT_LITERAL, group references, ...
+
+
+def _anchored(items) -> bool | None:
+    """True when every match must start at the start of a word (a look-behind for \\w, or \\b)."""
+    for op, av in items:
+        if op is C.ASSERT or (op is C.ASSERT_NOT and av[0] == 1):
+            continue
+        if op is C.ASSERT_NOT and av[0] == -1:
+            d = av[1].data
+            if len(d) == 1 and ((d[0][0] is C.IN and _word_class(d[0][1]))
+                                or (d[0][0] is C.CATEGORY and d[0][1] is C.CATEGORY_WORD)):
+                return True
+            continue
+        if op is C.AT:
+            if av is C.AT_BOUNDARY:
+                return True
+            return False
+        if op is C.SUBPATTERN:
+            r = _anchored(av[-1].data)
+            if r is None:
+                continue
+            return r
+        if op is C.BRANCH:
+            return all(_anchored(alt.data) for alt in av[1])
+        return False
+    return None
+
+
+class Gated:
+    """A compiled regex plus the first words its matches can begin with (see the module docstring)."""
+
+    __slots__ = ("rx", "words", "second", "prefixes", "always", "needles")
+
+    def __init__(self, rx: re.Pattern):
+        self.rx = rx
+        self.words: frozenset[str] = frozenset()
+        self.second: dict[str, frozenset[str] | None] = {}  # first word -> the words that can follow it
+        self.prefixes: tuple[str, ...] = ()
+        self.needles: tuple[str, ...] = ()  # one of these occurs (lower-cased) in any text the regex matches
+        self.always = True
+        try:
+            parsed = P.parse(rx.pattern, rx.flags & ~re.UNICODE)
+        except Exception:  # pragma: no cover - a pattern re compiled always parses
+            return
+        if not _anchored(parsed.data):
+            return
+        try:
+            states = _seq(parsed.data, {("", "", 1, _OPEN)})
+        except _GiveUp:
+            return
+        second: dict[str, set[str] | None] = {}
+        prefixes = set()
+        for p1, p2, ph, kind in states:
+            if not p1:
+                return  # a match may begin with a non-word character: no gate
+            if ph == 1:  # the first word is open-ended: only its start is known
+                prefixes.add(p1)
+            elif kind == _DONE:
+                if p1 not in second:
+                    second[p1] = {p2}
+                elif second[p1] is not None:
+                    second[p1].add(p2)
+            else:  # the pattern may end after the first word, or the second word is open-ended
+                second[p1] = None
+        if any(not w.isascii() for w in [*second, *prefixes]):
+            return  # case folding beyond str.lower: keep the plain scan
+        self.words = frozenset(second)
+        self.second = {w: (frozenset(v) if v is not None else None) for w, v in second.items()}
+        self.prefixes = tuple(sorted(prefixes))
+        # a match starts with an unconstrained first word, or a first word and one of its followers
+        needles = set(prefixes)
+        for w, nxt in self.second.items():
+            if nxt is None:
+                needles.add(w)
+            else:
+                needles |= nxt
+        kept: list[str] = []
+        for n in sorted(needles, key=len):  # "raids" adds nothing once "raid" is tested
+            if not any(k in n for k in kept):
+                kept.append(n)
+        self.needles = tuple(kept)
+        self.always = False
+
+    def maybe_in(self, text: str) -> bool:
+        """False only when the regex certainly finds nothing in ``text`` (substring tests, no scan)."""
+        if self.always or not _GATING[0]:
+            return True
+        low = text.lower()
+        if not low.isascii():
+            return True
+        return any(n in low for n in self.needles)
+
+    @property
+    def pattern(self) -> str:
+        return self.rx.pattern
+
+    def finditer(self, text: str) -> list[re.Match]:
+        """``list(rx.finditer(text))`` (ungated: no sentence context)."""
+        return list(self.rx.finditer(text))
+
+
+def set_gating(on: bool) -> None:
+    """Switch the gates on or off (off: every scan is the plain ``finditer``; for benchmarks and tests)."""
+    _GATING[0] = bool(on)
+
+
+def gate(rx: re.Pattern | str, flags: int = 0) -> Gated:
+    """A :class:`Gated` regex (compiling ``rx`` when it is a string)."""
+    return Gated(re.compile(rx, flags) if isinstance(rx, str) else rx)
+
+
+class Scan:
+    """One sentence prepared for gated scanning: its lower-cased text and word set."""
+
+    __slots__ = ("text", "low", "toks", "exact")
+
+    def __init__(self, text: str):
+        self.text = text
+        low = text.lower()
+        self.low = low
+        if low.isascii():
+            # the words (\w runs) of ASCII text: the other characters become spaces (3x faster than findall)
+            self.toks = set(low.translate(_NON_WORD_ASCII).split())
+            self.exact = _GATING[0]
+        else:
+            self.toks = set(_RUN.findall(low))
+            # Offsets must survive lower-casing, and non-ASCII words may fold differently in re.
+            self.exact = _GATING[0] and len(low) == len(text) and all(t.isascii() for t in self.toks)
+
+    def _hits(self, g: Gated) -> list[str] | None:
+        toks = self.toks
+        hits = []
+        if not g.words.isdisjoint(toks):
+            second = g.second
+            for t in g.words & toks:
+                nxt = second[t]
+                # a first word counts only when one of the words that can follow it occurs too
+                if nxt is None or not nxt.isdisjoint(toks):
+                    hits.append(t)
+        if g.prefixes and any(pre in self.low for pre in g.prefixes):  # (a substring test first: cheap)
+            hits += [t for t in toks if t.startswith(g.prefixes) and t not in g.words]
+        return hits
+
+    def _positions(self, hits: list[str]) -> list[int]:
+        low = self.low
+        n = len(low)
+        aw = _ASCII_WORD
+        pos = []
+        for w in hits:
+            lw = len(w)
+            i = low.find(w)
+            while i >= 0:
+                # every hit is a whole word of the text: skip occurrences certainly inside a longer word
+                if (i == 0 or low[i - 1] not in aw) and (i + lw >= n or low[i + lw] not in aw):
+                    pos.append(i)
+                i = low.find(w, i + lw if lw else i + 1)
+        if len(hits) > 1:
+            pos = sorted(set(pos))
+        return pos
+
+    def finditer(self, g: Gated) -> list[re.Match]:
+        """Exactly ``list(g.rx.finditer(self.text))``, trying only the candidate positions."""
+        if g.always or not self.exact:
+            return list(g.rx.finditer(self.text))
+        hits = self._hits(g)
+        if not hits:
+            return []
+        out = []
+        last = 0
+        match = g.rx.match
+        text = self.text
+        for p in self._positions(hits):
+            if p < last:
+                continue
+            m = match(text, p)
+            if m is not None:
+                out.append(m)
+                last = m.end() if m.end() > p else p + 1
+        return out
+
+    def search(self, g: Gated) -> re.Match | None:
+        """Exactly ``g.rx.search(self.text)``."""
+        if g.always or not self.exact:
+            return g.rx.search(self.text)
+        hits = self._hits(g)
+        if not hits:
+            return None
+        match = g.rx.match
+        text = self.text
+        for p in self._positions(hits):
+            m = match(text, p)
+            if m is not None:
+                return m
+        return None
+
+    def candidates(self, g: Gated) -> list[int] | None:
+        """Sorted positions where a match of ``g`` may start (a superset), or None when unknown.
+
+        Used on a whole article to find the sentences worth scanning at all.
+        """
+        if g.always or not self.exact:
+            return None
+        hits = self._hits(g)
+        return self._positions(hits) if hits else []
+
+    def may_match(self, g: Gated) -> bool:
+        """False only when ``g`` certainly finds nothing in this sentence."""
+        if g.always or not self.exact:
+            return True
+        return bool(self._hits(g))
