@@ -112,6 +112,8 @@ def _abbreviation_before(seg: str, pos: int) -> bool:
     """Whether the run of word characters and dots ending at ``pos`` is a known abbreviation or an initial."""
     # A short window is enough: a run longer than it cannot be an abbreviation (at most
     # _ABBREV_MAX characters) unless it ends in four dots or more, and then the whole run is read.
+    if pos > _ABBREV_MAX and seg[pos - _ABBREV_MAX - 1:pos].isalnum():
+        return False  # the word before is longer than any abbreviation (the common case)
     lo = max(0, pos - (_ABBREV_MAX + 4))
     m = _WORD_BEFORE.search(seg, lo, pos)
     if m is None:
