@@ -119,7 +119,8 @@ FLOOR_COUNTS = textwrap.dedent(f"""
     import sys
     import duckdb
 
-    con = duckdb.connect(sys.argv[1], read_only=True, config={{"enable_progress_bar": False}})
+    con = duckdb.connect(sys.argv[1], read_only=True)
+    con.execute("SET enable_progress_bar = false")  # as intensity does; it would print into stdout
     df = con.sql({FLOOR_SQL!r}, params=[sys.argv[2], sys.argv[3]]).pl()
     print(df.height, int(df["events"].sum()))
 """)
