@@ -397,6 +397,7 @@ class Mention:
     admin2_word: str | None = None  # "district" right after
     prep: str | None = None  # the preposition right before
     qualifier: str | None = None  # ISO code of ", Donetsk" / "in Donetsk region" right after
+    country_qualifier: str | None = None  # ISO3 of ", Ukraine" / "(Somalia)" right after
 
 
 def _strip_adjective(key: str) -> list[str]:
@@ -412,8 +413,13 @@ def _strip_adjective(key: str) -> list[str]:
 _GAP_PUNCT = re.compile(r"[,.;:!?()\"“”]")
 _GAP_PUNCT_CHARS = frozenset(',.;:!?()"“”')
 _POSSESSIVE = re.compile(r"[’']s$")
-_QUALIFIER = re.compile(r"(?:\s*(?:region|oblast|province|district|raion|area)?\s*)?,\s*|\s+(?:in|of)\s+(?:the\s+)?|"
-                        r"\s*\(\s*(?:coded to\s+)?", re.IGNORECASE)
+# What may stand between a place and the region (or country) that qualifies it: ", Donetsk",
+# " in the Donetsk region", " (Kunduz)", " district (Kunduz)", " district of Nangarhar", "(coded to ...".
+_ADMIN_NOUNS = (r"(?:region|oblast|province|district|raion|area|city|town|village|county|municipality|community|state|"
+                r"governorate|prefecture)")
+_QUALIFIER = re.compile(rf"(?:\s*{_ADMIN_NOUNS}?\s*)?,\s*|\s+(?:{_ADMIN_NOUNS}\s+)?(?:in|of)\s+(?:the\s+)?|"
+                        rf"\s*(?:{_ADMIN_NOUNS}\s*)?\(\s*(?:coded to\s+)?", re.IGNORECASE)
+_COUNTRY_QUALIFIER = re.compile(rf"(?:\s+{_ADMIN_NOUNS})?(?:\s*,\s*|\s*\(\s*|\s+in\s+)", re.IGNORECASE)
 _ADJ_SUFFIXES = ("skaia", "ska", "skii", "ski", "skoi", "sk")
 _LOOSE_MEMO: dict[str, str] = {}
 
@@ -590,12 +596,19 @@ def _words_before(text: str, p: int) -> list[str]:
 
 
 def _qualify(text: str, out: list[Mention]) -> None:
-    # ", Donetsk" or "in the Donetsk region" right after a settlement qualifies it.
+    # ", Donetsk" or "in the Donetsk region" right after a settlement qualifies it; so does a
+    # country (", Ukraine", "(Somalia)"), which then also qualifies the places before it.
     for a, b in zip(out, out[1:]):
         if b.admin1 and _QUALIFIER.fullmatch(text, a.end, b.start):
             a.qualifier = b.admin1[0] if len(b.admin1) == 1 else None
             if a.qualifier is None:
                 a.qualifier = "|".join(b.admin1)
+        elif b.country and _COUNTRY_QUALIFIER.fullmatch(text, a.end, b.start):
+            a.country_qualifier = b.country
+    # "Kuda, Adamawa state, Nigeria": the country qualifies the village through its region
+    for a, b in reversed(list(zip(out, out[1:]))):
+        if a.qualifier and b.country_qualifier and not a.country_qualifier and b.admin1 and not b.country:
+            a.country_qualifier = b.country_qualifier
 
 
 def spot_reference(text: str, idx: Index, *, not_places: frozenset[str], grammar: dict[str, list[str]]) -> list[Mention]:
@@ -652,13 +665,7 @@ def spot_reference(text: str, idx: Index, *, not_places: frozenset[str], grammar
         out.append(Mention(s0, s0 + len(surface_clean), surface_clean, places, admin, country, demonym,
                            admin_word=aw, admin2_word=a2, prep=prep))
         i += k
-    for a, b in zip(out, out[1:]):
-        between = text[a.end:b.start]
-        if b.admin1 and re.fullmatch(r"(?:\s*(?:region|oblast|province|district|raion|area)?\s*)?,\s*|\s+(?:in|of)\s+(?:the\s+)?|\s*\(\s*(?:coded to\s+)?", between,
-                                     re.IGNORECASE):
-            a.qualifier = b.admin1[0] if len(b.admin1) == 1 else None
-            if a.qualifier is None:
-                a.qualifier = "|".join(b.admin1)
+    _qualify(text, out)  # (the qualifier rules are shared; this function is about walking the words)
     return out
 
 

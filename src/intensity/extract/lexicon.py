@@ -100,6 +100,9 @@ class Lexicon:
     extra: dict = field(default_factory=dict)
     # The same regexes behind a first-word gate (``intensity.extract.scan``): name -> Gated.
     gates: dict = field(default_factory=dict)
+    # Names of forces and groups that belong to one country (actor_countries.csv): context, not actors.
+    actor_countries: list[str] = field(default_factory=list)
+    actor_country_re: re.Pattern | None = None
 
     def gate(self, name: str):
         """The gated form of one of the lexicon's regexes (``trigger``, ``cue_generic``, ...)."""
@@ -164,6 +167,11 @@ def load(lang: str = "en") -> Lexicon:
     )
     from intensity.extract.scan import gate
 
+    if (d / "actor_countries.csv").exists():  # optional per language
+        hints = read_rows(d / "actor_countries.csv")
+        lex.actor_countries = [r["country_iso3"] for r in hints]
+        lex.actor_country_re = alternation([r["pattern"] for r in hints])
+        lex.gates["actor_country"] = gate(lex.actor_country_re)
     for name in ("trigger", "weapon", "number_word", "casualty", "munition", "date", "actor", "facility"):
         lex.gates[name] = gate(getattr(lex, f"{name}_re"))
     for kind, rx in lex.cue_re.items():

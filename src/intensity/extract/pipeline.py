@@ -73,6 +73,31 @@ _CIVILIAN = re.compile(r"\b(civilians?|residents?|villagers?|farmers?|wom[ae]n|c
 _AIRCRAFT_OBJ = re.compile(r"\b(aircraft|plane|jet|helicopter|Su-\d+|MiG-\d+|Ka-52|Mi-\d+|bomber|fighter)\b", re.IGNORECASE)
 _COMBATANT_GATE = gate(_COMBATANT)
 _CIVILIAN_GATE = gate(_CIVILIAN)
+_CAPTURED_PEOPLE = re.compile(
+    r"\s*(?:\d+|two|three|four|five|six|seven|eight|nine|ten|several|dozens of|a|an|one|the)?\s*(?:\w+\s+){0,2}"
+    r"(?:soldiers?|servicem[ae]n|fighters?|militants?|troops|prisoners?|personnel|members?|POWs?|combatants?|"
+    r"civilians?|people|men|women|residents?|commanders?|officers?)\b", re.IGNORECASE)
+_TAKEN_PLACE = re.compile(
+    r"\s*(?:(?:full |complete )?control (?:of|over) )?(?:the |a |an )?(?:(?:[\w-]+ ){0,2}(?:(?i:village|town|city|district|"
+    r"area|territory|settlement|positions?|base|headquarters|checkpoint|hill|heights|airport|port|bridge|stronghold|"
+    r"outpost|locality|cent(?:re|er)|capital|region|province|county|neighbou?rhood|suburb|road|highway|crossing|"
+    r"island|mine|oil ?field)s?)\b|[A-Z])")
+_KILLED_TOO = re.compile(r"\b(?:killed|murdered|executed|dead bod(?:y|ies)|bodies|found dead|beheaded|shot dead)\b",
+                         re.IGNORECASE)
+_FORCES_OF = re.compile(r"^(?:Military|Police|Security|Armed) Forces of (.+?)(?: \(|$)")
+_AIR_TO_AIR = re.compile(r"\b(?:fighter (?:aircraft|jets?|planes?)|fighters?|interceptors?|jets?|aircraft|helicopters?)"
+                         r" (?:shot down|downed|intercepted)", re.IGNORECASE)
+_EVENT_PREPS = frozenset({"in", "near", "at", "outside", "around", "inside", "into"})
+_PROTESTERS = r"(?:protesters|demonstrators|protestors|marchers|the crowd|crowds?|students|strikers|mourners|participants)"
+_EXCESSIVE_FORCE = re.compile(
+    rf"\b(?:opened fire (?:on|at|into)|fired (?:live )?(?:rounds|bullets|shots|live ammunition) (?:at|on|into)|"
+    rf"shot (?:dead )?(?:\w+ ){{0,2}}{_PROTESTERS}|killed (?:\w+ ){{0,2}}{_PROTESTERS}|{_PROTESTERS} (?:were )?(?:shot|killed)|"
+    rf"live (?:ammunition|rounds|bullets|fire))\b", re.IGNORECASE)
+_INTERVENTION = re.compile(
+    rf"\b(?:dispersed|dispersing|disperse|tear ?gas|water cannons?|rubber bullets|broke up|break up|arrested|detained|"
+    rf"rounded up|clashed with (?:the )?(?:police|security forces|soldiers)|batons?|pepper spray|stun grenades|"
+    rf"beat (?:\w+ ){{0,2}}{_PROTESTERS}|cracked down|prevented|blocked (?:the )?(?:march|protest|rally))\b", re.IGNORECASE)
+_TERRITORY = ("non_state_actor_overtakes_territory", "government_regains_territory")
 _STATE = re.compile(r"^(Military|Police) Forces")
 
 
@@ -99,7 +124,7 @@ class _Mention:
     """What one sentence says (its numbers are read only when a rule needs them)."""
 
     __slots__ = ("sent", "sub", "trigger", "places", "_dates", "_read_dates", "_numbers", "weapon", "actors", "reporter",
-                 "intercepted", "impact", "_evidence", "weak", "_read", "_scan", "lazy_scan")
+                 "intercepted", "impact", "_evidence", "weak", "_read", "_scan", "lazy_scan", "captor")
 
     def __init__(self, sent: Sentence, sub, trigger, places, dates, numbers, weapon, actors, reporter,
                  intercepted: bool, impact: bool, evidence=None, weak: bool = False, read=None):
@@ -120,6 +145,7 @@ class _Mention:
         self._read = read  # deferred number reading: () -> (numbers, evidence)
         self._scan: Scan | None = None
         self.lazy_scan = None  # () -> Scan, for a sentence scanned only on demand
+        self.captor: str | None = None  # who took a place (territory events)
 
     def _load(self) -> None:
         if self._read is not None:
@@ -178,6 +204,14 @@ class Extractor:
 
     # ------------------------------------------------------------------ per sentence
 
+    def _commentary(self, text: str, scan: Scan, cues: _Cues, published: date) -> bool:
+        """Analysis and forecasts; modal wording ("would", "might") only in a sentence without a date."""
+        if cues.get("commentary"):
+            return True
+        if cues.get("commentary_weak"):
+            return not any(d.precision == 1 for d in datelib.find_dates(text, published, self.lex, scan))
+        return False
+
     def _triggers(self, scan: Scan, cues: _Cues) -> list[tuple[str, float, int, int, str]]:
         found = scan.finditer(self.lex.gates["trigger"])
         if not found:
@@ -197,7 +231,7 @@ class Extractor:
         roles = defaultdict(list)
         for sub, w, s, e, role in trig:
             roles[role].append((sub, w))
-            if role in ("generic", "disrupt", "civilian", "territory"):
+            if role in ("generic", "disrupt", "civilian", "territory", "property"):
                 continue
             scores[sub] += w
         cats = {w.category for w, _, _ in weapons}
@@ -210,20 +244,26 @@ class Extractor:
         sc = cues.scan if isinstance(cues, _Cues) and cues.scan.text is text else Scan(text)
         combatant = sc.search(_COMBATANT_GATE) is not None
         civ_victims = sc.search(_CIVILIAN_GATE) is not None and not combatant
-        # Captures: a state force recapturing is government_regains; a non-state actor capturing overtakes.
-        if roles.get("territory"):
-            state_actor = any(_STATE.match(a) for a, _, _, _ in actors[:1])
-            for sub, w in roles["territory"]:
-                if sub == "non_state_actor_overtakes_territory" and state_actor:
+        # Captures of places change territory; who gains it (the government of the place, or a
+        # non-state or foreign force) is settled once the place is known (see _territory_sub).
+        # Capturing people ("captured two soldiers") is part of a clash.
+        took_place = False
+        for sub, w, s, e, role in trig:
+            if role == "territory":
+                if _CAPTURED_PEOPLE.match(text, e):
                     scores["armed_clash"] += w
-                else:
+                elif _TAKEN_PLACE.match(text, e):
                     scores[sub] += w
+                    took_place = True
+                # (anything else taken, "seized weapons", is no territory)
         # Interception: shooting down an aircraft is anti-air fire (shelling/missile); stopping
         # drones or missiles with nothing getting through is disrupted weapons use.
         if intercept:
             if _AIRCRAFT_OBJ.search(text) and not re.search(r"\bdrones?\b|\bUAVs?\b", text, re.IGNORECASE):
-                if not scores:
-                    scores["shelling_artillery_missile_attack"] += 2
+                # the aircraft is the target: fighters shooting it down is an (air) clash, anything
+                # else is anti-air fire
+                if not (scores.keys() - {"air_drone_strike"}):
+                    return "armed_clash" if _AIR_TO_AIR.search(text) else "shelling_artillery_missile_attack"
             elif not impact and (scores.get("air_drone_strike") or scores.get("shelling_artillery_missile_attack")
                                  or cats & {"drone", "missile", "mlrs", "air"}):
                 return "disrupted_weapons_use"
@@ -242,17 +282,35 @@ class Extractor:
                 scores["attack"] += 1
             elif combatant and re.search(r"\bkill|\bshot|\binjur|\bwound|\bfire", text, re.IGNORECASE):
                 scores["armed_clash"] += 1
-        # Clash beats shelling when both are reported in one sentence (ACLED's rule).
-        if scores.get("armed_clash", 0) >= 3 and set(scores) & {"shelling_artillery_missile_attack", "air_drone_strike"}:
+        # A place taken (not people) is a territorial event, also when fighting preceded it.
+        if took_place:
+            terr = max(_TERRITORY, key=lambda t: scores.get(t, 0))
+            if scores.get(terr):
+                return terr
+        # Clash beats shelling when both are reported in one sentence (ACLED's rule); small arms
+        # named beside mortars are not a clash word (their score still counts).
+        clash_words = scores.get("armed_clash", 0) - sum(w for _, w in roles.get("arms", []))
+        if clash_words >= 3 and set(scores) & {"shelling_artillery_missile_attack", "air_drone_strike"}:
             return "armed_clash"
+        # The air force named as striking: an air strike, also when artillery joined in.
+        if roles.get("air") and scores.get("shelling_artillery_missile_attack"):
+            return "air_drone_strike"
+        # Abducted and killed: the killing is the event (an attack).
+        if scores.get("abduction_forced_disappearance") and _KILLED_TOO.search(text):
+            scores["attack"] += scores["abduction_forced_disappearance"] + 1
         # Protest refinements: intervention and excessive force.
         if scores.get("peaceful_protest"):
-            if re.search(r"\b(opened fire on|shot (?:dead )?(?:\w+ )?protesters|killed (?:\w+ )?protesters|live ammunition)\b", text, re.I):
+            # ACLED: lethal or potentially lethal force on a peaceful protest is excessive force; any
+            # other attempt to stop it (dispersal, arrests, tear gas) is an intervention.
+            if _EXCESSIVE_FORCE.search(text):
                 return "excessive_force_against_protesters"
-            if re.search(r"\b(dispersed|tear gas|water cannon|rubber bullets|broke up|arrested|detained|clashed with police)\b", text, re.I):
+            if _INTERVENTION.search(text):
                 scores["protest_with_intervention"] += scores["peaceful_protest"] + 1
         if scores.get("violent_demonstration") and scores.get("peaceful_protest"):
             scores["violent_demonstration"] += 1
+        # Property burnt, looted or shot at counts only when nothing else happened.
+        if not scores and roles.get("property"):
+            scores["looting_property_destruction"] += sum(w for _, w in roles["property"])
         if not scores:
             return None
         best = max(scores.values())
@@ -270,7 +328,8 @@ class Extractor:
         for rx, fld in (self.coding if _ANY_DIGIT.search(text) else ()):
             m = scan.search(rx)
             if m:
-                res["coded_" + fld] = int(m.group("n"))
+                k = m.groupdict().get("k")
+                res["coded_" + fld] = int(m.group("n")) // max(int(k), 1) if k else int(m.group("n"))
                 ev.append(Evidence(fld, sidx, offset + m.start(), offset + m.end(), m.group(), "coding_note"))
         # Bracketed editorial remarks ("[Russian MoD reported 150 fatalities ...]") repeat or qualify
         # the claim: only explicit coder statements are read from them.
@@ -430,10 +489,17 @@ class Extractor:
                 if m.qualifier and "|" not in m.qualifier:
                     ctx_admin[m.qualifier] += 1
 
+        # Forces and groups of one country count towards it (actor_countries.csv).
+        art = Scan(text)
+        hint = self.lex.gates.get("actor_country")
+        if hint is not None:
+            for doc in ((art, Scan(title)) if title_sent else (art,)):
+                for m in doc.finditer(hint):
+                    ctx_countries[self.lex.actor_countries[int(m.lastgroup[1:])]] += 1
         # Sentences without a single trigger word cannot hold an event: one look at the whole
         # article finds the others (their own scan below decides exactly).
         maybe = None
-        cand = Scan(text).candidates(self.lex.gates["trigger"]) if sents else None
+        cand = art.candidates(self.lex.gates["trigger"]) if sents else None
         if cand is not None:
             starts = [s.start for s in sents]
             maybe = set()
@@ -475,7 +541,7 @@ class Extractor:
         def cues() -> tuple[_Cues, bool]:
             if "cues" not in state:
                 c = _Cues(scan(), self.lex.gates)
-                state["cues"] = (c, bool(c.get("commentary")))
+                state["cues"] = (c, self._commentary(s.text, scan(), c, published))
             return state["cues"]
 
         def dates():
@@ -495,7 +561,7 @@ class Extractor:
         t = s.text
         scan = Scan(t)
         cues = _Cues(scan, self.lex.gates)
-        if cues.get("commentary"):
+        if self._commentary(t, scan, cues, published):
             m = _Mention(s, None, None, [], [], {}, None, [], None, False, False)
             m.scan = scan
             return m
@@ -524,7 +590,34 @@ class Extractor:
                      bool(cues.get("interception")) if trig else False, bool(cues.get("impact")) if trig else False,
                      weak=bool(trig) and all(x[4] in ("civilian", "generic") for x in trig) and not weapons, read=read)
         m.scan = scan
+        if sub in _TERRITORY:
+            m.captor = self._captor(t, trigger[0], actors)
         return m
+
+    @staticmethod
+    def _captor(text: str, pos: int, actors) -> str | None:
+        """The actor that took the place: "by X", else the last actor named before the trigger."""
+        cand = [a for a in actors if a[0] not in ("Civilians", "Protesters", "Rioters")]
+        for a in cand:
+            if re.search(r"\bby (?:a |the )?$", text[max(0, a[1] - 8):a[1]], re.IGNORECASE):
+                return a[0]
+        before = [a for a in cand if a[1] < pos]
+        return before[-1][0] if before else None
+
+    def _territory_sub(self, mt: _Mention, country_iso3: str | None) -> str:
+        """ACLED's rule: the government of the place regains it; anyone else (a non-state group or a
+        foreign state's forces) overtakes it. Without a named captor the trigger word decides."""
+        if mt.sub not in _TERRITORY or not mt.captor:
+            return mt.sub
+        if not _STATE.match(mt.captor):
+            return "non_state_actor_overtakes_territory"
+        m = _FORCES_OF.match(mt.captor)
+        own = None
+        if m:
+            own = self.idx.country_keys.get(gaz.loose_memo(m.group(1)))
+        if own is None or own == country_iso3:  # a government's forces (of this country, or unnamed)
+            return "government_regains_territory"
+        return "non_state_actor_overtakes_territory"
 
     def _resolve(self, m: gaz.Mention, ctx_countries, ctx_admin) -> dict | None:
         """Pick a settlement / region for one spotted name, using the article's context."""
@@ -533,13 +626,16 @@ class Extractor:
             codes = list(m.admin1)
             if not codes:
                 return None
-            code = max(codes, key=lambda c: (ctx_countries.get(idx.region_info.get(c, ("", ""))[1], 0), ctx_admin.get(c, 0)))
+            cq = m.country_qualifier
+            code = max(codes, key=lambda c: (idx.region_info.get(c, ("", ""))[1] == cq if cq else 0,
+                                             ctx_countries.get(idx.region_info.get(c, ("", ""))[1], 0), ctx_admin.get(c, 0)))
             name, iso3 = idx.region_info.get(code, (m.surface, None))
             return {"admin1_code": code, "admin1": name, "country_iso3": iso3, "location": None, "geo": 3,
                     "lat": None, "lon": None}
         if not m.places:
             return None
         qual = set(m.qualifier.split("|")) if m.qualifier else set()
+        cq = m.country_qualifier
         best_i, best_score = None, -1e9
         places = idx.places
         pop_score = gaz.population_score
@@ -557,17 +653,27 @@ class Extractor:
             sc += min(ctx_countries.get(iso3, 0), 3) * 1.2
             if m.admin1 and a1 in m.admin1:
                 sc += 1
+            if cq and iso3 == cq:
+                sc += 6
             if sc > best_score:
                 best_i, best_score = i, sc
         best = idx.place(best_i) if best_i is not None else None
         if qual and best is not None and best.admin1_code not in qual:
-            code = sorted(qual)[0]
+            # the qualifying region wins; of several with that name, the one the article is about
+            code = max(sorted(qual), key=lambda c: (
+                bool(cq) and idx.region_info.get(c, ("", ""))[1] == cq,
+                ctx_countries.get(idx.region_info.get(c, ("", ""))[1], 0), ctx_admin.get(c, 0)))
             name, iso3 = idx.region_info.get(code, (None, None))
             return {"admin1_code": code, "admin1": name, "country_iso3": iso3, "location": m.surface, "geo": 1,
                     "lat": None, "lon": None}
-        # A small place with no support from context is more likely a coincidence of names.
-        if best is None or (best_score < 2.0 and not qual):
+        # A small place with no support from context is more likely a coincidence of names, unless
+        # the sentence places the event there ("in X", "near X") and the name belongs to one country.
+        if best is None:
             return None
+        if best_score < 2.0 and not qual and not (cq and best.country_iso3 == cq):
+            if not (m.prep in _EVENT_PREPS and not m.surface.isupper()
+                    and len({places[i][1] for i in m.places[:200]}) == 1):
+                return None
         name = idx.region_info.get(best.admin1_code, (None, None))[0] if best.admin1_code else None
         return {"admin1_code": best.admin1_code, "admin1": name, "country_iso3": best.country_iso3,
                 "location": best.name if not best.curated else m.surface if gaz.loose_memo(m.surface) == gaz.loose_memo(best.name) else best.name,
@@ -642,8 +748,9 @@ class Extractor:
             if mt.sub is None:
                 # A sentence without a trigger adds to the latest event when it refers back to it.
                 # (numbers are read last: most such sentences refer to nothing)
+                # (an explicit coder statement, "5 fatalities coded to this event", always belongs to it)
                 if events and (events[-1][0].sentences[-1] == mt.sent.index - 1
-                               or self._refers_back(mt)) and mt.numbers:
+                               or self._refers_back(mt) or "coded" in mt.sent.text.lower()) and mt.numbers:
                     ev, st = events[-1]
                     if not mt.places or self._same_place(mt, st, ctx_countries, ctx_admin):
                         self._add_numbers(ev, st, mt)
@@ -664,6 +771,13 @@ class Extractor:
                             and self.parents.get(ev.sub_event_type) == self.parents.get(mt.sub)):
                         target = (ev, st)
                         break
+                # Victims reported right after an event ("160 soldiers were killed near X") are that
+                # event's, unless the sentence names a region of its own that differs.
+                if target is None and mt.weak and events and events[-1][0].sentences[-1] >= mt.sent.index - 1:
+                    ev = events[-1][0]
+                    explicit = any(e.rule in ("settlement+qualifier", "admin1_name") for e in pev)
+                    if not explicit or place["admin1_code"] == ev.admin1_code:
+                        target = events[-1]
             if target is not None:
                 ev, st = target
                 self._add_numbers(ev, st, mt)
@@ -684,7 +798,7 @@ class Extractor:
                 pev = [Evidence("admin1_code" if place["admin1_code"] else "country_iso3", -2, 0, 0, "",
                                 "article_context")]
             d, prec, dev = self._date_of(mt, published, lambda j=j: _paragraph_date(mentions, j))
-            sub = mt.sub
+            sub = self._territory_sub(mt, place["country_iso3"])
             ev = ExtractedEvent(
                 event_date=d, date_precision=prec, country_iso3=place["country_iso3"],
                 event_type=self.parents[sub], sub_event_type=sub, admin1_code=place["admin1_code"],
