@@ -77,6 +77,7 @@ _CAPTURED_PEOPLE = re.compile(
     r"\s*(?:\d+|two|three|four|five|six|seven|eight|nine|ten|several|dozens of|a|an|one|the)?\s*(?:\w+\s+){0,2}"
     r"(?:soldiers?|servicem[ae]n|fighters?|militants?|troops|prisoners?|personnel|members?|POWs?|combatants?|"
     r"civilians?|people|men|women|residents?|commanders?|officers?)\b", re.IGNORECASE)
+_HARM = re.compile(r"\b(?:kill|injur|wound|dead|died|damag|destroy|casualt)", re.IGNORECASE)
 _TAKEN_PLACE = re.compile(
     r"\s*(?:(?:full |complete )?control (?:of|over) )?(?:the |a |an )?(?:(?:[\w-]+ ){0,2}(?:(?i:village|town|city|district|"
     r"area|territory|settlement|positions?|base|headquarters|checkpoint|hill|heights|airport|port|bridge|stronghold|"
@@ -231,14 +232,14 @@ class Extractor:
         roles = defaultdict(list)
         for sub, w, s, e, role in trig:
             roles[role].append((sub, w))
-            if role in ("generic", "disrupt", "civilian", "territory", "property"):
+            if role in ("generic", "blast", "disrupt", "civilian", "territory", "property"):
                 continue
             scores[sub] += w
         cats = {w.category for w, _, _ in weapons}
         for c in cats:
             if c in _WEAPON_SUB:
                 scores[_WEAPON_SUB[c]] += 1.5
-        has_generic = bool(roles.get("generic"))
+        has_generic = bool(roles.get("generic")) or bool(roles.get("blast"))
         intercept = bool(cues.get("interception")) or bool(roles.get("disrupt"))
         impact = bool(cues.get("impact"))
         sc = cues.scan if isinstance(cues, _Cues) and cues.scan.text is text else Scan(text)
@@ -278,6 +279,8 @@ class Extractor:
                 for c in cats:
                     if c in _WEAPON_SUB:
                         scores[_WEAPON_SUB[c]] += 1
+            elif roles.get("blast") and _HARM.search(text):
+                scores["remote_explosive_landmine_ied"] += 1
             elif civ_victims and re.search(r"\bkill|\bshot|\binjur|\bwound", text, re.IGNORECASE):
                 scores["attack"] += 1
             elif combatant and re.search(r"\bkill|\bshot|\binjur|\bwound|\bfire", text, re.IGNORECASE):
@@ -588,7 +591,8 @@ class Extractor:
         read = (lambda: self._numbers(scan, offset, cues, s.index))
         m = _Mention(s, sub, trigger, places, dts, None, wp, actors, reporter,
                      bool(cues.get("interception")) if trig else False, bool(cues.get("impact")) if trig else False,
-                     weak=bool(trig) and all(x[4] in ("civilian", "generic") for x in trig) and not weapons, read=read)
+                     weak=bool(trig) and all(x[4] in ("civilian", "generic", "blast") for x in trig) and not weapons,
+                     read=read)
         m.scan = scan
         if sub in _TERRITORY:
             m.captor = self._captor(t, trigger[0], actors)

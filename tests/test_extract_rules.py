@@ -1,0 +1,156 @@
+"""Rule families added from ACLED's sub-event definitions, each on sentences written for these tests."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from intensity.extract import extract_events
+
+PUB = date(2024, 3, 19)  # a Tuesday
+
+
+def first(text):
+    evs = extract_events(text, published=PUB)
+    assert evs, text
+    return evs[0]
+
+
+@pytest.mark.parametrize("text,sub", [
+    # air force named as the striker, also together with artillery
+    ("On Tuesday, Russian air forces struck Kupiansk, Kharkiv region.", "air_drone_strike"),
+    ("On Tuesday, Russian air forces and artillery struck positions near Bakhmut, Donetsk region.", "air_drone_strike"),
+    # unexploded ordnance and explosives going off while handled are remote explosives; a thrown grenade is a grenade
+    ("On Tuesday, a boy was injured when unexploded ordnance went off in a field near Izium, Kharkiv region.",
+     "remote_explosive_landmine_ied"),
+    ("On Tuesday, a farmer was killed when his tractor ran over an anti-tank mine near Balakliia, Kharkiv region.",
+     "remote_explosive_landmine_ied"),
+    ("On Tuesday, a soldier was killed while dismantling a hand grenade in Lysychansk, Luhansk region.",
+     "remote_explosive_landmine_ied"),
+    ("On Tuesday, saboteurs blew up a railway bridge near Melitopol, Zaporizhzhia region.", "remote_explosive_landmine_ied"),
+    ("On Tuesday, an explosion at a market in Maiduguri, Borno state, killed four traders.", "remote_explosive_landmine_ied"),
+    ("On Tuesday, unidentified men threw a grenade at a police station in Jalalabad, Nangarhar province.", "grenade"),
+    ("On Tuesday, a suicide bomber blew himself up at a mosque in Kunduz province, killing 12 worshippers.", "suicide_bomb"),
+    # ground fighting as operational reports word it
+    ("On Tuesday, Ukrainian forces repelled Russian attacks near Avdiivka, Donetsk region.", "armed_clash"),
+    ("On Tuesday, Afghan commandos conducted a night raid in Chaparhar district of Nangarhar province.", "armed_clash"),
+    ("On Tuesday, Al Shabaab militants ambushed an AMISOM convoy near Burhakaba.", "armed_clash"),
+    # violence against civilians
+    ("On Tuesday, gunmen attacked the village of Kuda in Adamawa state, Nigeria, and burned houses.", "attack"),
+    ("On Tuesday, Boko Haram militants raided Kuda village in Adamawa, killing 5 civilians.", "attack"),
+    ("On Tuesday, gunmen abducted a trader in Kaduna state and killed him.", "attack"),
+    ("On Tuesday, gunmen kidnapped 12 passengers on the Abuja-Kaduna highway in Kaduna state.",
+     "abduction_forced_disappearance"),
+    ("On Tuesday, Russian forces forcibly deported residents of Oleshky, Kherson region, to Crimea.",
+     "abduction_forced_disappearance"),
+    ("On Tuesday, soldiers raped two women in Minova, South Kivu.", "sexual_violence"),
+    # riots and protests
+    ("On Tuesday, an angry mob lynched a suspected thief in Kampala, Uganda.", "mob_violence"),
+    ("On Tuesday, protesters threw stones at police and burned tyres in Nairobi, Kenya.", "violent_demonstration"),
+    ("On Tuesday, police opened fire on protesters in Khartoum, Sudan, killing 3.", "excessive_force_against_protesters"),
+    ("On Tuesday, police used tear gas to disperse a protest in Kinshasa.", "protest_with_intervention"),
+    ("On Tuesday, hundreds of teachers took to the streets of Harare, Zimbabwe, over unpaid salaries.", "peaceful_protest"),
+    # strategic developments
+    ("On Tuesday, the two sides signed a ceasefire agreement in Juba, South Sudan.", "agreement"),
+    ("On Tuesday, the Taliban released 20 prisoners in Ghazni province.", "agreement"),
+    ("On Tuesday, 40 Al Shabaab fighters surrendered to the army in Baidoa, Somalia.", "change_to_group_activity"),
+    ("On Tuesday, Al Shabaab established a new base near Jilib, Somalia.", "headquarters_or_base_established"),
+    ("On Tuesday, Russian forces established their military presence in a school in Oleshky, Kherson region.",
+     "headquarters_or_base_established"),
+    ("On Tuesday, police seized weapons and ammunition from a house in Mombasa, Kenya.", "disrupted_weapons_use"),
+    ("On Tuesday, police arrested 7 suspects in Kano, Nigeria.", "arrests"),
+    ("On Tuesday, militiamen looted shops and burned houses in Bunia, Ituri province.", "looting_property_destruction"),
+    ("On Tuesday, unknown persons set fire to a car of a local councillor in Odesa.", "looting_property_destruction"),
+    ("On Tuesday, Taliban fighters withdrew from Chahar Dara district (Kunduz) without a fight.",
+     "non_violent_transfer_of_territory"),
+])
+def test_acled_sub_event_rules(text, sub):
+    assert first(text).sub_event_type == sub
+
+
+@pytest.mark.parametrize("text,sub", [
+    # who takes a place decides: its own government regains it, anyone else (also a foreign army) overtakes it
+    ("On Tuesday, following clashes with the army, Taliban militants captured the district centre of Jani Khel in "
+     "Paktia province.", "non_state_actor_overtakes_territory"),
+    ("On Tuesday, Afghan forces recaptured Jani Khel district in Paktia province from the Taliban.",
+     "government_regains_territory"),
+    ("On Tuesday, Russian forces captured Krasnohorivka, Donetsk region, after heavy fighting.",
+     "non_state_actor_overtakes_territory"),
+    ("On Tuesday, Ukrainian forces liberated Robotyne, Zaporizhzhia region.", "government_regains_territory"),
+    # people or things taken are not territory
+    ("On Tuesday, Russian forces captured two Ukrainian soldiers near Robotyne, Zaporizhzhia region.", "armed_clash"),
+])
+def test_territory_by_who_takes_it(text, sub):
+    assert first(text).sub_event_type == sub
+
+
+def test_anti_aircraft_fire_and_air_to_air():
+    assert first("On Tuesday, Ukrainian troops shot down a Russian Su-25 aircraft near Pokrovsk, Donetsk region."
+                 ).sub_event_type == "shelling_artillery_missile_attack"
+    assert first("On Tuesday, Russian fighter jets shot down a Ukrainian helicopter near Pokrovsk, Donetsk region."
+                 ).sub_event_type == "armed_clash"
+
+
+def test_mortars_beside_small_arms_stay_shelling():
+    e = first("On Tuesday, Russian forces shelled Bilopillia, Sumy region, with mortars and grenade launchers.")
+    assert e.sub_event_type == "shelling_artillery_missile_attack"
+    e = first("On Tuesday, Russian forces clashed with Ukrainian forces and shelled Orikhiv, Zaporizhzhia region.")
+    assert e.sub_event_type == "armed_clash"  # an explicit clash word still wins (ACLED)
+
+
+def test_modal_wording_is_commentary_only_without_a_date():
+    assert extract_events("The Taliban would attack checkpoints in Helmand province.", published=PUB) == []
+    e = first("On 18 March, the Taliban attacked a checkpoint in Helmand province that would protect the road, "
+              "killing 3 soldiers.")
+    assert e.sub_event_type == "armed_clash" and e.event_date == date(2024, 3, 18)
+    assert extract_events("Analysts say the shelling of Kharkiv on 18 March could escalate.", published=PUB) == []
+
+
+def test_coded_fatality_splits_and_statements():
+    e = first("On Tuesday, Russian forces shelled Vuhledar, Donetsk region. 40 soldiers were killed. "
+              "[Coded as 10 fatalities split across 4 events.]")
+    assert e.fatalities == 2  # the whole part of 10 / 4
+    e = first("On Tuesday, Russian forces shelled Vuhledar, Donetsk region. 40 soldiers were killed. "
+              "[Coded as 10 fatalities split across 2 events. 5 fatalities coded to this event.]")
+    assert e.fatalities == 5
+
+
+def test_victims_reported_after_an_event_belong_to_it():
+    evs = extract_events("On Tuesday, Russian forces shelled Ukrainian positions near Vodyane, Donetsk region. "
+                         "According to Russian sources, 60 Ukrainian servicemen were killed near Vodyane.",
+                         published=PUB)
+    assert len(evs) == 1 and evs[0].fatalities == 60 and evs[0].admin1_code == "UA-14"
+
+
+# ----------------------------------------------------------------------------- places
+
+
+def test_country_after_a_town_chooses_its_namesake():
+    # several towns share these names; the country named right after decides
+    assert first("On Tuesday, a car bomb exploded in Kiev, Ukraine, injuring two.").country_iso3 == "UKR"
+    e = first("On Tuesday, gunmen attacked the village of Kuda in Adamawa state, Nigeria, killing 4 civilians.")
+    assert (e.country_iso3, e.admin1_code) == ("NGA", "NG-AD")  # Adamawa is also Cameroon's Adamaoua
+
+
+@pytest.mark.parametrize("text,code", [
+    ("On Tuesday, the Taliban attacked a checkpoint in Chahar Dara district (Kunduz), killing 3 soldiers.", "AF-KDZ"),
+    ("On Tuesday, the Taliban attacked a checkpoint in Chaparhar district of Nangarhar province, killing 3 soldiers.",
+     "AF-NAN"),
+    ("On Tuesday, Al Shabaab fighters attacked an army base in Lower Shabelle, killing 5 soldiers.", "SO-SH"),
+    ("On Tuesday, ADF rebels killed 10 villagers in Beni territory, North Kivu.", "CD-NK"),
+    ("On Tuesday, militants attacked a checkpoint in North Sinai, killing 4 soldiers.", "EG-SIN"),
+])
+def test_district_qualifiers_and_region_spellings(text, code):
+    assert first(text).admin1_code == code
+
+
+def test_actor_names_give_the_country_context():
+    # no country named: Al Shabaab belongs to Somalia, so the Somali town is meant, or the country at least
+    e = first("On Tuesday, Al Shabaab militants attacked an army base in Bulo Burte, killing 5 soldiers.")
+    assert e.country_iso3 == "SOM"
+    # acronyms count only in capitals: a name is no army
+    from intensity.extract.lexicon import load
+
+    rx = load("en").actor_country_re
+    assert rx.search("Ana and Ola met") is None and rx.search("ANA soldiers") is not None
