@@ -48,7 +48,8 @@ def _ensure_environment() -> None:
         import intensity  # noqa: F401
     except ImportError:
         venv = REPO / ".venv" / "bin" / "python"
-        if venv.exists() and Path(sys.executable).resolve() != venv.resolve():
+        # (Compare prefixes: the venv's python is often a symlink to this very binary.)
+        if venv.exists() and Path(sys.prefix).resolve() != venv.parent.parent.resolve():
             os.execv(str(venv), [str(venv), *sys.argv])
         raise SystemExit("bench/run.py needs the intensity package: pip install -e '.[test]'") from None
 
