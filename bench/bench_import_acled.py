@@ -134,7 +134,7 @@ class Run:
         return statistics.median(self.seconds)
 
 
-def run_process(label: str, argv: list[str], *, repeat: int, setup=None) -> Run:
+def run_process(label: str, argv: list[str], *, repeat: int, setup=None, env=None) -> Run:
     """Wall time, CPU time (user + system, all threads) and peak RSS of ``argv`` as a process.
 
     CPU time is reported because this 2-core machine is shared: other jobs stretch wall time,
@@ -145,7 +145,8 @@ def run_process(label: str, argv: list[str], *, repeat: int, setup=None) -> Run:
         if setup:
             setup()
         t0 = time.perf_counter()
-        proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                                env={**os.environ, **(env or {})})
         _, status, usage = os.wait4(proc.pid, 0)
         wall.append(time.perf_counter() - t0)
         err = proc.stderr.read().decode()
@@ -161,7 +162,10 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--rows", type=int, default=1_000_000)
     ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--ingest-memory", default=None,
+                    help="set INTENSITY_INGEST_MEMORY for the intensity runs (default: the ingest's own cap)")
     args = ap.parse_args()
+    env = {"INTENSITY_INGEST_MEMORY": args.ingest_memory} if args.ingest_memory else None
 
     src = acled_file(args.rows)
     db = OUT / "bench_import_acled.duckdb"
@@ -173,8 +177,8 @@ def main() -> None:
 
     load_before = os.getloadavg()
     cmd = intensity_cmd("ingest", str(src), "--db", str(db), "-q")
-    ours = run_process("intensity ingest, ACLED (new store)", cmd, repeat=args.repeat, setup=fresh_db)
-    again = run_process("intensity ingest, ACLED (same file again)", cmd, repeat=args.repeat)
+    ours = run_process("intensity ingest, ACLED (new store)", cmd, repeat=args.repeat, setup=fresh_db, env=env)
+    again = run_process("intensity ingest, ACLED (same file again)", cmd, repeat=args.repeat, env=env)
     pandas = run_process(
         "pandas read_csv + to_parquet",
         python_cmd(f"import pandas as pd; pd.read_csv({str(src)!r}).to_parquet({str(pq)!r})"),
@@ -195,6 +199,7 @@ def main() -> None:
             for t in (ours, again, pandas)]
     result = {"rows": args.rows, "file_mb": round(src.stat().st_size / 2**20, 1), "stored_events": stored,
               "unresolved_admin1": unresolved, "results": rows,
+              "ingest_memory": args.ingest_memory or "default",
               "load_average_before": [round(x, 2) for x in load_before],
               "load_average_after": [round(x, 2) for x in os.getloadavg()],
               "ours_vs_pandas": round(ours.median / pandas.median, 2)}
@@ -205,7 +210,7 @@ def main() -> None:
     for r in rows:
         print(f"| {r['label']} | {r['median_s']} | {', '.join(map(str, r['runs_s']))} | {r['median_cpu_s']} "
               f"| {r['rows_per_s']:,} | {r['peak_rss_mb']} |")
-    print(f"\nstored {stored:,} events ({unresolved:,} with unresolved admin1); "
+    print(f"\nINTENSITY_INGEST_MEMORY={result['ingest_memory']}; stored {stored:,} events ({unresolved:,} with unresolved admin1); "
           f"ours / pandas = {result['ours_vs_pandas']}; load average before {result['load_average_before']}, "
           f"after {result['load_average_after']}")
 
