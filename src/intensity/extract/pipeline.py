@@ -234,6 +234,8 @@ class Extractor:
             roles[role].append((sub, w))
             if role in ("generic", "blast", "disrupt", "civilian", "territory", "property"):
                 continue
+            if role == "harm" and not _HARM.search(text):
+                continue
             scores[sub] += w
         cats = {w.category for w, _, _ in weapons}
         for c in cats:
@@ -532,9 +534,12 @@ class Extractor:
             ev.event_id = "text:" + hashlib.sha1(key.encode("utf-8", "surrogatepass")).hexdigest()[:20]
         return events
 
-    def _quiet_mention(self, s: Sentence, offset: int, published: date, places: list[gaz.Mention]) -> _Mention:
+    def _quiet_mention(self, s: Sentence, offset: int, published: date, places: list[gaz.Mention],
+                       prepared: tuple | None = None) -> _Mention:
         """A sentence with no trigger word: no event of its own; its dates and numbers are read on demand."""
         state: dict = {}
+        if prepared is not None:
+            state["scan"], state["_cues"] = prepared
 
         def scan() -> Scan:
             if "scan" not in state:
@@ -543,7 +548,7 @@ class Extractor:
 
         def cues() -> tuple[_Cues, bool]:
             if "cues" not in state:
-                c = _Cues(scan(), self.lex.gates)
+                c = state.get("_cues") or _Cues(scan(), self.lex.gates)
                 state["cues"] = (c, self._commentary(s.text, scan(), c, published))
             return state["cues"]
 
@@ -564,11 +569,13 @@ class Extractor:
         t = s.text
         scan = Scan(t)
         cues = _Cues(scan, self.lex.gates)
+        trig = self._triggers(scan, cues)
+        if not trig:  # (no event word after all: as if it had none, commentary read on demand)
+            return self._quiet_mention(s, offset, published, places, prepared=(scan, cues))
         if self._commentary(t, scan, cues, published):
             m = _Mention(s, None, None, [], [], {}, None, [], None, False, False)
             m.scan = scan
             return m
-        trig = self._triggers(scan, cues)
         # Weapons, actors and the reporter matter only to a sentence with an event word.
         weapons = [(self.lex.weapon_of(m), m.start(), m.end()) for m in scan.finditer(self.lex.gates["weapon"])] \
             if trig else []

@@ -283,6 +283,17 @@ def gate(rx: re.Pattern | str, flags: int = 0) -> Gated:
     return Gated(re.compile(rx, flags) if isinstance(rx, str) else rx)
 
 
+def _next_word(low: str, j: int) -> str:
+    """The run of word characters that follows position ``j`` after any non-word characters."""
+    n = len(low)
+    while j < n and not (low[j].isalnum() or low[j] == "_"):
+        j += 1
+    k = j
+    while k < n and (low[k].isalnum() or low[k] == "_"):
+        k += 1
+    return low[j:k]
+
+
 class Scan:
     """One sentence prepared for gated scanning: its lower-cased text and word set."""
 
@@ -315,18 +326,22 @@ class Scan:
             hits += [t for t in toks if t.startswith(g.prefixes) and t not in g.words]
         return hits
 
-    def _positions(self, hits: list[str]) -> list[int]:
+    def _positions(self, hits: list[str], g: Gated | None = None) -> list[int]:
         low = self.low
         n = len(low)
         aw = _ASCII_WORD
+        second = g.second if g is not None else {}
         pos = []
         for w in hits:
             lw = len(w)
+            nxt = second.get(w)
             i = low.find(w)
             while i >= 0:
                 # every hit is a whole word of the text: skip occurrences certainly inside a longer word
                 if (i == 0 or low[i - 1] not in aw) and (i + lw >= n or low[i + lw] not in aw):
-                    pos.append(i)
+                    # and when only some words may follow this one, the next word must be one of them
+                    if nxt is None or _next_word(low, i + lw) in nxt:
+                        pos.append(i)
                 i = low.find(w, i + lw if lw else i + 1)
         if len(hits) > 1:
             pos = sorted(set(pos))
@@ -343,7 +358,7 @@ class Scan:
         last = 0
         match = g.rx.match
         text = self.text
-        for p in self._positions(hits):
+        for p in self._positions(hits, g):
             if p < last:
                 continue
             m = match(text, p)
@@ -361,7 +376,7 @@ class Scan:
             return None
         match = g.rx.match
         text = self.text
-        for p in self._positions(hits):
+        for p in self._positions(hits, g):
             m = match(text, p)
             if m is not None:
                 return m
@@ -375,7 +390,7 @@ class Scan:
         if g.always or not self.exact:
             return None
         hits = self._hits(g)
-        return self._positions(hits) if hits else []
+        return self._positions(hits, g) if hits else []
 
     def may_match(self, g: Gated) -> bool:
         """False only when ``g`` certainly finds nothing in this sentence."""
