@@ -6,10 +6,12 @@
 -- Labels, countries and dates that do not resolve pass through as written, so validation
 -- (staged_events.sql) rejects the row naming them. `stale` marks rows whose stored version
 -- carries a newer ACLED `timestamp` (a living dataset never goes back). The extra `events`
--- columns come from acled_extra.sql, the acled_attributes ones from `imp_view`. DuckDB-only.
+-- columns are source_updated_at (ACLED `timestamp`), source_label (the export's own "event
+-- type: sub-event type") and source_refs (ACLED `source`, the outlets it cites); the
+-- acled_attributes ones come from `imp_view`. DuckDB-only.
 -- Work that depends only on a value (labels, dates) is done once per distinct value.
 WITH labels AS (
-    SELECT regexp_replace(lower(trim(label)), '[^a-z0-9]+', ' ', 'g') AS key, kind,
+    SELECT regexp_replace(lower(tidy(label)), '[^a-z0-9]+', ' ', 'g') AS key, kind,
            event_type, nullif(sub_event_type, '') AS sub_event_type
     FROM imp_labels
 ),
@@ -17,15 +19,15 @@ kinds AS (
     SELECT
         coalesce(k.event_type, '') AS raw_et,
         coalesce(k.sub_event_type, '') AS raw_st,
-        coalesce(le.event_type, nullif(trim(k.event_type), '')) AS et,
-        CASE WHEN k.st_key IS NOT NULL THEN coalesce(ls.sub_event_type, trim(k.sub_event_type))
+        coalesce(le.event_type, nullif(tidy(k.event_type), '')) AS et,
+        CASE WHEN k.st_key IS NOT NULL THEN coalesce(ls.sub_event_type, tidy(k.sub_event_type))
              ELSE le.sub_event_type END AS st,
         -- the pre-2019 "Riots/Protests": ACLED's own actor types decide (docs/importers.md)
         k.et_key = 'riots protests' AND k.st_key IS NULL AS riots_protests
     FROM (
         SELECT event_type, sub_event_type,
-               nullif(regexp_replace(lower(trim(event_type)), '[^a-z0-9]+', ' ', 'g'), '') AS et_key,
-               nullif(regexp_replace(lower(trim(sub_event_type)), '[^a-z0-9]+', ' ', 'g'), '') AS st_key
+               nullif(regexp_replace(lower(tidy(event_type)), '[^a-z0-9]+', ' ', 'g'), '') AS et_key,
+               nullif(regexp_replace(lower(tidy(sub_event_type)), '[^a-z0-9]+', ' ', 'g'), '') AS st_key
         FROM (SELECT DISTINCT event_type, sub_event_type FROM imp_view)
     ) AS k
     LEFT JOIN labels AS le ON le.kind = 'event_type' AND le.key = k.et_key
@@ -58,7 +60,7 @@ v AS (
         END AS st,
         coalesce(d.iso, s.event_date) AS event_day,
         imp_acled_ts(s."timestamp") AS ts,
-        'acled:' || trim(s.event_id_cnty) AS eid
+        'acled:' || tidy(s.event_id_cnty) AS eid
     FROM imp_view AS s
     LEFT JOIN kinds AS ty
         ON ty.raw_et = coalesce(s.event_type, '') AND ty.raw_st = coalesce(s.sub_event_type, '')
@@ -68,10 +70,10 @@ SELECT
     t._line,
     t.eid                                                               AS event_id,
     'acled'                                                             AS source,
-    nullif(trim(t.event_id_cnty), '')                                   AS source_event_id,
+    nullif(tidy(t.event_id_cnty), '')                                   AS source_event_id,
     t.event_day                                                         AS event_date,
     t.time_precision                                                    AS date_precision,
-    coalesce(pl.country_iso3, nullif(trim(t.iso3), ''), t.country, t.iso) AS country_iso3,
+    coalesce(pl.country_iso3, nullif(tidy(t.iso3), ''), t.country, t.iso) AS country_iso3,
     pl.admin1_code                                                      AS admin1_code,
     t.admin1,
     t.admin2,
@@ -86,7 +88,11 @@ SELECT
     t.actor2,
     t.fatalities,
     t.notes,
-    coalesce(e.source_updated_at > t.ts, false)                         AS stale
+    coalesce(e.source_updated_at > t.ts, false)                         AS stale,
+    t.ts                                                                AS source_updated_at,
+    nullif(concat_ws(': ', nullif(tidy(t.event_type), ''), nullif(tidy(t.sub_event_type), '')), '')
+                                                                        AS source_label,
+    nullif(tidy(t.source), '')                                          AS source_refs
 FROM v AS t
 LEFT JOIN imp_places AS pl
     ON pl.iso = coalesce(t.iso, '') AND pl.iso3 = coalesce(t.iso3, '') AND pl.country = coalesce(t.country, '')

@@ -11,10 +11,10 @@
 -- One row out per merged event. DuckDB-only.
 WITH v AS (
     SELECT *,
-           try_cast(trim(globaleventid) AS BIGINT) AS gid,
+           try_cast(tidy(globaleventid) AS BIGINT) AS gid,
            coalesce(try_cast(nummentions AS BIGINT), 0) AS mentions
     FROM imp_view
-    WHERE trim(eventrootcode) IN (SELECT root FROM imp_roots)
+    WHERE tidy(eventrootcode) IN (SELECT root FROM imp_roots)
 ),
 merged AS (
     SELECT
@@ -23,12 +23,12 @@ merged AS (
         list(gid ORDER BY gid)                                  AS gids,
         count(*)                                                AS n_rows,
         arg_min({
-            'sqldate': sqldate, 'eventcode': trim(eventcode), 'eventbasecode': trim(eventbasecode),
-            'eventrootcode': trim(eventrootcode), 'quadclass': quadclass,
+            'sqldate': sqldate, 'eventcode': tidy(eventcode), 'eventbasecode': tidy(eventbasecode),
+            'eventrootcode': tidy(eventrootcode), 'quadclass': quadclass,
             'goldsteinscale': goldsteinscale, 'actor1code': actor1code, 'actor1name': actor1name,
             'actor1type1code': actor1type1code, 'actor2code': actor2code, 'actor2name': actor2name,
-            'geo_type': trim(actiongeo_type), 'fullname': actiongeo_fullname,
-            'country': trim(actiongeo_countrycode), 'adm1': trim(actiongeo_adm1code),
+            'geo_type': tidy(actiongeo_type), 'fullname': actiongeo_fullname,
+            'country': tidy(actiongeo_countrycode), 'adm1': tidy(actiongeo_adm1code),
             'adm2': actiongeo_adm2code, 'lat': actiongeo_lat, 'lon': actiongeo_long,
             'dateadded': dateadded
         }, coalesce(gid, 9223372036854775807))                  AS f,
@@ -36,7 +36,7 @@ merged AS (
         sum(try_cast(numsources AS BIGINT))                     AS num_sources,
         sum(try_cast(numarticles AS BIGINT))                    AS num_articles,
         sum(try_cast(avgtone AS DOUBLE) * mentions) / nullif(sum(mentions), 0) AS avg_tone,
-        string_agg(DISTINCT nullif(trim(sourceurl), ''), ' ' ORDER BY nullif(trim(sourceurl), '')) AS source_refs
+        string_agg(DISTINCT nullif(tidy(sourceurl), ''), ' ' ORDER BY nullif(tidy(sourceurl), '')) AS source_refs
     FROM v
     GROUP BY sqldate, coalesce(actiongeo_adm1code, ''), coalesce(eventcode, ''),
              coalesce(actor1code, ''), coalesce(actor2code, ''),

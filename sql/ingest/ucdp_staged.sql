@@ -7,7 +7,7 @@
 -- event. A multi-day event counts on date_start, its precision taken from date_prec.
 -- Fatalities are `best`, with `low` and `high` kept. DuckDB-only.
 WITH v AS (
-    SELECT *, try_cast(trim(type_of_violence) AS INTEGER) AS tov
+    SELECT *, try_cast(tidy(type_of_violence) AS INTEGER) AS tov
     FROM imp_view
 ),
 rules AS (
@@ -30,37 +30,37 @@ prec AS (
 )
 SELECT
     v._line,
-    'ucdp:' || trim(v.id)                                              AS event_id,
+    'ucdp:' || tidy(v.id)                                              AS event_id,
     'ucdp'                                                             AS source,
-    nullif(trim(v.id), '')                                             AS source_event_id,
+    nullif(tidy(v.id), '')                                             AS source_event_id,
     coalesce(CAST(imp_parse_date(v.date_start) AS VARCHAR), v.date_start) AS event_date,
     coalesce(CAST(dp.canonical AS VARCHAR), v.date_prec)               AS date_precision,
     coalesce(c.country_iso3, v.country)                                AS country_iso3,
     r.admin1_code                                                      AS admin1_code,
-    nullif(trim(v.adm_1), '')                                          AS admin1,
-    nullif(trim(v.adm_2), '')                                          AS admin2,
-    nullif(trim(v.where_coordinates), '')                              AS location,
+    nullif(tidy(v.adm_1), '')                                          AS admin1,
+    nullif(tidy(v.adm_2), '')                                          AS admin2,
+    nullif(tidy(v.where_coordinates), '')                              AS location,
     v.latitude,
     v.longitude,
     coalesce(CAST(wp.canonical AS VARCHAR), v.where_prec)              AS geo_precision,
     coalesce(hit.h.et, t.event_type, v.type_of_violence)               AS event_type,
     coalesce(hit.h.st, t.sub_event_type)                               AS sub_event_type,
-    nullif(trim(v.side_a), '')                                         AS actor1,
-    nullif(trim(v.side_b), '')                                         AS actor2,
+    nullif(tidy(v.side_a), '')                                         AS actor1,
+    nullif(tidy(v.side_b), '')                                         AS actor2,
     v.best                                                             AS fatalities,
     v.low                                                              AS fatalities_low,
     v.high                                                             AS fatalities_high,
-    nullif(trim(v.source_headline), '')                                AS notes,
+    nullif(tidy(v.source_headline), '')                                AS notes,
     CAST(NULL AS TIMESTAMP)                                            AS source_updated_at,
-    'UCDP type_of_violence ' || coalesce(trim(v.type_of_violence), '?')
+    'UCDP type_of_violence ' || coalesce(tidy(v.type_of_violence), '?')
         || coalesce(' (' || t.label || ')', '')
         || coalesce('; text rule ' || hit.h.rule || ': ' || hit.h.st, '') AS source_label,
-    nullif(trim(v.source_office), '')                                  AS source_refs,
+    nullif(tidy(v.source_office), '')                                  AS source_refs,
     -- kept in ucdp_attributes
-    nullif(trim(v.relid), '')                                          AS relid,
+    nullif(tidy(v.relid), '')                                          AS relid,
     CAST(v.tov AS TINYINT)                                             AS type_of_violence,
-    nullif(trim(v.conflict_name), '')                                  AS conflict_name,
-    nullif(trim(v.dyad_name), '')                                      AS dyad_name,
+    nullif(tidy(v.conflict_name), '')                                  AS conflict_name,
+    nullif(tidy(v.dyad_name), '')                                      AS dyad_name,
     imp_parse_date(v.date_end)                                         AS date_end,
     try_cast(v.date_prec AS TINYINT)                                   AS date_prec,
     try_cast(v.where_prec AS TINYINT)                                  AS where_prec,
@@ -72,9 +72,9 @@ SELECT
     try_cast(v.deaths_unknown AS INTEGER)                              AS deaths_unknown
 FROM v
 LEFT JOIN hit USING (_line)
-LEFT JOIN imp_ucdp_types AS t ON t.type_of_violence = trim(v.type_of_violence)
-LEFT JOIN prec AS dp ON dp.field = 'date_prec' AND dp.code = trim(v.date_prec)
-LEFT JOIN prec AS wp ON wp.field = 'where_prec' AND wp.code = trim(v.where_prec)
+LEFT JOIN imp_ucdp_types AS t ON t.type_of_violence = tidy(v.type_of_violence)
+LEFT JOIN prec AS dp ON dp.field = 'date_prec' AND dp.code = tidy(v.date_prec)
+LEFT JOIN prec AS wp ON wp.field = 'where_prec' AND wp.code = tidy(v.where_prec)
 LEFT JOIN imp_countries AS c ON c.country = coalesce(v.country, '')
 LEFT JOIN imp_admin1_resolved AS r
     ON r.country_iso3 = c.country_iso3 AND r.admin1 = v.adm_1 AND r.admin2 = coalesce(v.adm_2, '')

@@ -78,9 +78,8 @@ class IngestResult:
 # A stager creates the temp relations `stg_src` (_line + source columns), `stg_raw` (_line,
 # _raw) and `stg_csv_rejects` (line, reason, raw) from a path, then returns the mapping
 # {canonical column: SQL expression over stg_src}. Keys starting with "+" name extra
-# `events` columns (added by a migration) to fill; they count in the content hash. With
-# "__extra_from__": relation, the extra columns are read from that relation (by _line),
-# e.g. a narrow table the stager filled, instead of being computed in `stg`.
+# `events` columns (added by a migration) to fill, as typed SQL expressions over stg_src;
+# they ride through validation in one STRUCT column (`_extra`) and count in the content hash.
 Stager = Callable[..., dict[str, str]]
 STAGERS: dict[str, Stager] = {}
 # Called as hook(con, res, file_id=...) after a format's rows are loaded, in the same
@@ -203,7 +202,7 @@ def stage_jsonl(con: duckdb.DuckDBPyConnection, path: Path) -> list[str]:
         )
     except duckdb.Error as exc:
         raise InputDataError(f"cannot read {path} as JSON Lines: {_first_line(exc)}") from None
-    con.execute("DELETE FROM stg_lines WHERE trim(_raw) = ''")
+    con.execute("DELETE FROM stg_lines WHERE tidy(_raw) = ''")
     # CASE, not AND: DuckDB evaluates both sides of AND, and json_type raises on bad JSON.
     is_obj = "CASE WHEN json_valid(_raw) THEN json_type(_raw) = 'OBJECT' ELSE false END"
     con.execute(
@@ -456,15 +455,14 @@ def _ingest_staged(con, path: Path, fmt: str, res: IngestResult, *, strict: bool
     if "__warning__" in mapping:
         res.warnings.append(mapping.pop("__warning__"))
     extra = {k[1:]: mapping.pop(k) for k in [k for k in mapping if k.startswith("+")]}
-    extra_from = mapping.pop("__extra_from__", None)
     select = ", ".join(f"{mapping.get(c, 'NULL')}::VARCHAR AS {c}" for c in CANONICAL_INPUT)
-    if extra_from is None:
-        select += "".join(f", {expr} AS {_ident(c)}" for c, expr in extra.items())
+    packed = ", ".join(f"{_ident(c)} := {expr}" for c, expr in extra.items())
+    select += f", struct_pack({packed}) AS _extra" if extra else ", NULL AS _extra"
     con.execute(f"CREATE TEMP VIEW stg AS SELECT _line, {select} FROM stg_src")
     file_id = con.execute("SELECT nextval('ingest_file_id_seq')").fetchall()[0][0]
     res.file_id = file_id
     now = utcnow()
-    load_staged(con, res, file_id=file_id, now=now, extra=tuple(extra), extra_from=extra_from or "stg")
+    load_staged(con, res, file_id=file_id, now=now, extra=tuple(extra))
     if fmt in AFTER_LOAD:
         AFTER_LOAD[fmt](con, res, file_id=file_id)
 
@@ -492,19 +490,22 @@ def _ingest_staged(con, path: Path, fmt: str, res: IngestResult, *, strict: bool
     )
 
 
-def load_staged(con, res: IngestResult, *, file_id: int, now, extra: tuple[str, ...] = (),
-                extra_from: str = "stg") -> None:
+def load_staged(con, res: IngestResult, *, file_id: int, now, extra: tuple[str, ...] = ()) -> None:
     """Validate ``stg`` (canonical VARCHAR columns) and upsert the valid rows into ``events``.
 
     Needs ``stg_raw`` and ``stg_csv_rejects`` from the stager. Leaves ``staged``
     (typed rows with reasons), ``stg_rejects_all`` (line, reason, raw) and
     ``incoming`` (``_line``, ``event_id``, ``row_hash``, ``unresolved``, ``old_hash``:
     NULL for new events) behind for the caller, and fills the counts in ``res``.
-    ``extra`` names further ``events`` columns, already typed, that ``extra_from``
-    (``stg`` or a relation with ``_line``) carries; they are stored as they are and
-    take part in telling changed rows from unchanged ones.
+    ``extra`` names further ``events`` columns, already typed, that ``stg`` carries as
+    fields of its ``_extra`` STRUCT; they are stored as they are and take part in
+    telling changed rows from unchanged ones.
     """
-    con.execute(f"CREATE TEMP TABLE staged AS {sqlfiles.load('ingest', 'staged_events')}")
+    select = sqlfiles.load("ingest", "staged_events")
+    if extra:
+        xh = " || chr(31) || ".join(f"coalesce(CAST(_extra.{_ident(c)} AS VARCHAR), '')" for c in extra)
+        select = f"SELECT * REPLACE (md5(row_hash || chr(31) || {xh}) AS row_hash) FROM ({select})"
+    con.execute(f"CREATE TEMP TABLE staged AS {select}")
     con.execute(
         """
         CREATE TEMP TABLE stg_rejects_all AS
@@ -534,13 +535,8 @@ def load_staged(con, res: IngestResult, *, file_id: int, now, extra: tuple[str, 
     else:
         keep = ""
     valid = f"(SELECT * FROM staged WHERE reject_reason IS NULL {keep})"
-    if extra:
-        xs = "".join(f", x.{_ident(c)}" for c in extra)
-        xh = " || chr(31) || ".join(f"coalesce(CAST(x.{_ident(c)} AS VARCHAR), '')" for c in extra)
-        valid = (f"(SELECT v.* REPLACE (md5(v.row_hash || chr(31) || {xh}) AS row_hash){xs} "
-                 f"FROM {valid} AS v JOIN {extra_from} AS x USING (_line))")
-    if extra or keep:
-        # Computed once: the rows to load need a join or a window.
+    if keep:
+        # Computed once: the rows to load need a window.
         con.execute(f"CREATE TEMP TABLE stg_valid AS SELECT * FROM {valid}")
         valid = "stg_valid"
     # `incoming` is narrow (what the summary and the after-load hooks read); the rows
@@ -570,7 +566,8 @@ def load_staged(con, res: IngestResult, *, file_id: int, now, extra: tuple[str, 
     columns = EVENT_COLUMNS + tuple(extra)
     cols = ", ".join(_ident(c) for c in columns)
     values = ", ".join(
-        {"file_id": "?", "ingested_at": "?"}.get(c, f"i.{_ident(c)}") for c in columns
+        {"file_id": "?", "ingested_at": "?"}.get(c, f"i._extra.{_ident(c)}" if c in extra else f"i.{_ident(c)}")
+        for c in columns
     )
     updates = ", ".join(f"{_ident(c)} = excluded.{_ident(c)}" for c in columns if c != "event_id")
     # New events go in with a plain INSERT (the fast path); only changed ones need the upsert.

@@ -143,7 +143,7 @@ def reprocess(con: duckdb.DuckDBPyConnection, *, force: bool = False):
         _drop_staging(con)
         _stage_events(con, arts)
         select = ", ".join(f"{_ident(c) if c in CANONICAL_FIELDS else 'NULL'}::VARCHAR AS {c}" for c in CANONICAL_INPUT)
-        con.execute(f"CREATE TEMP VIEW stg AS SELECT _line, {select} FROM stg_src")
+        con.execute(f"CREATE TEMP VIEW stg AS SELECT _line, {select}, NULL AS _extra FROM stg_src")
         file_id = con.execute("SELECT nextval('ingest_file_id_seq')").fetchall()[0][0]
         now = utcnow()
         res.file_id = file_id

@@ -36,7 +36,7 @@ CANONICAL = (
 EXTRA = ("source_updated_at", "source_label", "source_refs")
 # acled_attributes columns, read from the export's own columns (alias a = imp_view).
 ATTRIBUTES = {
-    **{c: f"nullif(trim(a.{c}), '')" for c in ("disorder_type", "civilian_targeting", "assoc_actor_1",
+    **{c: f"nullif(tidy(a.{c}), '')" for c in ("disorder_type", "civilian_targeting", "assoc_actor_1",
                                                "assoc_actor_2", "admin3", "source_scale", "tags")},
     **{c: f"try_cast(a.{c} AS INTEGER)" for c in ("inter1", "inter2", "interaction")},
 }
@@ -137,14 +137,9 @@ def stage_acled(con, path: Path) -> dict[str, str]:
     )
     common.run_ingest_sql(con, "acled_staged", table="imp_staged", view=True)
     con.execute("CREATE OR REPLACE TEMP VIEW stg_src AS SELECT * FROM imp_staged WHERE NOT stale")
-    # The extras go to `events` through a narrow table: reading them back from the wide
-    # view would run its joins a second time.
-    common.run_ingest_sql(con, "acled_extra", table="imp_extra")
-
     common.commit_staging(con)
     mapping = {c: ident(c) for c in CANONICAL}
     mapping.update({"+" + c: ident(c) for c in EXTRA})
-    mapping["__extra_from__"] = "imp_extra"
     notes = []
     if encoding != "utf-8":
         notes.append(f"read as {encoding} (the file is not valid UTF-8)")

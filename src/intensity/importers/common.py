@@ -26,7 +26,7 @@ TEMP_NAMES = (
     "imp_src", "imp_view", "imp_staged", "imp_country_keys", "imp_countries", "imp_admin1_names",
     "imp_admin1_resolved", "imp_admin1_successors", "imp_fips_countries", "imp_fips_admin1",
     "imp_labels", "imp_cameo", "imp_ucdp_types", "imp_ucdp_rules", "imp_rows", "imp_sub_keys",
-    "imp_precision", "imp_roots", "imp_extra", "imp_places",
+    "imp_precision", "imp_roots", "imp_places",
 )
 
 
@@ -271,7 +271,7 @@ def country_keys(con) -> None:
 def country_lookup_sql(value: str, alias: str) -> tuple[str, str]:
     """(join clauses, resolved expression) resolving ``value`` through ``imp_country_keys``:
     a code, a number, or a name (a trailing parenthesis is ignored: "Russia (Soviet Union)")."""
-    v = f"trim({value})"
+    v = f"tidy({value})"
     joins = (
         f" LEFT JOIN imp_country_keys AS {alias}_c ON {alias}_c.key = upper({v})"
         f" LEFT JOIN imp_country_keys AS {alias}_n ON {alias}_n.key = "
@@ -320,7 +320,7 @@ def detect_date_order(con, relation: str, column: str, *, default: str) -> str:
         f"""
         SELECT count(*) FILTER (WHERE try_cast(regexp_extract(v, {pattern}, 1) AS INT) > 12),
                count(*) FILTER (WHERE try_cast(regexp_extract(v, {pattern}, 2) AS INT) > 12)
-        FROM (SELECT DISTINCT trim({col}) AS v FROM {relation})
+        FROM (SELECT DISTINCT tidy({col}) AS v FROM {relation})
         """
     ).fetchall()[0]
     if a == b == 0:
@@ -343,9 +343,9 @@ def date_macro(con, *, order: str, first: list[str] | None = None) -> None:
     con.execute(
         f"""
         CREATE OR REPLACE TEMP MACRO imp_parse_date(x) AS CASE
-            WHEN regexp_matches(trim(x), '^\\d{{4}}-\\d{{2}}-\\d{{2}}')
-                THEN try_cast(substr(trim(x), 1, 10) AS DATE)
-            ELSE CAST(try_strptime(trim(x), {fmt_list}) AS DATE)
+            WHEN regexp_matches(tidy(x), '^\\d{{4}}-\\d{{2}}-\\d{{2}}')
+                THEN try_cast(substr(tidy(x), 1, 10) AS DATE)
+            ELSE CAST(try_strptime(tidy(x), {fmt_list}) AS DATE)
         END
         """
     )

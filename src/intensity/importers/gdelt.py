@@ -119,7 +119,7 @@ def stage_gdelt(con, path: Path) -> dict[str, str]:
     common.run_ingest_sql(con, "gdelt_merged", table="imp_rows")
     con.execute(
         "CREATE OR REPLACE TEMP TABLE imp_admin1_names AS SELECT DISTINCT country_iso3, "
-        "trim(adm1_name) AS admin1, '' AS admin2 FROM imp_rows WHERE adm1_name IS NOT NULL"
+        "tidy(adm1_name) AS admin1, '' AS admin2 FROM imp_rows WHERE adm1_name IS NOT NULL"
     )
     common.resolve_admin1(con)
     common.run_ingest_sql(con, "gdelt_staged", table="imp_staged")

@@ -250,12 +250,12 @@ def stage_mapped(con, path: Path, *, spec: MappingSpec | None = None) -> dict[st
         expr = common.date_text(c)
         if "timezone" in spec.options:
             tz = lit(spec.options["timezone"])
-            expr = (f"coalesce(CASE WHEN regexp_matches(trim({c}), '(Z|[+-]\\d{{2}}(:?\\d{{2}})?)$') "
-                    f"THEN CAST(CAST(timezone({tz}, try_cast(trim({c}) AS TIMESTAMPTZ)) AS DATE) AS VARCHAR) END, "
+            expr = (f"coalesce(CASE WHEN regexp_matches(tidy({c}), '(Z|[+-]\\d{{2}}(:?\\d{{2}})?)$') "
+                    f"THEN CAST(CAST(timezone({tz}, try_cast(tidy({c}) AS TIMESTAMPTZ)) AS DATE) AS VARCHAR) END, "
                     f"{expr})")
         if "date_format" in spec.options:
             fmt = lit(spec.options["date_format"])
-            expr = f"coalesce(CAST(CAST(try_strptime(trim({c}), {fmt}) AS DATE) AS VARCHAR), {expr})"
+            expr = f"coalesce(CAST(CAST(try_strptime(tidy({c}), {fmt}) AS DATE) AS VARCHAR), {expr})"
         out["event_date"] = expr
     else:
         out["event_date"] = lit(consts["event_date"])
@@ -267,9 +267,9 @@ def stage_mapped(con, path: Path, *, spec: MappingSpec | None = None) -> dict[st
             "CREATE OR REPLACE TEMP TABLE imp_sub_keys AS SELECT DISTINCT sub_event_type AS key "
             "FROM event_types UNION SELECT DISTINCT lower(sub_event_type_label) FROM event_types"
         )
-        joins += f" LEFT JOIN imp_sub_keys AS sk ON sk.key = lower(trim({c}))"
-        out["sub_event_type"] = f"CASE WHEN sk.key IS NOT NULL THEN trim({c}) END"
-        out["event_type"] = f"CASE WHEN sk.key IS NULL THEN trim({c}) END"
+        joins += f" LEFT JOIN imp_sub_keys AS sk ON sk.key = lower(tidy({c}))"
+        out["sub_event_type"] = f"CASE WHEN sk.key IS NOT NULL THEN tidy({c}) END"
+        out["event_type"] = f"CASE WHEN sk.key IS NULL THEN tidy({c}) END"
     elif "type" in consts:
         hit = _sub_type(consts["type"])
         if hit is None:
@@ -283,13 +283,13 @@ def stage_mapped(con, path: Path, *, spec: MappingSpec | None = None) -> dict[st
         c = col("country")
         j, e = common.country_lookup_sql(c, "cty")
         joins += j
-        out["country_iso3"] = f"coalesce({e}, trim({c}))"
+        out["country_iso3"] = f"coalesce({e}, tidy({c}))"
     elif "country" in consts:
         common.country_keys(con)
         v = consts["country"]
         iso3 = scalar(
             con,
-            "SELECT any_value(country_iso3) FROM imp_country_keys WHERE key IN (upper(trim(?)), norm_name(?))",
+            "SELECT any_value(country_iso3) FROM imp_country_keys WHERE key IN (upper(tidy(?)), norm_name(?))",
             [v, v],
         )
         if iso3 is None:
@@ -300,14 +300,14 @@ def stage_mapped(con, path: Path, *, spec: MappingSpec | None = None) -> dict[st
     # region: an ISO 3166-2 code or an admin1 name (resolved by validation)
     if "region" in spec.columns:
         c = col("region")
-        joins += f" LEFT JOIN regions AS rc ON rc.admin1_code = upper(trim({c}))"
+        joins += f" LEFT JOIN regions AS rc ON rc.admin1_code = upper(tidy({c}))"
         out["admin1_code"] = "rc.admin1_code"
-        out["admin1"] = f"CASE WHEN rc.admin1_code IS NULL THEN trim({c}) END"
+        out["admin1"] = f"CASE WHEN rc.admin1_code IS NULL THEN tidy({c}) END"
         if "country" not in spec.fields():
             names = scalar(
                 con,
-                f"SELECT count(*) FROM imp_src AS s LEFT JOIN regions AS rc ON rc.admin1_code = upper(trim({c})) "
-                f"WHERE rc.admin1_code IS NULL AND nullif(trim({c}), '') IS NOT NULL",
+                f"SELECT count(*) FROM imp_src AS s LEFT JOIN regions AS rc ON rc.admin1_code = upper(tidy({c})) "
+                f"WHERE rc.admin1_code IS NULL AND nullif(tidy({c}), '') IS NOT NULL",
             )
             if names:
                 raise UsageError(
@@ -317,17 +317,17 @@ def stage_mapped(con, path: Path, *, spec: MappingSpec | None = None) -> dict[st
                 )
     elif "region" in consts:
         v = consts["region"]
-        code = scalar(con, "SELECT admin1_code FROM regions WHERE admin1_code = upper(trim(?))", [v])
+        code = scalar(con, "SELECT admin1_code FROM regions WHERE admin1_code = upper(tidy(?))", [v])
         out["admin1_code" if code else "admin1"] = lit(code or v)
 
     for f in PLAIN:
         if f in spec.columns:
-            out[f] = f"trim({col(f)})"
+            out[f] = f"tidy({col(f)})"
         elif f in consts:
             out[f] = lit(consts[f])
 
     if "source" in spec.columns:
-        out["source"] = f"trim({col('source')})"
+        out["source"] = f"tidy({col('source')})"
     else:
         out["source"] = lit(consts.get("source") or _source_name(path))
     if "source_event_id" not in out and "event_id" not in out:
