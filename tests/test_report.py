@@ -8,6 +8,8 @@ import re
 from datetime import date
 from pathlib import Path
 
+import matplotlib.colors
+import numpy as np
 import polars as pl
 import pytest
 
@@ -115,3 +117,92 @@ def test_publish_replaces_atomically_and_sweep_cleans(tmp_path):
     assert (out / "latest" / "index.html").read_text() == "two"
     assert sweep(out) == [killed]
     assert sorted(p.name for p in out.iterdir()) == sorted(["latest", "w", live.name])
+
+
+@pytest.fixture(scope="module")
+def demo_run(demo_db):
+    """The demo store screened as build_report screens it, with its March 2024 signals."""
+    from datetime import timedelta
+
+    from intensity import detect
+    from intensity.detection import series as series_mod
+    from intensity.detection.params import DetectParams
+
+    con = intensity.connect(demo_db, read_only=True)
+    params = DetectParams()
+    until = date(2024, 3, 31)
+    data = series_mod.load(con, until=until, totals=True, severity=params.severity, fatality_coef=params.fatality_coef)
+    run = detect.screen_series(data, params=params)
+    found = detect.detect_frame(data, since=date(2024, 3, 1), until=until, params=params, run=run)
+    yield con, run, found.to_dicts(), until - timedelta(days=28 + params.baseline_days)
+    con.close()
+
+
+def test_panel_traces_equal_trace_run(demo_run):
+    from intensity import detect
+    from intensity.report import panel_traces
+
+    _, run, sigs, since = demo_run
+    wanted = list({(s["country_iso3"], s["admin1_code"], s["event_type"]): s["level"] for s in sigs}.items())[:6]
+    assert wanted, "the demo store has signals in March 2024"
+    mine = panel_traces(run, wanted, since=since)
+    for (c, a, et), level in wanted:
+        ref = detect.trace_run(run, country=c, admin1_code=a, event_type=et, level=level, since=since)
+        got = mine[(c, a, et)]
+        assert got["day"].to_list() == ref["day"].to_list()
+        assert got["events"].to_list() == ref["events"].to_list()
+        for col, ref_col in (("baseline", "baseline_mean"), ("baseline_lo", "baseline_lo"),
+                             ("baseline_hi", "baseline_hi")):
+            x, y = got[col].to_numpy().astype(float), ref[ref_col].to_numpy().astype(float)
+            assert np.allclose(x, y, rtol=1e-9, equal_nan=True), (c, a, et, col)
+        assert got["baseline"].drop_nulls().len() > 0
+
+
+def test_batched_event_queries_match_one_query_per_signal(demo_run):
+    from intensity.report import _events_behind, _since_onset
+
+    con, _, sigs, _ = demo_run
+    sigs = sigs[:8] + [s for s in sigs if s["level"] == "country"][:2]
+    until = date(2024, 3, 31)
+    onset = _since_onset(con, sigs, until)
+    behind = _events_behind(con, sigs, until=until, limit=5)
+    for s, (n, killed), (rows, total) in zip(sigs, onset, behind):
+        region = "" if s["level"] == "country" else f"AND admin1_code = '{s['admin1_code']}'"
+        where = (f"country_iso3 = '{s['country_iso3']}' {region} AND event_type = '{s['event_type']}' "
+                 "AND event_date BETWEEN $start AND $until")
+        start = s["onset_date"] or s["first_alarm_date"]
+        want = con.sql(f"SELECT count(*), coalesce(sum(fatalities), 0) FROM events WHERE {where}",
+                       params={"start": start, "until": until}).fetchall()[0]
+        assert (n, killed) == (want[0], want[1])
+        assert total == want[0] and len(rows) == min(5, want[0])
+        latest = con.sql(f"SELECT event_date FROM events WHERE {where} ORDER BY event_date DESC, event_id LIMIT 5",
+                         params={"start": start, "until": until}).fetchall()
+        assert [r["event_date"] for r in rows] == [d for (d,) in latest]
+    assert sum(n for n, _ in onset) > 0
+
+
+def test_summary_json_is_indented_json_with_a_line_per_row():
+    from intensity.report import summary_json
+
+    summary = {"report": {"since": date(2024, 3, 1), "title": HOSTILE}, "signals": [],
+               "ranked": [{"rank": i, "place": f"R{i}", "rr7": i / 3, "day": date(2024, 3, i)} for i in range(1, 4)],
+               "charts": ["a.png"]}
+    text = summary_json(summary)
+    assert json.loads(text) == json.loads(json.dumps(summary, default=str))
+    lines = text.splitlines()
+    assert sum(1 for ln in lines if ln.lstrip().startswith('{"rank"')) == 3
+    assert '  "report": {' in lines and '  "signals": [],' in lines
+
+
+def test_series_panel_draws_one_step_per_day():
+    from matplotlib.patches import StepPatch
+
+    days = pl.date_range(date(2024, 3, 1), date(2024, 3, 10), eager=True)
+    trace = pl.DataFrame({"day": days, "events": [0, 1, 4, 0, 2, 9, 0, 0, 3, 1]})
+    fig = charts.series_panel(trace, title="t", event_type="battles")
+    (steps,) = [p for p in fig.axes[0].patches if isinstance(p, StepPatch)]
+    values, edges, _ = steps.get_data()
+    assert values.tolist() == trace["events"].to_list()
+    assert len(edges) == 11 and np.allclose(np.diff(edges), 1.0)  # one day wide, centred on each day
+    assert steps.get_facecolor()[:3] == pytest.approx(matplotlib.colors.to_rgb(charts.TYPE_COLORS["battles"]))
+    assert charts.png_bytes(fig)[:8] == b"\x89PNG\r\n\x1a\n"

@@ -12,6 +12,7 @@ import base64
 import json
 import struct
 from dataclasses import dataclass, field
+from functools import cache
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
@@ -80,6 +81,7 @@ def _snippet(text: str | None) -> str:
     return text if len(text) <= EVIDENCE_CHARS else text[: EVIDENCE_CHARS - 1] + "…"
 
 
+@cache
 def _type_label(event_type: str, sub_event_type: str | None = None) -> str:
     from intensity import taxonomy
 
@@ -177,24 +179,42 @@ def _provenance(con, since: date, until: date) -> tuple[list[dict], dict]:
     }
 
 
-def _events_behind(con, sig: dict, *, until: date, limit: int = 40) -> tuple[list[dict], int]:
-    start = sig.get("onset_date") or sig.get("first_alarm_date") or until - timedelta(days=27)
-    params = {"country": sig["country_iso3"], "event_type": sig["event_type"], "start": start, "until": until}
-    if sig.get("level") != "country":
-        params["code"] = sig.get("admin1_code")
-    region = "" if sig.get("level") == "country" else "AND admin1_code IS NOT DISTINCT FROM $code "
-    where = (f"country_iso3 = $country {region}AND event_type = $event_type "
-             "AND event_date BETWEEN $start AND $until")
-    total = con.sql(f"SELECT count(*) AS n FROM events WHERE {where}", params=params).pl()["n"][0]
-    rows = con.sql(
-        "SELECT event_date, location, admin1, admin1_code, country_iso3, event_type, sub_event_type, fatalities, "
-        f"injured, source, notes FROM events WHERE {where} ORDER BY event_date DESC, event_id LIMIT {int(limit)}",
-        params=params,
-    ).pl().to_dicts()
-    for r in rows:
-        r["place"] = ", ".join(p for p in (r.get("location"), r.get("admin1")) if p) or _place(r)
-        r["evidence"] = _snippet(r.get("notes"))
-    return rows, int(total)
+def _events_behind(con, sigs: list[dict], *, until: date, limit: int = 40) -> list[tuple[list[dict], int]]:
+    """The latest ``limit`` events behind each signal and how many there are: one query for all."""
+    if not sigs:
+        return []
+    want = pl.DataFrame({
+        "_k": range(len(sigs)),
+        "country_iso3": [s["country_iso3"] for s in sigs],
+        "admin1_code": [s.get("admin1_code") for s in sigs],
+        "total": [s.get("level") == "country" for s in sigs],
+        "event_type": [s["event_type"] for s in sigs],
+        "start": [s.get("onset_date") or s.get("first_alarm_date") or until - timedelta(days=27) for s in sigs],
+    }, schema_overrides={"admin1_code": pl.String, "start": pl.Date})
+    con.register("_report_events_behind", want)
+    try:
+        got = con.sql(
+            "SELECT * FROM (SELECT w._k, e.event_date, e.location, e.admin1, e.admin1_code, e.country_iso3, "
+            "e.event_type, e.sub_event_type, e.fatalities, e.injured, e.source, e.notes, "
+            "row_number() OVER (PARTITION BY w._k ORDER BY e.event_date DESC, e.event_id) AS _rn, "
+            "count(*) OVER (PARTITION BY w._k) AS _total "
+            "FROM _report_events_behind w JOIN events e ON e.country_iso3 = w.country_iso3 "
+            "AND (w.total OR e.admin1_code IS NOT DISTINCT FROM w.admin1_code) AND e.event_type = w.event_type "
+            "AND e.event_date BETWEEN w.start AND $until) "
+            f"WHERE _rn <= {int(limit)} ORDER BY _k, _rn",
+            params={"until": until},
+        ).pl()
+    finally:
+        con.unregister("_report_events_behind")
+    out = [([], 0) for _ in sigs]
+    for part in got.partition_by("_k", maintain_order=True):
+        k, total = int(part["_k"][0]), int(part["_total"][0])
+        rows = part.drop("_k", "_rn", "_total").to_dicts()
+        for r in rows:
+            r["place"] = ", ".join(p for p in (r.get("location"), r.get("admin1")) if p) or _place(r)
+            r["evidence"] = _snippet(r.get("notes"))
+        out[k] = (rows, total)
+    return out
 
 
 def _is_simulated(con) -> bool:
@@ -259,6 +279,7 @@ def write_report(
             "Intensity index per country"))
 
     sig_rows = signals.to_dicts()
+    behind = _events_behind(con, sig_rows[:max_flagged], until=until)
     flagged = []
     for i, sig in enumerate(sig_rows[:max_flagged], start=1):
         key = (sig["country_iso3"], sig.get("admin1_code"), sig["event_type"])
@@ -272,13 +293,14 @@ def write_report(
                           f"Daily events with their 7-day mean, the 56-day baseline (7-day guard band) and its "
                           f"band; red line: first alarm, dotted: estimated onset.{sim_note}",
                           f"Daily events for {title}")
-        events, total = _events_behind(con, sig, until=until)
+        events, total = behind[i - 1]
         flagged.append({"title": f"{i}. {title}", "chart": chart.context() if chart else None,
                         "detail": headline_sentence(sig) + ".", "events": events, "events_total": total,
                         "_chart": chart})
 
+    ranked_dicts = ranked.to_dicts()
     ranked_rows = []
-    for r in ranked.to_dicts():
+    for r in ranked_dicts:
         lo, hi = r.get("rr7_lo"), r.get("rr7_hi")
         tr, tlo, thi = r.get("trend_pct_week"), r.get("trend_lo"), r.get("trend_hi")
         base = r.get("baseline_rate")
@@ -293,6 +315,9 @@ def write_report(
             "trend": (f"{tr:+.0f} ({tlo:+.0f} to {thi:+.0f})" if _finite(tlo) and _finite(thi) else f"{tr:+.0f}")
             if _finite(tr) else "",
         })
+    # The template gets (css class, value) cells in column order: no per-cell lookups
+    # while rendering (the table has a row per series, thousands on a large store).
+    ranked_cells = [[("num" if num else "", row[k]) for k, _, num in RANKED_COLUMNS] for row in ranked_rows]
 
     generated_at = utcnow().replace(microsecond=0)
     headlines = [{"kind": s.get("kind", "escalation"), "sentence": headline_sentence(s)} for s in sig_rows[:10]]
@@ -304,7 +329,7 @@ def write_report(
         "legend": [(k, charts.TYPE_LABELS[k], v) for k, v in charts.TYPE_COLORS.items()],
         "overview_charts": [c.context() for c in overview],
         "flagged": flagged,
-        "ranked": ranked_rows,
+        "ranked": ranked_cells,
         "ranked_columns": [{"key": k, "label": lab, "num": num} for k, lab, num in RANKED_COLUMNS],
         "method": {"description": method.get("description", ""), "parameters": method.get("parameters", [])},
         "sources": sources,
@@ -319,7 +344,7 @@ def write_report(
                    "slug": slug},
         "method": method,
         "signals": sig_rows,
-        "ranked": ranked.to_dicts(),
+        "ranked": ranked_dicts,
         "sources": sources,
         "provenance": provenance,
         "charts": [c.name for c in overview] + [f["_chart"].name for f in flagged if f["_chart"]],
@@ -331,9 +356,29 @@ def write_report(
     (staging / "index.html").write_text(html, encoding="utf-8")
     for c in overview + [f["_chart"] for f in flagged if f["_chart"]]:
         (staging / c.name).write_bytes(c.png)
-    (staging / "summary.json").write_text(json.dumps(summary, indent=2, default=_json_default), encoding="utf-8")
+    (staging / "summary.json").write_text(summary_json(summary), encoding="utf-8")
     final = publish(staging, out, slug, update_latest=update_latest)
     return ReportResult(path=final, summary=summary, charts=summary["charts"])
+
+
+ROW_LISTS = ("signals", "ranked")
+
+
+def summary_json(summary: dict) -> str:
+    """``summary.json`` text: indented, with one compact line per row of ``signals`` and ``ranked``.
+
+    ``json.dumps(..., indent=2)`` runs the pure-Python encoder; the row lists (a row
+    per series) are encoded by the C encoder, one row per line, so a 5,000-series
+    summary stays readable and diffable and costs a fraction of the time.
+    """
+    parts = []
+    for k, v in summary.items():
+        if k in ROW_LISTS and isinstance(v, list):
+            val = ("[\n" + ",\n".join("    " + json.dumps(r, default=_json_default) for r in v) + "\n  ]") if v else "[]"
+        else:
+            val = json.dumps(v, indent=2, default=_json_default).replace("\n", "\n  ")
+        parts.append(f"  {json.dumps(k)}: {val}")
+    return "{\n" + ",\n".join(parts) + "\n}\n" if parts else "{}\n"
 
 
 def _json_default(v):
@@ -360,16 +405,94 @@ def resolve_window(con, since, until, as_of) -> tuple[date, date, date]:
     return lo, hi, ref
 
 
-def _since_onset(con, sig: dict, until: date) -> tuple[int, int]:
-    start = sig.get("onset_date") or sig.get("first_alarm_date")
-    total = sig.get("level") == "country"
-    rows = con.execute(
-        "SELECT count(*), CAST(coalesce(sum(fatalities), 0) AS BIGINT) FROM events "
-        "WHERE country_iso3 = ? AND (? OR admin1_code IS NOT DISTINCT FROM ?) AND event_type = ? "
-        "AND event_date BETWEEN ? AND ?",
-        [sig["country_iso3"], total, sig.get("admin1_code"), sig["event_type"], start, until],
-    ).fetchall()
-    return int(rows[0][0]), int(rows[0][1])
+def _since_onset(con, sigs: list[dict], until: date) -> list[tuple[int, int]]:
+    """(events, killed) from each signal's onset (or first alarm) to ``until``: one query for all."""
+    if not sigs:
+        return []
+    want = pl.DataFrame({
+        "_k": range(len(sigs)),
+        "country_iso3": [s["country_iso3"] for s in sigs],
+        "admin1_code": [s.get("admin1_code") for s in sigs],
+        "total": [s.get("level") == "country" for s in sigs],
+        "event_type": [s["event_type"] for s in sigs],
+        "start": [s.get("onset_date") or s.get("first_alarm_date") for s in sigs],
+    }, schema_overrides={"admin1_code": pl.String, "start": pl.Date})
+    con.register("_report_since_onset", want)
+    try:
+        got = con.execute(
+            "SELECT w._k, count(e.event_date), CAST(coalesce(sum(e.fatalities), 0) AS BIGINT) "
+            "FROM _report_since_onset w LEFT JOIN events e ON e.country_iso3 = w.country_iso3 "
+            "AND (w.total OR e.admin1_code IS NOT DISTINCT FROM w.admin1_code) AND e.event_type = w.event_type "
+            "AND e.event_date BETWEEN w.start AND ? GROUP BY w._k",
+            [until],
+        ).fetchall()
+    finally:
+        con.unregister("_report_since_onset")
+    by = {k: (int(n), int(f)) for k, n, f in got}
+    return [by.get(k, (0, 0)) for k in range(len(sigs))]
+
+
+def panel_traces(run, series: list[tuple[tuple, str | None]], *, since: date) -> dict[tuple, pl.DataFrame]:
+    """Chart traces of the flagged series: ``day, events, baseline, baseline_lo, baseline_hi``.
+
+    The same values as :func:`intensity.detect.trace_run` (a test compares them),
+    computed for the charted days only: the baseline statistics of every charted
+    series come from :meth:`Run.values` (one cached pass per day over all series)
+    instead of a full-history recomputation, with CUSUM paths the charts do not
+    show, per series. The band is the 95 % range of a 7-day mean under the
+    negative-binomial baseline (a sum of r NB(m, a) days is NB(r m, a / r)).
+
+    Args:
+        run: the screened :class:`intensity.detect.Run`.
+        series: ``((country_iso3, admin1_code, event_type), level)`` per chart.
+        since: first day charted.
+
+    Returns:
+        ``{(country_iso3, admin1_code, event_type): trace frame}``.
+    """
+    import numpy as np
+    from scipy.stats import nbinom
+
+    data, params = run.data, run.params
+    if not series:
+        return {}
+    index = {}
+    for i, (level, c, a, et) in enumerate(data.keys.select("level", "country_iso3", "admin1_code",
+                                                            "event_type").iter_rows()):
+        index[(level, c, a, et)] = i
+    cols = []
+    for (c, a, et), level in series:
+        level = level or ("admin1" if a else "country")
+        if (level, c, a, et) not in index:
+            raise UsageError(f"no series {level} {c} {a or '(total)'} {et}")
+        cols.append(index[(level, c, a, et)])
+    d0 = min(max(data.index_of(since), 0), data.n_days)
+    t = np.arange(d0, data.n_days)
+    n_t, n_s = len(t), len(cols)
+    mean = np.full((n_t, n_s), np.nan)
+    alpha = np.full((n_t, n_s), np.nan)
+    evaluated = t >= run.screen.start
+    if evaluated.any():
+        dd = np.repeat(t[evaluated], n_s)
+        ss = np.tile(np.asarray(cols), int(evaluated.sum()))
+        v = run.values(dd, ss)
+        mean[evaluated] = v["mean"].reshape(-1, n_s)
+        alpha[evaluated] = v["alpha"].reshape(-1, n_s)
+    r = params.recent_days
+    size = r / np.where(np.isfinite(alpha), alpha, 1.0)
+    mu = r * np.where(np.isfinite(mean), mean, 0.0)
+    prob = size / (size + mu)
+    with np.errstate(invalid="ignore"):
+        lo = np.where(mean > 0, nbinom.ppf(0.025, size, prob) / r, np.nan)
+        hi = np.where(mean > 0, nbinom.ppf(0.975, size, prob) / r, np.nan)
+    days = pl.Series("day", data.dates(t), dtype=pl.Date)
+    out = {}
+    for j, (((c, a, et), _), i) in enumerate(zip(series, cols)):
+        out[(c, a, et)] = pl.DataFrame({
+            "day": days, "events": data.events[d0:, i], "baseline": mean[:, j],
+            "baseline_lo": lo[:, j], "baseline_hi": hi[:, j],
+        }).with_columns(pl.col(pl.Float64).fill_nan(None))
+    return out
 
 
 def _method_description(method: str, params, calibration) -> dict:
@@ -464,17 +587,15 @@ def build_report(
     signals = signals.sort(["q_value", "rr7"], descending=[False, True], nulls_last=True)
     ranked = detect.rank_run(run, country=country, region=region_code)
 
-    rows = []
-    traces = {}
-    for sig in signals.to_dicts():
-        sig["events_since_onset"], sig["fatalities_since_onset"] = _since_onset(con, sig, hi)
-        rows.append(sig)
+    rows = signals.to_dicts()
+    for sig, (n, killed) in zip(rows, _since_onset(con, rows, hi)):
+        sig["events_since_onset"], sig["fatalities_since_onset"] = n, killed
+    charted = []
+    for sig in rows:
         key = (sig["country_iso3"], sig.get("admin1_code"), sig["event_type"])
-        if len(traces) < max_flagged and key not in traces:
-            tr = detect.trace_run(run, country=sig["country_iso3"], admin1_code=sig.get("admin1_code"),
-                                  event_type=sig["event_type"], level=sig.get("level"), method=method,
-                                  since=lo - timedelta(days=params.baseline_days))
-            traces[key] = tr.rename({"baseline_mean": "baseline"})
+        if len(charted) < max_flagged and key not in {k for k, _ in charted}:
+            charted.append((key, sig.get("level")))
+    traces = panel_traces(run, charted, since=lo - timedelta(days=params.baseline_days))
     signals = pl.DataFrame(rows, schema_overrides={"events_since_onset": pl.Int64,
                                                    "fatalities_since_onset": pl.Int64}) if rows else signals
 
