@@ -36,7 +36,7 @@ from pathlib import Path
 from intensity.extract.lexicon import read_rows
 from intensity.resources import reference_dir
 
-INDEX_VERSION = "4"
+INDEX_VERSION = "5"
 _APOS = re.compile(r"[’'ʼ`ʹ‘]")
 _NONWORD = re.compile(r"[^a-z0-9а-яёіїєґ]+")
 _DOUBLE = re.compile(r"([a-z])\1+")
@@ -124,6 +124,9 @@ class Index:
     country_names: dict[str, str]  # iso3 -> name
     max_tokens: int = 4
     meta: dict = field(default_factory=dict)
+    # first-level regions that are cities (ISO type "City", "Capital city", ...): "Kyiv Oblast" is
+    # the oblast (UA-32), not the city of Kyiv (UA-30), which shares its name
+    city_regions: frozenset = frozenset()
 
     def place(self, i: int) -> Place:
         n, c, a, la, lo, pop, kind, cur = self.places[i]
@@ -194,7 +197,7 @@ def _read_cache(path: Path) -> Index | None:
 
 
 _INDEX_FIELDS = ("places", "place_keys", "admin1_keys", "region_info", "country_keys", "demonym_keys",
-                 "country_names", "max_tokens", "meta")
+                 "country_names", "max_tokens", "meta", "city_regions")
 
 
 def _write_cache(path: Path, idx: Index) -> Path | None:
@@ -372,6 +375,8 @@ def build_index() -> Index:
         country_names=country_names,
         max_tokens=4,
         meta={"fingerprint": _fingerprint(), "places": len(places)},
+        city_regions=frozenset(r["admin1_code"] for r in regions.iter_rows(named=True)
+                               if "city" in (r["type"] or "").lower()),
     )
 
 
@@ -432,6 +437,17 @@ def loose_memo(name: str) -> str:
             _LOOSE_MEMO.clear()
         key = _LOOSE_MEMO[name] = loose(name)
     return key
+
+
+def region_not_city(codes: tuple[str, ...], idx: Index) -> tuple[str, ...]:
+    """Of regions sharing a name, the ones that are not cities, when a region word follows the name.
+
+    ("Kyiv Oblast", "Kyiv region": UA-32, not the city of Kyiv UA-30; ISO 3166-2 makes some
+    cities first-level regions of their own, named like the region around them.)
+    """
+    city = idx.city_regions
+    kept = tuple(c for c in codes if c not in city)
+    return kept or codes
 
 
 def spot(text: str, idx: Index, *, not_places: frozenset[str], grammar: dict[str, list[str]]) -> list[Mention]:
@@ -529,6 +545,8 @@ class Spotter:
                     if not aw_known:
                         _fetch(fw, more, k + 2)
                         aw = _followed(fw, k, admin_words)
+                    if aw and len(admin) > 1:
+                        admin = region_not_city(admin, idx)
                     found = (k, surface, places, admin, country, demonym, aw)
                     break
             if not found:
@@ -650,6 +668,8 @@ def spot_reference(text: str, idx: Index, *, not_places: frozenset[str], grammar
                     admin = idx.admin1_keys.get(alt, ())
                     if admin:
                         break
+            if aw and len(admin) > 1:
+                admin = region_not_city(admin, idx)
             if places or admin or country or demonym:
                 found = (k, surface, places, admin, country, demonym, aw)
                 break

@@ -50,10 +50,25 @@ def alternation(patterns: list[str], flags: int = re.IGNORECASE) -> re.Pattern:
     # Patterns that start at a word share one leading boundary test, so the engine rejects
     # most positions before trying the alternatives (a 3x speed-up on long alternations).
     word = [i for i, p in enumerate(patterns) if re.match(r"[\w(]", p)]
-    other = [i for i in range(len(patterns)) if i not in set(word)]
+    rx = _alternation_of(patterns, range(len(patterns)), word, flags)
+    if len(patterns) > 1:
+        # the gated scanner tries, at a word, only the alternatives that can start with it
+        from intensity.extract.scan import register_alternation
+
+        word_set = frozenset(word)
+        register_alternation(rx, len(patterns),
+                             lambda keep: _alternation_of(patterns, keep, word_set, flags))
+    return rx
+
+
+def _alternation_of(patterns: list[str], keep, word, flags: int) -> re.Pattern:
+    """The alternation of ``patterns[i]`` for ``i`` in ``keep`` (in order), groups named by ``i``."""
+    keep = list(keep)
+    ws = [i for i in keep if i in word]
+    other = [i for i in keep if i not in word]
     parts = []
-    if word:
-        inner = "|".join(rf"(?P<g{i}>(?:{patterns[i]})(?![\w]))" for i in word)
+    if ws:
+        inner = "|".join(rf"(?P<g{i}>(?:{patterns[i]})(?![\w]))" for i in ws)
         parts.append(rf"(?<![\w-])(?=\w)(?:{inner})")
     parts += [f"(?P<g{i}>{_bounded(patterns[i])})" for i in other]
     return re.compile("|".join(parts), flags)

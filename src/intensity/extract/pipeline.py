@@ -180,6 +180,13 @@ class _Mention:
         return self._evidence
 
 
+def _body(sents: list[Sentence]) -> list[Sentence]:
+    """The sentences that are not headings; a text of heading-like lines only (a one-line
+    report without a full stop, "Children's hospital damaged in Mariupol") is read as sentences."""
+    body = [s for s in sents if not s.heading]
+    return body if body or not sents else [s._replace(heading=False) for s in sents]
+
+
 def _paragraph_date(mentions: list[_Mention], j: int) -> tuple[int, datelib.DateMention] | None:
     """The first date of the latest sentence before ``j`` in the same paragraph that has one."""
     par = mentions[j].sent.paragraph
@@ -202,6 +209,12 @@ class Extractor:
                        for r in read_rows(lexicon_dir(lex.lang) / "coding_notes.csv")]
         self.parents = {r["sub_event_type"]: r["event_type"] for r in taxonomy.rows()}
         self.spot = gaz.Spotter(index, not_places=lex.not_places, grammar=lex.grammar)
+        # The lexicon's own words (event words, weapons, numbers, cues, facilities): capitalised at
+        # a sentence start or in a headline ("Drone footage ...", "Tank fires ...", "One person
+        # killed") they are that word, not a namesake town (Dronero, Tonk, Onex) unless something
+        # marks them as a place (a preposition, a qualifying region or country, a region word).
+        self.lex_words = frozenset().union(*(g.words for k, g in lex.gates.items()
+                                             if k not in ("actor", "actor_country", "date")))
 
     # ------------------------------------------------------------------ per sentence
 
@@ -470,7 +483,7 @@ class Extractor:
                 article_id: str | None = None) -> list[ExtractedEvent]:
         """Events of one article. See :func:`intensity.extract.extract_events`."""
         text = text if isinstance(text, str) else str(text)
-        sents = [s for s in split_sentences(text) if not s.heading]
+        sents = _body(split_sentences(text))
         title_sent = None
         if title and title.strip():
             title_sent = Sentence(-1, 0, len(title), title, -1)
@@ -533,6 +546,39 @@ class Extractor:
                 key += f"|{seen[key]}"
             ev.event_id = "text:" + hashlib.sha1(key.encode("utf-8", "surrogatepass")).hexdigest()[:20]
         return events
+
+    def locate(self, text: str, *, published: date, title: str | None = None) -> dict | None:
+        """Where the text is about, by the same place rules as its events, event word or not.
+
+        The first sentence (title first) that names a place gives it, resolved with the whole
+        text as context; else the text's most-mentioned region or country. Returns a dict with
+        ``country_iso3``, ``admin1_code``, ``admin1``, ``location``, ``geo`` (or None). Used to
+        score the gazetteer on its own (``bench/extract_eval.py``).
+        """
+        sents = _body(split_sentences(text or ""))[:2000]
+        if title and title.strip():
+            sents = [Sentence(-1, 0, len(title), title, -1)] + sents
+        ctx_countries: dict[str, int] = defaultdict(int)
+        ctx_admin: dict[str, int] = defaultdict(int)
+        spotted = [(s, self.spot(s.text)) for s in sents]
+        for _, ms in spotted:
+            for m in ms:
+                if m.country:
+                    ctx_countries[m.country] += 2
+                if m.demonym:
+                    ctx_countries[m.demonym] += 1
+                if m.admin1 and (m.admin_word or not m.places or m.qualifier is None) and len(m.admin1) == 1:
+                    ctx_admin[m.admin1[0]] += 1
+                    ctx_countries[self.idx.region_info.get(m.admin1[0], ("", ""))[1]] += 1
+                if m.qualifier and "|" not in m.qualifier:
+                    ctx_admin[m.qualifier] += 1
+        for s, ms in spotted:
+            if not ms:
+                continue
+            place, _ = self._place_of(self._quiet_mention(s, max(s.start, 0), published, ms), ctx_countries, ctx_admin)
+            if place is not None:
+                return place
+        return self._fallback_place(ctx_countries, ctx_admin)
 
     def _quiet_mention(self, s: Sentence, offset: int, published: date, places: list[gaz.Mention],
                        prepared: tuple | None = None) -> _Mention:
@@ -695,17 +741,25 @@ class Extractor:
         off = mt.sent.start if mt.sent.index >= 0 else 0
         trig_pos = mt.trigger[0] if mt.trigger else 0
         scored = []
+        origins = []
         for m in mt.places:
             if m.country:
                 continue  # a country name is never the settlement ("Ukraine", Spain)
             if m.demonym and not m.places and not m.admin1:
                 continue
             if m.prep == "from":
+                origins.append(m)  # where fire came from: the place only when no other is named
+                continue
+            if not (m.prep or m.qualifier or m.country_qualifier or m.admin_word or m.admin2_word) \
+                    and m.surface.lower() in self.lex_words:
                 continue
             r = self._resolve(m, ctx_countries, ctx_admin)
             if not r:
                 continue
-            score = (2 if m.prep else 0) + (1 if r["location"] else 0) - abs(m.start - trig_pos) / 200
+            # (a settlement its region qualifies, "Bucha in Kyiv Oblast", is placed as firmly as one
+            # after a preposition)
+            score = (2 if m.prep or (m.qualifier and r["location"]) else 0) + (1 if r["location"] else 0) \
+                - abs(m.start - trig_pos) / 200
             scored.append((score, m, r))
         ev: list[Evidence] = []
         facility = None
@@ -723,7 +777,14 @@ class Extractor:
                     if facility:
                         r["location"] = facility.group()
                     return r, ev
-            return None, ev
+            # "Drone footage from Bucha": a place after "from" is the only one the sentence names
+            for m in origins:
+                r = self._resolve(m, ctx_countries, ctx_admin)
+                if r:
+                    scored.append((0, m, r))
+                    break
+            if not scored:
+                return None, ev
         scored.sort(key=lambda x: -x[0])
         _, m, r = scored[0]
         r = dict(r)

@@ -1,0 +1,90 @@
+"""Place rules added in session 9: region words pick the region over a city region of the same
+name, lexicon words are not namesake towns, one-line reports without a full stop, places after
+"from", settlements qualified by their region, ``Extractor.locate``, and the per-word dispatch of
+the gated scanner. Sentences are written for these tests."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from intensity.extract import extract_events, get_extractor
+from intensity.extract import gazetteer as gaz
+from intensity.extract.lexicon import load
+from intensity.extract.scan import Scan, set_gating
+
+PUB = date(2022, 3, 9)
+
+
+def _places(text: str, **kw) -> list[tuple]:
+    return [(e.admin1_code, e.location) for e in extract_events(text, published=PUB, **kw)]
+
+
+def test_region_word_means_the_oblast_not_the_city_region():
+    # ISO 3166-2 has the city of Kyiv (UA-30) and Kyiv oblast (UA-32) under one name
+    assert _places("Shelling in the Kyiv region killed two people.") == [("UA-32", None)]
+    assert _places("Drones attacked the Moscow region on Monday, injuring one man.")[0][0] == "RU-MOS"
+    # the bare name stays the city
+    assert _places("Missiles struck Kyiv on Monday, killing three civilians.")[0][0] == "UA-30"
+    idx = get_extractor().idx
+    assert {"UA-30", "RU-MOW"} <= idx.city_regions and "UA-32" not in idx.city_regions
+    assert gaz.region_not_city(("UA-30", "UA-32"), idx) == ("UA-32",)
+    assert gaz.region_not_city(("UA-30",), idx) == ("UA-30",)  # nothing else: kept
+
+
+def test_settlement_qualified_by_its_region_is_the_location():
+    assert _places("Russian forces shelled Bucha in Kyiv Oblast on Monday.") == [("UA-32", "Bucha")]
+
+
+def test_lexicon_words_are_not_namesake_towns():
+    # "Drone", "One" and "Tank" are GeoNames alternate names of small towns abroad
+    evs = extract_events("Drone footage shows Russian strikes on a school. One person was killed.",
+                         published=PUB)
+    assert all(e.country_iso3 in (None, "UKR", "RUS") for e in evs)
+    ex = get_extractor()
+    assert {"drone", "one"} <= ex.lex_words
+
+
+def test_one_line_report_without_full_stop_is_read():
+    # a short line without final punctuation looks like a heading; alone, it is the report
+    assert _places("Missile strike on Lviv by the Russians") == [("UA-46", "Lviv")]
+    # in a longer text a heading is still skipped
+    text = "Missile strike on Lviv\n\nThe mayor said schools would reopen on Monday."
+    assert _places(text) == []
+
+
+def test_place_after_from_only_when_no_other_place():
+    ex = get_extractor()
+    loc = ex.locate("Drone footage from Bucha shows destroyed houses.", published=PUB)
+    assert loc and loc["admin1_code"] == "UA-32" and loc["location"] == "Bucha"
+    # another place named: "from" stays the origin of the fire
+    evs = extract_events("Russian forces fired rockets from Belgorod at Kharkiv on Monday, injuring two people.",
+                         published=PUB)
+    assert evs and evs[0].admin1_code == "UA-63"
+
+
+def test_locate_uses_the_place_rules_without_an_event_word():
+    ex = get_extractor()
+    loc = ex.locate("Children's hospital damaged in Mariupol", published=PUB)
+    assert loc["admin1_code"] == "UA-14" and loc["location"] == "Mariupol"
+    assert ex.locate("Footage of soldiers walking", published=PUB) is None
+    assert ex.locate("", published=PUB) is None
+
+
+def test_scanner_tries_only_the_alternatives_of_the_word():
+    lex = load("en")
+    g = lex.gates["trigger"]
+    text = "Russian forces shelled the village and clashed with Ukrainian troops; a drone hit a car."
+    sc = Scan(text)
+    sub = g.matcher("shelled")
+    assert sub is not g.rx and len(sub.pattern) < len(g.rx.pattern) / 5
+    spans = [(m.start(), m.end(), m.lastgroup) for m in sc.finditer(g)]
+    assert spans == [(m.start(), m.end(), m.lastgroup) for m in g.rx.finditer(text)]
+    assert spans  # the sentence has trigger words
+    set_gating(False)
+    try:
+        assert [(m.start(), m.end(), m.lastgroup) for m in Scan(text).finditer(g)] == spans
+    finally:
+        set_gating(True)
+    # every alternative's group name survives in the subsets
+    assert all(re.fullmatch(r"g\d+", m.lastgroup) for m in sc.finditer(g))
