@@ -29,6 +29,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--n-mdc", type=int, default=400)
     ap.add_argument("--target", type=float, default=cal.DEFAULT_TARGET,
                     help="alarm episodes per 1,000 stationary series-days")
+    ap.add_argument("--drift-target", type=float, default=None,
+                    help="also keep alarm episodes <= this on AR(1)-drifting series (off by default)")
     args = ap.parse_args(argv)
 
     params = DetectParams()
@@ -40,9 +42,10 @@ def main(argv: list[str] | None = None) -> int:
               f"mdc7={row['mdc7']}  ({time.perf_counter() - t0:.0f} s)", file=sys.stderr)
 
     rows = cal.calibrate(seed=args.seed, params=params, n_series=args.n_series, n_days=args.n_days,
-                         target=args.target, n_mdc=args.n_mdc, progress=progress)
+                         target=args.target, n_mdc=args.n_mdc, drift_target=args.drift_target,
+                         progress=progress)
     meta = cal.table_meta(seed=args.seed, params=params, n_series=args.n_series, n_days=args.n_days,
-                          target=args.target, n_mdc=args.n_mdc)
+                          target=args.target, n_mdc=args.n_mdc, drift_target=args.drift_target)
     for p in cal.write_table(rows, args.out, meta=meta):
         print(p)
     print(f"calibrated {len(rows)} bands in {time.perf_counter() - t0:.0f} s", file=sys.stderr)

@@ -175,6 +175,122 @@ def markdown(rows, checks, meta):
     return "\n".join(lines) + "\n"
 
 
+# ---------------------------------------------------------------------- why power is limited
+
+LIMIT_SEED = 777  # development seed: the limits study never uses the reported evaluation's seed
+
+
+def _llr_rows(x, params, *, ratio=None, oracle=None):
+    """Daily NB log-likelihood ratios and the guard, as the detector computes them.
+
+    ``oracle=(rate, alpha, zero_prob)`` replaces the estimated baseline and dispersion by
+    the true marginal mean (1 - pi) rate and dispersion (alpha + pi) / (1 - pi).
+    """
+    from intensity.detection.cusum import block_stats, nb_llr
+
+    lo, t_len = params.history, x.shape[0]
+    st = block_stats(x, lo, t_len, np.zeros(x.shape[1], dtype=np.int64), params)
+    m, a = st.mean, st.alpha
+    if oracle is not None:
+        rate, alpha, pi = oracle
+        m = np.full_like(m, (1 - pi) * rate)
+        a = np.full_like(a, (alpha + pi) / (1 - pi))
+    llr = np.full(x.shape, -np.inf)
+    llr[lo:] = np.where(m > 0, nb_llr(x[lo:], m, a, ratio or params.design_ratio), -np.inf)
+    allow = np.zeros(x.shape, dtype=bool)
+    allow[lo:] = st.recent >= params.min_recent_events
+    return llr, allow
+
+
+def _alarms(llr, allow, h, params):
+    from intensity.detection.cusum import run_cusum
+
+    return run_cusum(llr, h, allow, params.history, record=False)[1]
+
+
+def limits(seed: int = LIMIT_SEED, n_null: int = 2000, n_change: int = 1000) -> list[dict]:
+    """Power of the NB-CUSUM at a threshold matched to 0.75 false alarms per 1,000 series-days
+    on each variant's own stationary null (one scalar threshold, no band lookup), under:
+    the evaluation's series; without weekday weights; without structural zeros; neither; and
+    with the true baseline and dispersion plugged in (what estimating them costs). Plus a
+    threshold sweep at 5/day, alpha 0.5 (the frontier between false alarms and power)."""
+    from intensity.detection.calibrate import _bisect
+    from intensity.detection.params import DetectParams
+
+    params = DetectParams()
+    rows = []
+    seeds = np.random.SeedSequence(seed).spawn(64)
+
+    def sim(k, rate, alpha, name, n, zp, wd):
+        from intensity.detection import simulate as s
+
+        rng = np.random.default_rng(seeds[k])
+        kw = dict(n=n, days=DAYS, rate=rate, alpha=alpha, zero_prob=zp, weekday=wd)
+        cd = None
+        if name == "drift":
+            kw["drift"] = (0.98, 0.25)
+        elif name != "stationary":
+            cd = YEAR + rng.integers(60, 301, n)
+            kw["change"] = s.Change("step", {"step2": 2.0, "step3": 3.0}[name], cd)
+        return s.series(rng, **kw), cd
+
+    k = 0
+    for rate, alpha in ((5.0, 0.5), (0.5, 0.5)):
+        for label, zp, wd, oracle, ratio in (("evaluation series", 0.15, True, False, 2.0),
+                                             ("design ratio 3", 0.15, True, False, 3.0),
+                                             ("no weekday weights", 0.15, False, False, 2.0),
+                                             ("no structural zeros", 0.0, True, False, 2.0),
+                                             ("neither", 0.0, False, False, 2.0),
+                                             ("true baseline and dispersion", 0.15, True, True, 2.0)):
+            xs = {nm: sim(k + j, rate, alpha, nm, n_null if nm in ("stationary", "drift") else n_change, zp, wd)
+                  for j, nm in enumerate(("stationary", "drift", "step2", "step3"))}
+            k += 4
+            orc = (rate, alpha, zp) if oracle else None
+            lr = {nm: _llr_rows(x, params, ratio=ratio, oracle=orc) for nm, (x, _) in xs.items()}
+
+            def fa_at(h, nm="stationary"):
+                return evaluate(_alarms(*lr[nm], h, params), xs[nm][0].shape[1], None, params.episode_gap)["fa_per_1000"]
+
+            h, _ = _bisect(fa_at, 0.75)
+            row = {"rate": rate, "alpha": alpha, "variant": label, "threshold": h, "fa_stationary": fa_at(h),
+                   "fa_drift": fa_at(h, "drift")}
+            for nm in ("step2", "step3"):
+                x, cd = xs[nm]
+                ev = evaluate(_alarms(*lr[nm], h, params), x.shape[1], cd, params.episode_gap)
+                row[f"{nm}_p7"], row[f"{nm}_p28"] = ev["p7"], ev["p28"]
+            rows.append(row)
+            print(f"limits {rate:g}/day alpha {alpha:g} {label}: " + ", ".join(
+                f"{c} {v:.3f}" for c, v in row.items() if isinstance(v, float) and c not in ("rate", "alpha")),
+                file=sys.stderr, flush=True)
+    # Threshold sweep on the evaluation's series at 5/day, alpha 0.5.
+    xs = {nm: sim(k + j, 5.0, 0.5, nm, n_null if nm in ("stationary", "drift") else n_change, 0.15, True)
+          for j, nm in enumerate(("stationary", "drift", "step2", "step3"))}
+    lr = {nm: _llr_rows(x, params) for nm, (x, _) in xs.items()}
+    for h in (4.8, 5.2, 5.6, 6.0, 6.4, 6.8):
+        row = {"rate": 5.0, "alpha": 0.5, "variant": f"sweep h={h:g}", "threshold": h}
+        for nm in ("stationary", "drift"):
+            row[f"fa_{nm}"] = evaluate(_alarms(*lr[nm], h, params), n_null, None, params.episode_gap)["fa_per_1000"]
+        for nm in ("step2", "step3"):
+            x, cd = xs[nm]
+            ev = evaluate(_alarms(*lr[nm], h, params), x.shape[1], cd, params.episode_gap)
+            row[f"{nm}_p7"], row[f"{nm}_p28"] = ev["p7"], ev["p28"]
+        rows.append(row)
+    return rows
+
+
+def limits_markdown(rows, seed):
+    lines = [f"# Why the NB-CUSUM's power is limited (SIMULATED; `python bench/detect_eval.py --limits`, seed {seed})",
+             "", "One scalar threshold per row, matched to 0.75 false alarms per 1,000 series-days on that row's "
+             "own stationary null (sweep rows: the threshold given).", "",
+             "| rate/day | alpha | variant | threshold | FA stationary | FA drift | 2x P(<=7 d) | 2x P(<=28 d) | "
+             "3x P(<=7 d) | 3x P(<=28 d) |", "|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|"]
+    for r in rows:
+        lines.append(f"| {r['rate']:g} | {r['alpha']:g} | {r['variant']} | {r['threshold']:.2f} | "
+                     f"{r['fa_stationary']:.2f} | {r['fa_drift']:.2f} | {r['step2_p7']:.3f} | {r['step2_p28']:.3f} | "
+                     f"{r['step3_p7']:.3f} | {r['step3_p28']:.3f} |")
+    return "\n".join(lines) + "\n"
+
+
 def main(argv=None) -> int:
     from intensity.detection.calibrate import shipped
     from intensity.detection.params import DetectParams
@@ -185,7 +301,21 @@ def main(argv=None) -> int:
     ap.add_argument("--n-change", type=int, default=1000)
     ap.add_argument("--detectors", default="all", help="comma-separated subset")
     ap.add_argument("--out", type=Path, default=OUT)
+    ap.add_argument("--seed", type=int, default=SEED,
+                    help=f"simulation seed (default {SEED}, the reported evaluation; use another one while developing)")
+    ap.add_argument("--limits", action="store_true",
+                    help=f"instead: the study of what limits the default's power (seed {LIMIT_SEED} unless --seed)")
     args = ap.parse_args(argv)
+    if args.limits:
+        seed = args.seed if args.seed != SEED else LIMIT_SEED
+        t0 = time.perf_counter()
+        rows = limits(seed, *((200, 200) if args.quick else (args.n_null, args.n_change)))
+        args.out.mkdir(parents=True, exist_ok=True)
+        md = limits_markdown(rows, seed) + f"\n({time.perf_counter() - t0:.0f} s)\n"
+        (args.out / "detect_limits.md").write_text(md)
+        (args.out / "detect_limits.json").write_text(json.dumps({"seed": seed, "rows": rows}, indent=1))
+        print(md)
+        return 0
     n_null, n_change = (200, 200) if args.quick else (args.n_null, args.n_change)
     params = DetectParams()
     calib = shipped()
@@ -194,7 +324,7 @@ def main(argv=None) -> int:
         dets = {k: v for k, v in dets.items() if k in args.detectors.split(",")}
     t0 = time.perf_counter()
     rows = []
-    seeds = np.random.SeedSequence(SEED).spawn(64)
+    seeds = np.random.SeedSequence(args.seed).spawn(64)
     for k, (rate, alpha, name) in enumerate(scenarios()):
         rng = np.random.default_rng(seeds[k])
         n = n_null if name in ("stationary", "drift", "bursty") else n_change
@@ -211,8 +341,9 @@ def main(argv=None) -> int:
                                    f"p7 {r['p7']:.2f} p28 {r['p28']:.2f}")
             for r in rows[-len(dets):]) + f"  ({time.perf_counter() - t0:.0f} s)", file=sys.stderr)
     checks = check_targets(rows)
-    cmd = "python bench/detect_eval.py" + (" --quick" if args.quick else "")
-    meta = {"seed": SEED, "n_null": n_null, "n_change": n_change, "elapsed_s": time.perf_counter() - t0,
+    cmd = "python bench/detect_eval.py" + (" --quick" if args.quick else "") + (
+        f" --seed {args.seed}" if args.seed != SEED else "")
+    meta = {"seed": args.seed, "n_null": n_null, "n_change": n_change, "elapsed_s": time.perf_counter() - t0,
             "command": cmd, "params": json.loads(params.to_json("nb_cusum"))}
     args.out.mkdir(parents=True, exist_ok=True)
     import csv
