@@ -147,13 +147,20 @@ def block_stats(x: np.ndarray, t0: int, t1: int, groups: np.ndarray, params: Det
     s2 = c2[a0 + lo - g: a0 + lo - g + k] - c2[a0: a0 + k]
     recent = c[a0 + lo + 1: a0 + lo + 1 + k] - c[a0 + lo + 1 - r: a0 + lo + 1 - r + k]
     del c, c2
+    # In-place arithmetic below: each fresh (days x series) temporary costs page faults
+    # comparable to the operation itself.
     m = s1 * (1.0 / b)
     pos = s1 > 0
     # The dispersion is a statistical estimate: float32 is plenty and halves the work.
     f4 = np.float32
     m4 = m.astype(f4)
     inv_m = np.divide(f4(1.0), m4, out=np.zeros_like(m4), where=pos)
-    excess = ((s2 - m * s1) * (1.0 / (b - 1)) - m).astype(f4)      # sample variance minus mean
+    t = m * s1
+    np.subtract(s2, t, out=t)
+    t *= 1.0 / (b - 1)
+    t -= m
+    excess = t.astype(f4)                      # sample variance minus mean
+    del t
     excess *= pos
     alpha_raw = excess * inv_m
     alpha_raw *= inv_m
@@ -161,7 +168,8 @@ def block_stats(x: np.ndarray, t0: int, t1: int, groups: np.ndarray, params: Det
     oh = onehot
     # Pooled dispersion per type and day: a ratio of pooled moments, which weights
     # high-count series (whose moments say most about alpha) most.
-    num, den = oh.sums(excess), oh.sums(m4 * m4)
+    sq = m4 * m4
+    num, den = oh.sums(excess), oh.sums(sq)
     pool = np.clip(np.divide(num, den, out=np.zeros_like(num), where=den > 0), 0.0, params.alpha_max)
     pool_i = pool[:, groups]
     # Sampling variance of each moment estimate, and the spread of true values within the type.
@@ -169,16 +177,20 @@ def block_stats(x: np.ndarray, t0: int, t1: int, groups: np.ndarray, params: Det
     v *= v
     v *= f4(2.0 / (b - 1))
     v *= pos
-    cnt = oh.sums(pos.astype(f4))
+    np.copyto(sq, pos)
+    cnt = oh.sums(sq)
     safe = np.maximum(cnt, 1.0)
     mean_a = oh.sums(alpha_raw) / safe
-    tau2 = np.maximum(oh.sums(alpha_raw * alpha_raw) / safe - mean_a**2 - oh.sums(v) / safe,
+    np.multiply(alpha_raw, alpha_raw, out=sq)
+    tau2 = np.maximum(oh.sums(sq) / safe - mean_a**2 - oh.sums(v) / safe,
                       f4(params.tau2_min))
+    del sq
     tau2 = np.where(cnt >= 3, tau2, f4(1e12))  # too few series to pool: each keeps its own estimate
     tau2_i = tau2[:, groups]
     v += tau2_i
     np.divide(tau2_i, v, out=v)                 # the weight of the series' own estimate
-    alpha = alpha_raw - pool_i
+    alpha = alpha_raw
+    alpha -= pool_i
     alpha *= v
     alpha += pool_i
     np.copyto(alpha, pool_i, where=~pos)        # no baseline events: the type's pooled value
@@ -186,15 +198,16 @@ def block_stats(x: np.ndarray, t0: int, t1: int, groups: np.ndarray, params: Det
     return Stats(base_sum=s1, mean=m, alpha=alpha, alpha_pool=pool_i, recent=recent)
 
 
-def _llr32(x4: np.ndarray, am: np.ndarray, d: np.ndarray, a: np.ndarray, ratio: float) -> np.ndarray:
+def _llr32(x4: np.ndarray, am: np.ndarray, d: np.ndarray, a: np.ndarray, ratio: float,
+           out: np.ndarray | None = None) -> np.ndarray:
     # x (log r - L) - L / alpha with L = log((1 + r alpha mu) / (1 + alpha mu)), all float32
-    # (an absolute error below 1e-5 in a day's ratio; the CUSUM sums in float64).
+    # (relative error below 3e-4 per day even at the dispersion floor; the CUSUM sums in float64).
     f4 = np.float32
     lg = am * f4(ratio)
     lg += f4(1.0)
     lg /= d
     np.log(lg, out=lg)
-    out = f4(np.log(ratio)) - lg
+    out = np.subtract(f4(np.log(ratio)), lg, out=out)
     out *= x4
     lg /= a
     out -= lg
@@ -442,11 +455,21 @@ def screen(x: np.ndarray, groups: np.ndarray, params: DetectParams, calibration,
     prefix = (prefix_rows(x), prefix_rows(x * x)) if t_len > lo else None
 
     def stage(t0):
+        # What _llrs computes, written straight into the (days, 2n) arrays of the loop.
         t1 = min(t_len, t0 + block)
         st = block_stats(x, t0, t1, groups, params, onehot, prefix)
-        l_up, l_dn, allow, emer = _llrs(x[t0:t1], st, params)
-        llr = np.concatenate([l_up, l_dn], axis=1)
-        ok = np.concatenate([allow, np.ones_like(allow)], axis=1)
+        llr = np.empty((t1 - t0, 2 * n), dtype=np.float32)
+        with np.errstate(invalid="ignore"):
+            x4, am, d, a = _prep32(x[t0:t1], st.mean, st.alpha)
+            _llr32(x4, am, d, a, params.design_ratio, out=llr[:, :n])
+            _llr32(x4, am, d, a, params.design_ratio_down, out=llr[:, n:])
+        del x4, am, d, a
+        np.copyto(llr[:, :n], np.float32(-np.inf), where=~(st.mean > 0))
+        np.copyto(llr[:, n:], np.float32(-np.inf), where=~(st.mean >= params.drop_min_rate))
+        ok = np.ones((t1 - t0, 2 * n), dtype=bool)
+        np.greater_equal(st.recent, params.min_recent_events, out=ok[:, :n])
+        emer = st.base_sum == 0
+        emer &= ok[:, :n]
         return t1, st, llr, ok, emer
 
     # The next block's statistics are computed on a second thread while this block's
