@@ -303,6 +303,8 @@ def main(argv=None) -> int:
     ap.add_argument("--out", type=Path, default=OUT)
     ap.add_argument("--seed", type=int, default=SEED,
                     help=f"simulation seed (default {SEED}, the reported evaluation; use another one while developing)")
+    ap.add_argument("--calibration", type=Path, default=None,
+                    help="a calibration table directory (default: the shipped one)")
     ap.add_argument("--limits", action="store_true",
                     help=f"instead: the study of what limits the default's power (seed {LIMIT_SEED} unless --seed)")
     args = ap.parse_args(argv)
@@ -318,7 +320,12 @@ def main(argv=None) -> int:
         return 0
     n_null, n_change = (200, 200) if args.quick else (args.n_null, args.n_change)
     params = DetectParams()
-    calib = shipped()
+    if args.calibration is not None:
+        from intensity.detection.calibrate import read_table
+
+        calib = read_table(args.calibration)
+    else:
+        calib = shipped()
     dets = detectors(params, calib)
     if args.detectors != "all":
         dets = {k: v for k, v in dets.items() if k in args.detectors.split(",")}
@@ -342,7 +349,8 @@ def main(argv=None) -> int:
             for r in rows[-len(dets):]) + f"  ({time.perf_counter() - t0:.0f} s)", file=sys.stderr)
     checks = check_targets(rows)
     cmd = "python bench/detect_eval.py" + (" --quick" if args.quick else "") + (
-        f" --seed {args.seed}" if args.seed != SEED else "")
+        f" --seed {args.seed}" if args.seed != SEED else "") + (
+        f" --calibration {args.calibration}" if args.calibration is not None else "")
     meta = {"seed": args.seed, "n_null": n_null, "n_change": n_change, "elapsed_s": time.perf_counter() - t0,
             "command": cmd, "params": json.loads(params.to_json("nb_cusum"))}
     args.out.mkdir(parents=True, exist_ok=True)

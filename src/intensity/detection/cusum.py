@@ -446,6 +446,7 @@ def screen(x: np.ndarray, groups: np.ndarray, params: DetectParams, calibration,
     # de-escalation (half the per-day numpy calls of two separate loops).
     s_cur, s_free = np.zeros(2 * n), np.zeros(2 * n)
     lz = np.full(2 * n, lo - 1, dtype=np.int64)
+    zero, over = np.empty(2 * n, dtype=bool), np.empty(2 * n, dtype=bool)
     free = np.zeros((t_len, 2 * n), dtype=np.float32)
     finite_up = calibration.h_up[np.isfinite(calibration.h_up)]
     finite_dn = calibration.h_down[np.isfinite(calibration.h_down)]
@@ -485,15 +486,20 @@ def screen(x: np.ndarray, groups: np.ndarray, params: DetectParams, calibration,
         et, ei = np.nonzero(emer)
         if len(et):
             ems.append((ei, et + t0, st.recent[et, ei]))
+        llr = llr.astype(np.float64)  # one cast per block, not a mixed-type add per day
         for r in range(t1 - t0):
             t = t0 + r
-            s_cur += llr[r]
+            row = llr[r]
+            s_cur += row
             np.maximum(s_cur, 0.0, out=s_cur)
-            lz[s_cur == 0.0] = t
-            s_free += llr[r]
+            np.equal(s_cur, 0.0, out=zero)
+            np.copyto(lz, t, where=zero)
+            s_free += row
             np.maximum(s_free, 0.0, out=s_free)
             free[t] = s_free
-            cand = np.flatnonzero((s_cur > hmin) & ok[r])
+            np.greater(s_cur, hmin, out=over)
+            over &= ok[r]
+            cand = np.flatnonzero(over)
             if not cand.size:
                 continue
             for side, sel, parts in (("up", cand[cand < n], ups), ("down", cand[cand >= n], downs)):
