@@ -4,7 +4,7 @@
 -- the window, zeros included. Events with a coarser date_precision count on their
 -- event_date, as ACLED does. Unresolved regions form their own series (admin1_code NULL).
 -- Parameters: $since, $until (DATE), $country, $region, $event_type (NULL = all),
--- $by_subtype (BOOLEAN).
+-- $by_subtype (BOOLEAN). Reads daily_rollup (events per series, sub-type and day).
 -- Speed: series are numbered once (sid, in output order), so the spine is joined and
 -- sorted on (sid, day) rather than on four text keys. intensity.counts() runs
 -- daily_observed (the same series and cells, without the zeros) and fills the spine in
@@ -20,7 +20,7 @@ WITH series AS (
         SELECT DISTINCT
             e.country_iso3, e.admin1_code, e.event_type,
             CASE WHEN $by_subtype THEN e.sub_event_type END AS sub_event_type
-        FROM events AS e
+        FROM daily_rollup AS e
         WHERE ($country IS NULL OR e.country_iso3 = $country)
           AND ($region IS NULL OR e.admin1_code = $region)
           AND ($event_type IS NULL OR e.event_type = $event_type OR e.sub_event_type = $event_type)
@@ -37,17 +37,17 @@ observed AS (
         SELECT
             e.country_iso3, e.admin1_code, e.event_type,
             CASE WHEN $by_subtype THEN e.sub_event_type END AS sub_event_type,
-            e.event_date AS day,
-            CAST(count(*) AS BIGINT) AS events,
+            e.day,
+            CAST(sum(e.events) AS BIGINT) AS events,
             CAST(coalesce(sum(e.fatalities), 0) AS BIGINT) AS fatalities,
             CAST(coalesce(sum(e.injured), 0) AS BIGINT) AS injured
-        FROM events AS e
+        FROM daily_rollup AS e
         WHERE ($country IS NULL OR e.country_iso3 = $country)
           AND ($region IS NULL OR e.admin1_code = $region)
           AND ($event_type IS NULL OR e.event_type = $event_type OR e.sub_event_type = $event_type)
-          AND e.event_date BETWEEN CAST($since AS DATE) AND CAST($until AS DATE)
+          AND e.day BETWEEN CAST($since AS DATE) AND CAST($until AS DATE)
         GROUP BY e.country_iso3, e.admin1_code, e.event_type, CASE WHEN $by_subtype THEN e.sub_event_type END,
-                 e.event_date
+                 e.day
     ) AS a
     JOIN series AS s
         ON s.country_iso3 = a.country_iso3

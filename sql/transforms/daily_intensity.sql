@@ -5,7 +5,7 @@
 -- Reads the relation `detect_severity(sub_event_type, severity)` that the caller provides
 -- (the shipped weights or the user's; a sub-event type missing there weighs 1). Days
 -- without events are not listed (the detector fills the zeros). Events after $until are
--- ignored (no look-ahead).
+-- ignored (no look-ahead). Reads daily_rollup (one row per series, sub-type and day).
 -- Parameters: $until (DATE), $event_type (NULL = all; an event type or sub-event type),
 -- $fatality_coef (DOUBLE, the c above).
 WITH weighted AS (
@@ -13,12 +13,14 @@ WITH weighted AS (
         e.country_iso3,
         coalesce(e.admin1_code, '') AS admin1_key,
         e.event_type,
-        e.event_date AS day,
-        coalesce(e.fatalities, 0) AS fatalities,
-        coalesce(w.severity, 1.0) * (1 + CAST($fatality_coef AS DOUBLE) * ln(1 + coalesce(e.fatalities, 0))) AS weight
-    FROM events AS e
+        e.day,
+        e.events,
+        e.fatalities,
+        -- the per-event weights summed: severity x (n + c x sum of ln(1 + fatalities))
+        coalesce(w.severity, 1.0) * (e.events + CAST($fatality_coef AS DOUBLE) * e.log_fatalities) AS weight
+    FROM daily_rollup AS e
     LEFT JOIN detect_severity AS w ON w.sub_event_type = e.sub_event_type
-    WHERE e.event_date <= CAST($until AS DATE)
+    WHERE e.day <= CAST($until AS DATE)
       AND ($event_type IS NULL OR e.event_type = $event_type OR e.sub_event_type = $event_type)
 )
 SELECT
@@ -26,7 +28,7 @@ SELECT
     nullif(admin1_key, '') AS admin1_code,
     event_type,
     day,
-    CAST(count(*) AS BIGINT) AS events,
+    CAST(sum(events) AS BIGINT) AS events,
     CAST(sum(fatalities) AS BIGINT) AS fatalities,
     sum(weight) AS intensity
 FROM weighted

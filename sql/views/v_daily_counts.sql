@@ -1,13 +1,13 @@
 -- v_daily_counts: observed (non-zero) daily counts per region, event type and sub-event type.
 -- For a zero-filled spine over a window use `intensity counts` or intensity.counts().
+-- Reads daily_rollup, which ingest keeps equal to grouping `events` by these columns.
 SELECT
-    e.country_iso3,
-    e.admin1_code,
-    e.event_type,
-    e.sub_event_type,
-    e.event_date AS day,
-    CAST(count(*) AS BIGINT) AS events,
-    CAST(sum(coalesce(e.fatalities, 0)) AS BIGINT) AS fatalities,
-    CAST(sum(coalesce(e.injured, 0)) AS BIGINT) AS injured
-FROM events AS e
-GROUP BY e.country_iso3, e.admin1_code, e.event_type, e.sub_event_type, e.event_date
+    r.country_iso3,
+    r.admin1_code,
+    r.event_type,
+    r.sub_event_type,
+    r.day,
+    r.events,
+    r.fatalities,
+    r.injured
+FROM daily_rollup AS r

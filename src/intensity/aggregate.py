@@ -104,8 +104,14 @@ def counts(
     if by == "week":
         params["since"] = acled_week_start(lo)
         params["until"] = acled_week_start(hi) + timedelta(days=6)
-    observed = con.sql(sqlfiles.transform("daily_observed"), params=params).pl()
-    daily_counts = fill_spine(observed, since=params["since"], until=params["until"])
+    keys = {k: params[k] for k in ("country", "region", "event_type", "by_subtype")}
+    series = con.sql(sqlfiles.transform("daily_series"), params=keys).pl()
+    con.register("daily_series", series.to_arrow())
+    try:
+        observed = con.sql(sqlfiles.transform("daily_observed"), params=params).pl()
+    finally:
+        con.unregister("daily_series")
+    daily_counts = fill_spine(observed, series, since=params["since"], until=params["until"])
     if by == "day":
         return daily_counts
     return con.sql(sqlfiles.transform("weekly_counts")).pl()  # reads the frame `daily_counts` by name
@@ -117,26 +123,24 @@ DAILY_SCHEMA = {**{c: pl.String for c in _SERIES_COLUMNS}, "day": pl.Date,
                 **{c: pl.Int64 for c in _COUNT_COLUMNS}}
 
 
-def fill_spine(observed: pl.DataFrame, *, since: date, until: date) -> pl.DataFrame:
-    """The ``daily_counts`` relation from ``daily_observed`` rows: every series on every day.
+def fill_spine(observed: pl.DataFrame, series: pl.DataFrame, *, since: date, until: date) -> pl.DataFrame:
+    """The ``daily_counts`` relation from ``daily_series`` and ``daily_observed``: every series on every day.
 
     Same rows, order and types as ``sql/transforms/daily_counts.sql``, built as dense
-    arrays (series x days) instead of a spine join and a sort: about 3x faster on a
-    million events.
+    arrays (series x days) instead of a spine join, a GROUP BY and a sort.
     """
     n_days = (until - since).days + 1
-    series = observed.unique("sid", keep="any").sort("sid")
+    series = series.sort("sid")
     n = series.height
     if n and series["sid"][-1] != n:  # sid is row_number() in SQL: 1..n
-        raise RuntimeError("daily_observed returned gaps in sid")
-    cells = observed.filter(pl.col("day").is_not_null())
-    pos = ((cells["sid"].to_numpy() - 1) * n_days
-           + (cells["day"].to_numpy() - np.datetime64(since, "D")).astype(np.int64))
+        raise RuntimeError("daily_series returned gaps in sid")
+    pos = ((observed["sid"].to_numpy() - 1) * n_days
+           + (observed["day"].to_numpy() - np.datetime64(since, "D")).astype(np.int64))
     counts = {}
     for c in _COUNT_COLUMNS:
-        col = np.zeros(n * n_days, dtype=np.int64)
-        col[pos] = cells[c].to_numpy()
-        counts[c] = pl.Series(c, col)
+        # rows repeat a cell once per sub-event type: sum them (exact below 2**53)
+        col = np.bincount(pos, weights=observed[c].to_numpy(), minlength=n * n_days)
+        counts[c] = pl.Series(c, col.astype(np.int64))
     days = np.arange(np.datetime64(since, "D"), np.datetime64(since, "D") + n_days)
     out = series.select(_SERIES_COLUMNS).gather(np.repeat(np.arange(n), n_days)).with_columns(
         pl.Series("day", np.tile(days, n)).cast(pl.Date), *counts.values())

@@ -93,7 +93,23 @@ def connect(
         except BaseException:
             con.close()
             raise
+    elif _outdated(con):
+        # A store written by an older version: migrate it once, then read as asked.
+        con.close()
+        connect(target, wait=wait).close()
+        return connect(target, read_only=True, wait=wait)
     return con
+
+
+def _outdated(con: duckdb.DuckDBPyConnection) -> bool:
+    try:
+        applied = {v for (v,) in con.execute("SELECT version FROM schema_version").fetchall()}
+        rollup_fp = get_meta(con, "rollup_fingerprint")
+    except duckdb.CatalogException:
+        return True
+    from intensity import rollup
+
+    return not {v for v, _, _ in sqlfiles.migrations()} <= applied or rollup_fp != rollup.fingerprint()
 
 
 # --------------------------------------------------------------------------- migrations
@@ -123,6 +139,7 @@ def migrate(con: duckdb.DuckDBPyConnection) -> None:
             con.rollback()
             raise
     _refresh_derived(con)
+    _refresh_rollup(con)
 
 
 def _fingerprint() -> str:
@@ -155,6 +172,22 @@ def _refresh_derived(con: duckdb.DuckDBPyConnection) -> None:
             con.execute(f"CREATE OR REPLACE VIEW {name} AS {select}")
         set_meta(con, "reference_fingerprint", fp)
         set_meta(con, "intensity_version", __version__)
+        con.commit()
+    except BaseException:
+        con.rollback()
+        raise
+
+
+def _refresh_rollup(con: duckdb.DuckDBPyConnection) -> None:
+    from intensity import rollup
+
+    fp = rollup.fingerprint()
+    if get_meta(con, "rollup_fingerprint") == fp:
+        return
+    con.begin()
+    try:
+        rollup.rebuild(con)
+        set_meta(con, "rollup_fingerprint", fp)
         con.commit()
     except BaseException:
         con.rollback()

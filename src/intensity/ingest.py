@@ -22,6 +22,7 @@ from pathlib import Path
 
 import duckdb
 
+from intensity import rollup
 from intensity import sql as sqlfiles
 from intensity.db import utcnow
 from intensity.errors import InputDataError, UsageError
@@ -545,7 +546,8 @@ def load_staged(con, res: IngestResult, *, file_id: int, now, extra: tuple[str, 
     con.execute(
         f"""
         CREATE TEMP TABLE incoming AS
-        SELECT i._line, i.event_id, i.row_hash, i.unresolved, e.row_hash AS old_hash
+        SELECT i._line, i.event_id, i.row_hash, i.unresolved, e.row_hash AS old_hash,
+               i.event_date AS day, e.event_date AS old_day
         FROM {valid} AS i
         LEFT JOIN events AS e USING (event_id)
         """
@@ -589,6 +591,9 @@ def load_staged(con, res: IngestResult, *, file_id: int, now, extra: tuple[str, 
             """,
             [file_id, now],
         )
+    rollup.touch(con, "SELECT day FROM incoming WHERE old_hash IS DISTINCT FROM row_hash "
+                      "UNION ALL SELECT old_day FROM incoming WHERE old_hash <> row_hash")
+    rollup.flush(con)
 
 
 def iter_results_lines(results: list[IngestResult]) -> Iterator[str]:

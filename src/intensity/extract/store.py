@@ -45,6 +45,11 @@ def _stored(con, articles: list[Article]) -> tuple[dict, dict]:
 
 def _drop_events(con, article_ids: list[str]) -> None:
     if article_ids:
+        from intensity import rollup
+
+        # load_staged, which always follows, recomputes these days in the rollup
+        rollup.touch(con, "SELECT event_date FROM events WHERE source = 'text' AND list_contains(?, article_id)",
+                     [article_ids])
         con.execute("DELETE FROM events WHERE source = 'text' AND list_contains(?, article_id)", [article_ids])
         con.execute("DELETE FROM event_evidence WHERE list_contains(?, article_id)", [article_ids])
 
