@@ -5,10 +5,10 @@
 -- event_date, as ACLED does. Unresolved regions form their own series (admin1_code NULL).
 -- Parameters: $since, $until (DATE), $country, $region, $event_type (NULL = all),
 -- $by_subtype (BOOLEAN). Reads daily_rollup (events per series, sub-type and day).
+-- An independent SQL reference for intensity.counts() (daily_series + daily_observed +
+-- aggregate.fill_spine), which tests hold to the same output.
 -- Speed: series are numbered once (sid, in output order), so the spine is joined and
--- sorted on (sid, day) rather than on four text keys. intensity.counts() runs
--- daily_observed (the same series and cells, without the zeros) and fills the spine in
--- Polars, which is faster still; tests hold the two to the same output.
+-- sorted on (sid, day) rather than on four text keys.
 -- One row per series, numbered in output order.
 WITH series AS (
     SELECT
