@@ -125,7 +125,7 @@ def block_stats(x: np.ndarray, t0: int, t1: int, groups: np.ndarray, params: Det
     """Baseline statistics of days ``t0 .. t1-1`` (``t0 >= baseline_days + guard_days``).
 
     Only days ``<= t1 - 1`` are read. Each step is one pass over the block; pooled
-    quantities are small (days x groups) matrix products. ``prefix`` may hold the
+    quantities are per-group column sums (:class:`_Groups`). ``prefix`` may hold the
     prefix sums of ``x`` and ``x * x`` over all days (:func:`prefix_rows`), shared by
     the blocks of one screen; integer counts give the same sums either way.
     """
