@@ -8,6 +8,7 @@ changes what it finds.
 from __future__ import annotations
 
 import numpy as np
+import pytest
 from scipy.stats import nbinom
 
 from intensity.detection import simulate
@@ -88,3 +89,24 @@ def test_screen_blocks_do_not_change_results():
     assert np.array_equal(a.up.series, b.up.series) and np.array_equal(a.up.day, b.up.day)
     assert np.array_equal(a.down.series, b.down.series) and np.array_equal(a.up.onset, b.up.onset)
     assert np.allclose(a.free_up, b.free_up, atol=1e-4)
+
+
+@pytest.mark.slow  # ~8 s of CPU: 48 small simulations
+def test_limits_study_runs_and_matches_its_budget():
+    # bench/detect_eval.py --limits on tiny sizes: it must not rot, and each row's threshold
+    # must hold its own stationary budget (0.75 per 1,000 series-days).
+    import importlib.util
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parents[1] / "bench" / "detect_eval.py"
+    spec = importlib.util.spec_from_file_location("detect_eval_for_test", path)
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    rows = mod.limits(seed=3, n_null=60, n_change=40)
+    assert {r["variant"] for r in rows} >= {"evaluation series", "true baseline and dispersion"}
+    for r in rows:
+        if not r["variant"].startswith("sweep"):
+            assert r["fa_stationary"] <= 0.75
+        assert 0.0 <= r["step3_p7"] <= r["step3_p28"] <= 1.0
+    md = mod.limits_markdown(rows, 3)
+    assert md.count("\n| ") == len(rows) + 1
