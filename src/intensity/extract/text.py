@@ -100,12 +100,15 @@ def _lines(chunk: str, offset: int) -> list[tuple[int, int]]:
 
 
 def _trim(text: str, s: int, e: int) -> tuple[int, int]:
-    # text[s:e] without surrounding whitespace (str.strip and str.isspace agree on what that is)
-    sub = text[s:e]
-    left = sub.lstrip()
-    if not left:
+    # text[s:e] without surrounding whitespace (str.strip and str.isspace agree on what that is);
+    # sentences carry a space or two at most, so stepping over them beats copying the sentence
+    while s < e and text[s].isspace():
+        s += 1
+    if s == e:
         return e, e
-    return s + len(sub) - len(left), e - (len(sub) - len(sub.rstrip()))
+    while text[e - 1].isspace():
+        e -= 1
+    return s, e
 
 
 def _abbreviation_before(seg: str, pos: int) -> bool:
