@@ -202,7 +202,10 @@ def quantify_statsmodels(x: np.ndarray, intensity: np.ndarray, alpha: np.ndarray
     Windows with a zero total fall back to the continuity-corrected closed form
     (a GLM has no finite estimate there).
     """
-    import statsmodels.api as sm
+    # statsmodels.api's GLM and families, imported from their modules: statsmodels.api also
+    # imports its datasets and test runner (~1 s more start-up for every report).
+    from statsmodels.genmod import families
+    from statsmodels.genmod.generalized_linear_model import GLM
     from statsmodels.tools.sm_exceptions import ConvergenceWarning, PerfectSeparationWarning
 
     day = np.asarray(day, dtype=np.int64)
@@ -218,7 +221,7 @@ def quantify_statsmodels(x: np.ndarray, intensity: np.ndarray, alpha: np.ndarray
         X = np.column_stack([np.ones(len(y)), np.r_[np.zeros(len(y0)), np.ones(len(y1))]])
         # Started at the closed-form MLE (the group means), IRLS confirms it in one step.
         start = [np.log(y0.mean()), np.log(y1.mean() / y0.mean())]
-        res = _fit(sm.GLM(y, X, family=family), start, **fit)
+        res = _fit(GLM(y, X, family=family), start, **fit)
         return (res.params[1], res.bse[1]) if res is not None else (np.nan, np.nan)
 
     with warnings.catch_warnings():
@@ -227,7 +230,7 @@ def quantify_statsmodels(x: np.ndarray, intensity: np.ndarray, alpha: np.ndarray
         warnings.simplefilter("ignore", RuntimeWarning)
         for k, (d, i) in enumerate(zip(day, series)):
             a = max(float(alpha[k]), 1e-8)
-            nb = sm.families.NegativeBinomial(alpha=a)
+            nb = families.NegativeBinomial(alpha=a)
             if d - (b + g) >= 0:
                 y0, y1 = x[d - b - g: d - g, i], x[d - r + 1: d + 1, i]
                 lr, se = two_group(y0, y1, nb) if y0.sum() > 0 and y1.sum() > 0 else (np.nan, np.nan)
@@ -236,7 +239,7 @@ def quantify_statsmodels(x: np.ndarray, intensity: np.ndarray, alpha: np.ndarray
                     out["rr7_lo"][k], out["rr7_hi"][k] = np.exp(lr - Z975 * se), np.exp(lr + Z975 * se)
                     out["p_value"][k], out["p_value_down"][k] = 1.0 - ndtr(lr / se), ndtr(lr / se)
                 w0, w1 = intensity[d - b - g: d - g, i], intensity[d - r + 1: d + 1, i]
-                lr, se = (two_group(w0, w1, sm.families.Poisson(), scale="X2")
+                lr, se = (two_group(w0, w1, families.Poisson(), scale="X2")
                           if w0.sum() > 0 and w1.sum() > 0 else (np.nan, np.nan))
                 if np.isfinite(se):
                     out["intensity_ratio"][k] = np.exp(lr)
@@ -254,7 +257,7 @@ def quantify_statsmodels(x: np.ndarray, intensity: np.ndarray, alpha: np.ndarray
                     t = (np.arange(L) - (L - 1) / 2.0) / 7.0
                     b0 = fast["trend_pct_week"][k]
                     start = [np.log(y.mean()), np.log1p(b0 / 100.0) if np.isfinite(b0) and b0 > -99 else 0.0]
-                    res = _fit(sm.GLM(y, sm.add_constant(t), family=nb), start)
+                    res = _fit(GLM(y, np.column_stack([np.ones(len(t)), t]), family=nb), start)
                     if res is None:
                         continue  # keep the batched IRLS value
                     tb, tse = res.params[1], res.bse[1]
