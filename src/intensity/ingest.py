@@ -83,6 +83,9 @@ class IngestResult:
 # they ride through validation in one STRUCT column (`_extra`) and count in the content hash.
 Stager = Callable[..., dict[str, str]]
 STAGERS: dict[str, Stager] = {}
+# Formats whose stager itself writes to the store (articles: the `articles` table); every
+# other stager makes temp objects only, so their staging may be committed before the writes.
+STAGER_WRITES = {"articles"}
 # Called as hook(con, res, file_id=...) after a format's rows are loaded, in the same
 # transaction (side tables, corrected counts). `incoming` and `staged` are still there.
 AFTER_LOAD: dict[str, Callable[..., None]] = {}
@@ -164,11 +167,13 @@ def stage_csv(con: duckdb.DuckDBPyConnection, path: Path, **read_opts) -> list[s
     )
     n_bad = con.execute("SELECT count(*) FROM stg_csv_rejects").fetchall()[0][0]
     # Rows keep file order in rowid (which starts at an offset inside a transaction).
-    base = con.execute("SELECT coalesce(min(rowid), 0) FROM stg_read").fetchall()[0][0]
     if n_bad == 0:
-        con.execute(f"CREATE TEMP VIEW stg_src AS SELECT rowid - {base} + {first} AS _line, * FROM stg_read")
+        # The offset is looked up when read: committing the staging renumbers rowid from 0.
+        con.execute(f"CREATE TEMP VIEW stg_src AS SELECT rowid - (SELECT min(rowid) FROM stg_read) + {first} "
+                    "AS _line, * FROM stg_read")
     else:
         # Good rows hold the record numbers the reader did not reject, from 2 (header = 1).
+        base = con.execute("SELECT coalesce(min(rowid), 0) FROM stg_read").fetchall()[0][0]
         n_good = con.execute("SELECT count(*) FROM stg_read").fetchall()[0][0]
         con.execute(
             f"""
@@ -460,10 +465,9 @@ def _ingest_staged(con, path: Path, fmt: str, res: IngestResult, *, strict: bool
     packed = ", ".join(f"{_ident(c)} := {expr}" for c, expr in extra.items())
     select += f", struct_pack({packed}) AS _extra" if extra else ", NULL AS _extra"
     con.execute(f"CREATE TEMP VIEW stg AS SELECT _line, {select} FROM stg_src")
-    file_id = con.execute("SELECT nextval('ingest_file_id_seq')").fetchall()[0][0]
-    res.file_id = file_id
     now = utcnow()
-    load_staged(con, res, file_id=file_id, now=now, extra=tuple(extra))
+    load_staged(con, res, file_id=None, now=now, extra=tuple(extra), commit_staging=fmt not in STAGER_WRITES)
+    file_id = res.file_id
     if fmt in AFTER_LOAD:
         AFTER_LOAD[fmt](con, res, file_id=file_id)
 
@@ -491,7 +495,8 @@ def _ingest_staged(con, path: Path, fmt: str, res: IngestResult, *, strict: bool
     )
 
 
-def load_staged(con, res: IngestResult, *, file_id: int, now, extra: tuple[str, ...] = ()) -> None:
+def load_staged(con, res: IngestResult, *, file_id: int | None, now, extra: tuple[str, ...] = (),
+                commit_staging: bool = False) -> None:
     """Validate ``stg`` (canonical VARCHAR columns) and upsert the valid rows into ``events``.
 
     Needs ``stg_raw`` and ``stg_csv_rejects`` from the stager. Leaves ``staged``
@@ -516,6 +521,12 @@ def load_staged(con, res: IngestResult, *, file_id: int, now, extra: tuple[str, 
         FROM staged AS s JOIN stg_raw AS r USING (_line) WHERE s.reject_reason IS NOT NULL
         """
     )
+    if commit_staging:
+        con.commit()
+        con.begin()
+    if file_id is None:
+        file_id = con.execute("SELECT nextval('ingest_file_id_seq')").fetchall()[0][0]
+    res.file_id = file_id
     dups = con.execute(
         "SELECT count(*) - count(DISTINCT event_id) FROM staged WHERE reject_reason IS NULL"
     ).fetchall()[0][0]
