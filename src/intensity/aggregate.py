@@ -138,9 +138,9 @@ def fill_spine(observed: pl.DataFrame, series: pl.DataFrame, *, since: date, unt
            + (observed["day"].to_numpy() - np.datetime64(since, "D")).astype(np.int64))
     counts = {}
     for c in _COUNT_COLUMNS:
-        # rows repeat a cell once per sub-event type: sum them (exact below 2**53)
-        col = np.bincount(pos, weights=observed[c].to_numpy(), minlength=n * n_days)
-        counts[c] = pl.Series(c, col.astype(np.int64))
+        col = np.zeros(n * n_days, dtype=np.int64)
+        np.add.at(col, pos, observed[c].to_numpy())  # a cell repeats once per sub-event type
+        counts[c] = pl.Series(c, col)
     days = np.arange(np.datetime64(since, "D"), np.datetime64(since, "D") + n_days)
     out = series.select(_SERIES_COLUMNS).gather(np.repeat(np.arange(n), n_days)).with_columns(
         pl.Series("day", np.tile(days, n)).cast(pl.Date), *counts.values())
