@@ -45,7 +45,12 @@ def edge(con, tmp_path):
 
 def sql_daily(con, **params) -> pl.DataFrame:
     full = {"country": None, "region": None, "event_type": None, "by_subtype": False, **params}
-    return con.sql(sqlfiles.transform("daily_counts"), params=full).pl()
+    keys = {k: full[k] for k in ("country", "region", "event_type", "by_subtype")}
+    con.register("daily_series", con.sql(sqlfiles.transform("daily_series"), params=keys).pl().to_arrow())
+    try:
+        return con.sql(sqlfiles.transform("daily_counts"), params=full).pl()
+    finally:
+        con.unregister("daily_series")
 
 
 def assert_same(a: pl.DataFrame, b: pl.DataFrame) -> None:

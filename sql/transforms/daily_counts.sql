@@ -4,28 +4,14 @@
 -- the window, zeros included. Events with a coarser date_precision count on their
 -- event_date, as ACLED does. Unresolved regions form their own series (admin1_code NULL).
 -- Parameters: $since, $until (DATE), $country, $region, $event_type (NULL = all),
--- $by_subtype (BOOLEAN). Reads daily_rollup (events per series, sub-type and day).
--- An independent SQL reference for intensity.counts() (daily_series + daily_observed +
--- aggregate.fill_spine), which tests hold to the same output.
+-- $by_subtype (BOOLEAN). Reads daily_rollup (events per series, sub-type and day) and the
+-- series numbered by daily_series. The SQL reference for intensity.counts() (daily_observed
+-- + aggregate.fill_spine), which tests hold to the same output.
 -- Speed: series are numbered once (sid, in output order), so the spine is joined and
 -- sorted on (sid, day) rather than on four text keys.
 -- One row per series, numbered in output order.
 WITH series AS (
-    SELECT
-        k.country_iso3, k.admin1_code, k.event_type, k.sub_event_type,
-        r.admin1,
-        row_number() OVER (ORDER BY k.country_iso3, k.admin1_code NULLS LAST, k.event_type,
-                                    k.sub_event_type NULLS FIRST) AS sid
-    FROM (
-        SELECT DISTINCT
-            e.country_iso3, e.admin1_code, e.event_type,
-            CASE WHEN $by_subtype THEN e.sub_event_type END AS sub_event_type
-        FROM daily_rollup AS e
-        WHERE ($country IS NULL OR e.country_iso3 = $country)
-          AND ($region IS NULL OR e.admin1_code = $region)
-          AND ($event_type IS NULL OR e.event_type = $event_type OR e.sub_event_type = $event_type)
-    ) AS k
-    LEFT JOIN regions AS r ON r.admin1_code = k.admin1_code
+    SELECT * FROM daily_series
 ),
 spine AS (
     SELECT CAST(unnest(generate_series(CAST($since AS DATE), CAST($until AS DATE), INTERVAL 1 DAY)) AS DATE) AS day

@@ -179,18 +179,24 @@ def _provenance(con, since: date, until: date) -> tuple[list[dict], dict]:
     }
 
 
-def _events_behind(con, sigs: list[dict], *, until: date, limit: int = 40) -> list[tuple[list[dict], int]]:
-    """The latest ``limit`` events behind each signal and how many there are: one query for all."""
-    if not sigs:
-        return []
-    want = pl.DataFrame({
+def _signal_keys(sigs: list[dict], *, fallback: date | None) -> pl.DataFrame:
+    """One row per signal (``_k`` = its index): the series it is about and the day it starts
+    (onset, else first alarm, else ``fallback``)."""
+    return pl.DataFrame({
         "_k": range(len(sigs)),
         "country_iso3": [s["country_iso3"] for s in sigs],
         "admin1_code": [s.get("admin1_code") for s in sigs],
         "total": [s.get("level") == "country" for s in sigs],
         "event_type": [s["event_type"] for s in sigs],
-        "start": [s.get("onset_date") or s.get("first_alarm_date") or until - timedelta(days=27) for s in sigs],
+        "start": [s.get("onset_date") or s.get("first_alarm_date") or fallback for s in sigs],
     }, schema_overrides={"admin1_code": pl.String, "start": pl.Date})
+
+
+def _events_behind(con, sigs: list[dict], *, until: date, limit: int = 40) -> list[tuple[list[dict], int]]:
+    """The latest ``limit`` events behind each signal and how many there are: one query for all."""
+    if not sigs:
+        return []
+    want = _signal_keys(sigs, fallback=until - timedelta(days=27))
     con.register("_report_events_behind", want)
     try:
         got = con.sql(
@@ -409,14 +415,7 @@ def _since_onset(con, sigs: list[dict], until: date) -> list[tuple[int, int]]:
     """(events, killed) from each signal's onset (or first alarm) to ``until``: one query for all."""
     if not sigs:
         return []
-    want = pl.DataFrame({
-        "_k": range(len(sigs)),
-        "country_iso3": [s["country_iso3"] for s in sigs],
-        "admin1_code": [s.get("admin1_code") for s in sigs],
-        "total": [s.get("level") == "country" for s in sigs],
-        "event_type": [s["event_type"] for s in sigs],
-        "start": [s.get("onset_date") or s.get("first_alarm_date") for s in sigs],
-    }, schema_overrides={"admin1_code": pl.String, "start": pl.Date})
+    want = _signal_keys(sigs, fallback=None)
     con.register("_report_since_onset", want)
     try:
         got = con.execute(
