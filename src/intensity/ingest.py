@@ -511,7 +511,7 @@ def load_staged(con, res: IngestResult, *, file_id: int | None, now, extra: tupl
     in a new transaction: DuckDB scans a table created in the running transaction on one
     thread, a committed one in parallel (a 10M-row load ran on one core). Only for stagers
     that wrote nothing to the store. ``file_id=None`` draws the next file id after that
-    point (into ``res.file_id``), so a failed file leaves the sequence as it was.
+    point (into ``res.file_id``).
     """
     select = sqlfiles.load("ingest", "staged_events")
     if extra:
