@@ -642,11 +642,25 @@ TRACE_COLUMNS = (
 )
 
 
+def baseline_band(mean: np.ndarray, alpha: np.ndarray, days: int) -> tuple[np.ndarray, np.ndarray]:
+    """95 % range of a ``days``-day mean under the NB baseline (``mean``, dispersion ``alpha``).
+
+    A sum of r NB(m, a) days is NB(r m, a / r). NaN where the baseline mean is not positive.
+    """
+    from scipy.stats import nbinom
+
+    size = days / np.where(np.isfinite(alpha), alpha, 1.0)
+    mu = days * np.where(np.isfinite(mean), mean, 0.0)
+    prob = size / (size + mu)
+    with np.errstate(invalid="ignore"):
+        lo = np.where(mean > 0, nbinom.ppf(0.025, size, prob) / days, np.nan)
+        hi = np.where(mean > 0, nbinom.ppf(0.975, size, prob) / days, np.nan)
+    return lo, hi
+
+
 def trace_run(run: Run, *, country: str, admin1_code: str | None, event_type: str, level: str | None = None,
               method: str = "nb_cusum", since: date | None = None) -> pl.DataFrame:
     """:func:`series_trace` on an already screened :class:`Run`."""
-    from scipy.stats import nbinom
-
     data, scr, params = run.data, run.screen, run.params
     level = level or ("admin1" if admin1_code else "country")
     k = data.keys.with_row_index("_i").filter(
@@ -659,13 +673,7 @@ def trace_run(run: Run, *, country: str, admin1_code: str | None, event_type: st
     x = data.events[:, i]
     m, a = col["mean"], col["alpha"]
     r = params.recent_days
-    # 95 % band of a 7-day mean around the baseline: a sum of r NB(m, a) days is NB(r m, a / r).
-    size = r / np.where(np.isfinite(a), a, 1.0)
-    mu = r * np.where(np.isfinite(m), m, 0.0)
-    prob = size / (size + mu)
-    with np.errstate(invalid="ignore"):
-        lo = np.where(m > 0, nbinom.ppf(0.025, size, prob) / r, np.nan)
-        hi = np.where(m > 0, nbinom.ppf(0.975, size, prob) / r, np.nan)
+    lo, hi = baseline_band(m, a, r)
     c = np.concatenate([[0.0], np.cumsum(x)])
     t = np.arange(len(x))
     mean7 = (c[t + 1] - c[np.maximum(t + 1 - r, 0)]) / np.minimum(t + 1, r)

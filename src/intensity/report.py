@@ -438,8 +438,7 @@ def panel_traces(run, series: list[tuple[tuple, str | None]], *, since: date) ->
     computed for the charted days only: the baseline statistics of every charted
     series come from :meth:`Run.values` (one cached pass per day over all series)
     instead of a full-history recomputation, with CUSUM paths the charts do not
-    show, per series. The band is the 95 % range of a 7-day mean under the
-    negative-binomial baseline (a sum of r NB(m, a) days is NB(r m, a / r)).
+    show, per series. The band is :func:`intensity.detect.baseline_band`.
 
     Args:
         run: the screened :class:`intensity.detect.Run`.
@@ -450,15 +449,14 @@ def panel_traces(run, series: list[tuple[tuple, str | None]], *, since: date) ->
         ``{(country_iso3, admin1_code, event_type): trace frame}``.
     """
     import numpy as np
-    from scipy.stats import nbinom
+
+    from intensity import detect
 
     data, params = run.data, run.params
     if not series:
         return {}
-    index = {}
-    for i, (level, c, a, et) in enumerate(data.keys.select("level", "country_iso3", "admin1_code",
-                                                            "event_type").iter_rows()):
-        index[(level, c, a, et)] = i
+    keys = data.keys.select("level", "country_iso3", "admin1_code", "event_type").iter_rows()
+    index = {k: i for i, k in enumerate(keys)}
     cols = []
     for (c, a, et), level in series:
         level = level or ("admin1" if a else "country")
@@ -477,13 +475,7 @@ def panel_traces(run, series: list[tuple[tuple, str | None]], *, since: date) ->
         v = run.values(dd, ss)
         mean[evaluated] = v["mean"].reshape(-1, n_s)
         alpha[evaluated] = v["alpha"].reshape(-1, n_s)
-    r = params.recent_days
-    size = r / np.where(np.isfinite(alpha), alpha, 1.0)
-    mu = r * np.where(np.isfinite(mean), mean, 0.0)
-    prob = size / (size + mu)
-    with np.errstate(invalid="ignore"):
-        lo = np.where(mean > 0, nbinom.ppf(0.025, size, prob) / r, np.nan)
-        hi = np.where(mean > 0, nbinom.ppf(0.975, size, prob) / r, np.nan)
+    lo, hi = detect.baseline_band(mean, alpha, params.recent_days)
     days = pl.Series("day", data.dates(t), dtype=pl.Date)
     out = {}
     for j, (((c, a, et), _), i) in enumerate(zip(series, cols)):
@@ -589,12 +581,12 @@ def build_report(
     rows = signals.to_dicts()
     for sig, (n, killed) in zip(rows, _since_onset(con, rows, hi)):
         sig["events_since_onset"], sig["fatalities_since_onset"] = n, killed
-    charted = []
+    charted = {}  # series key -> level, in signal order
     for sig in rows:
         key = (sig["country_iso3"], sig.get("admin1_code"), sig["event_type"])
-        if len(charted) < max_flagged and key not in {k for k, _ in charted}:
-            charted.append((key, sig.get("level")))
-    traces = panel_traces(run, charted, since=lo - timedelta(days=params.baseline_days))
+        if len(charted) < max_flagged:
+            charted.setdefault(key, sig.get("level"))
+    traces = panel_traces(run, list(charted.items()), since=lo - timedelta(days=params.baseline_days))
     signals = pl.DataFrame(rows, schema_overrides={"events_since_onset": pl.Int64,
                                                    "fatalities_since_onset": pl.Int64}) if rows else signals
 
