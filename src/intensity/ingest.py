@@ -460,13 +460,9 @@ def _ingest_staged(con, path: Path, fmt: str, res: IngestResult, *, strict: bool
     mapping = STAGERS[fmt](con, path, **(options or {}))
     if "__warning__" in mapping:
         res.warnings.append(mapping.pop("__warning__"))
-    extra = {k[1:]: mapping.pop(k) for k in [k for k in mapping if k.startswith("+")]}
-    select = ", ".join(f"{mapping.get(c, 'NULL')}::VARCHAR AS {c}" for c in CANONICAL_INPUT)
-    packed = ", ".join(f"{_ident(c)} := {expr}" for c, expr in extra.items())
-    select += f", struct_pack({packed}) AS _extra" if extra else ", NULL AS _extra"
-    con.execute(f"CREATE TEMP VIEW stg AS SELECT _line, {select} FROM stg_src")
+    extra = create_stg(con, mapping)
     now = utcnow()
-    load_staged(con, res, file_id=None, now=now, extra=tuple(extra), commit_staging=fmt not in STAGER_WRITES)
+    load_staged(con, res, file_id=None, now=now, extra=extra, commit_staging=fmt not in STAGER_WRITES)
     file_id = res.file_id
     if fmt in AFTER_LOAD:
         AFTER_LOAD[fmt](con, res, file_id=file_id)
@@ -493,6 +489,21 @@ def _ingest_staged(con, path: Path, fmt: str, res: IngestResult, *, strict: bool
         [file_id, str(path), digest.result(), fmt, res.rows_read, res.loaded, res.replaced,
          res.unchanged, res.rejected, res.unresolved, now],
     )
+
+
+def create_stg(con, mapping: dict[str, str]) -> tuple[str, ...]:
+    """Create the view ``stg`` that :func:`load_staged` validates, from a stager's mapping.
+
+    ``mapping`` maps canonical columns to SQL over ``stg_src`` (missing ones are NULL);
+    ``"+name"`` keys are extra ``events`` columns, packed into the STRUCT ``_extra``.
+    Returns the extra column names.
+    """
+    extra = {k[1:]: v for k, v in mapping.items() if k.startswith("+")}
+    select = ", ".join(f"{mapping.get(c, 'NULL')}::VARCHAR AS {c}" for c in CANONICAL_INPUT)
+    packed = ", ".join(f"{_ident(c)} := {expr}" for c, expr in extra.items())
+    select += f", struct_pack({packed}) AS _extra" if extra else ", NULL AS _extra"
+    con.execute(f"CREATE TEMP VIEW stg AS SELECT _line, {select} FROM stg_src")
+    return tuple(extra)
 
 
 def load_staged(con, res: IngestResult, *, file_id: int | None, now, extra: tuple[str, ...] = (),

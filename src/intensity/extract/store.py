@@ -135,7 +135,7 @@ def reprocess(con: duckdb.DuckDBPyConnection, *, force: bool = False):
     Returns:
         An :class:`intensity.ingest.IngestResult` for the pseudo-file ``reprocess:<version>``.
     """
-    from intensity.ingest import CANONICAL_INPUT, IngestResult, _drop_staging, load_staged
+    from intensity.ingest import IngestResult, _drop_staging, create_stg, load_staged
 
     res = IngestResult(path=f"reprocess:{EXTRACTOR_VERSION}", format="articles")
     con.begin()
@@ -147,12 +147,10 @@ def reprocess(con: duckdb.DuckDBPyConnection, *, force: bool = False):
         _drop_events(con, [a.article_id for a in arts])
         _drop_staging(con)
         _stage_events(con, arts)
-        select = ", ".join(f"{_ident(c) if c in CANONICAL_FIELDS else 'NULL'}::VARCHAR AS {c}" for c in CANONICAL_INPUT)
-        con.execute(f"CREATE TEMP VIEW stg AS SELECT _line, {select}, NULL AS _extra FROM stg_src")
-        file_id = con.execute("SELECT nextval('ingest_file_id_seq')").fetchall()[0][0]
+        create_stg(con, {c: _ident(c) for c in CANONICAL_FIELDS})
         now = utcnow()
-        res.file_id = file_id
-        load_staged(con, res, file_id=file_id, now=now)
+        load_staged(con, res, file_id=None, now=now)
+        file_id = res.file_id
         con.execute("UPDATE articles SET extractor_version = ? WHERE list_contains(?, article_id)",
                     [EXTRACTOR_VERSION, [a.article_id for a in arts]])
         con.execute("INSERT INTO ingest_files VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
