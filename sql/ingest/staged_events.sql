@@ -1,50 +1,51 @@
--- staged_events: type and validate canonical events from the all-VARCHAR staging relation `stg`
--- (column _line and one per canonical input column, NULL where the file lacks it).
+-- staged_events: type and validate canonical events from the staging relation `stg` (column
+-- _line and one VARCHAR per canonical input column, tidied, NULL where empty or where the file
+-- lacks it; ingest.create_stg builds it).
 -- One row out per row in; reject_reason is NULL for rows that may load. `_extra` (a STRUCT of
 -- an importer's typed extra `events` columns, or NULL) passes through untouched. DuckDB-only.
 WITH s AS (
     SELECT
         _line,
-        nullif(tidy(event_id), '')                           AS event_id_in,
-        nullif(tidy(source), '')                             AS source_in,
-        nullif(tidy(source_event_id), '')                    AS source_event_id,
-        nullif(tidy(event_date), '')                         AS event_date_raw,
-        parse_iso_date(tidy(event_date))                     AS event_date,
-        nullif(tidy(date_precision), '')                     AS date_precision_raw,
-        parse_count(tidy(date_precision))                    AS date_precision,
-        upper(nullif(tidy(country_iso3), ''))                AS country_in,
-        upper(nullif(tidy(admin1_code), ''))                 AS admin1_code_in,
-        nullif(tidy(admin1), '')                             AS admin1_in,
-        nullif(tidy(admin2), '')                             AS admin2,
-        nullif(tidy(location), '')                           AS location,
-        nullif(tidy(latitude), '')                           AS latitude_raw,
-        try_cast(tidy(latitude) AS DOUBLE)                   AS latitude,
-        nullif(tidy(longitude), '')                          AS longitude_raw,
-        try_cast(tidy(longitude) AS DOUBLE)                  AS longitude,
-        nullif(tidy(geo_precision), '')                      AS geo_precision_raw,
-        parse_count(tidy(geo_precision))                     AS geo_precision,
-        lower(nullif(tidy(event_type), ''))                  AS event_type_in,
-        lower(nullif(tidy(sub_event_type), ''))              AS sub_event_type_in,
-        nullif(tidy(actor1), '')                             AS actor1,
-        nullif(tidy(actor2), '')                             AS actor2,
-        nullif(tidy(fatalities), '')                         AS fatalities_raw,
-        parse_count(tidy(fatalities))                        AS fatalities,
-        nullif(tidy(fatalities_low), '')                     AS fatalities_low_raw,
-        parse_count(tidy(fatalities_low))                    AS fatalities_low,
-        nullif(tidy(fatalities_high), '')                    AS fatalities_high_raw,
-        parse_count(tidy(fatalities_high))                   AS fatalities_high,
-        nullif(tidy(injured), '')                            AS injured_raw,
-        parse_count(tidy(injured))                           AS injured,
-        nullif(tidy(munitions), '')                          AS munitions_raw,
-        parse_count(tidy(munitions))                         AS munitions,
-        nullif(tidy(weapon), '')                             AS weapon,
-        nullif(tidy(source_count), '')                       AS source_count_raw,
-        parse_count(tidy(source_count))                      AS source_count,
-        nullif(tidy(notes), '')                              AS notes,
-        nullif(tidy(article_id), '')                         AS article_id,
-        nullif(tidy(confidence), '')                         AS confidence_raw,
-        try_cast(tidy(confidence) AS DOUBLE)                 AS confidence,
-        nullif(tidy(extractor_version), '')                  AS extractor_version,
+        event_id                             AS event_id_in,
+        source                               AS source_in,
+        source_event_id,
+        event_date                           AS event_date_raw,
+        parse_iso_date(event_date)           AS event_date,
+        date_precision                       AS date_precision_raw,
+        parse_count(date_precision)          AS date_precision,
+        upper(country_iso3)                  AS country_in,
+        upper(admin1_code)                   AS admin1_code_in,
+        admin1                               AS admin1_in,
+        admin2,
+        location,
+        latitude                             AS latitude_raw,
+        try_cast(latitude AS DOUBLE)         AS latitude,
+        longitude                            AS longitude_raw,
+        try_cast(longitude AS DOUBLE)        AS longitude,
+        geo_precision                        AS geo_precision_raw,
+        parse_count(geo_precision)           AS geo_precision,
+        lower(event_type)                    AS event_type_in,
+        lower(sub_event_type)                AS sub_event_type_in,
+        actor1,
+        actor2,
+        fatalities                           AS fatalities_raw,
+        parse_count(fatalities)              AS fatalities,
+        fatalities_low                       AS fatalities_low_raw,
+        parse_count(fatalities_low)          AS fatalities_low,
+        fatalities_high                      AS fatalities_high_raw,
+        parse_count(fatalities_high)         AS fatalities_high,
+        injured                              AS injured_raw,
+        parse_count(injured)                 AS injured,
+        munitions                            AS munitions_raw,
+        parse_count(munitions)               AS munitions,
+        weapon,
+        source_count                         AS source_count_raw,
+        parse_count(source_count)            AS source_count,
+        notes,
+        article_id,
+        confidence                           AS confidence_raw,
+        try_cast(confidence AS DOUBLE)       AS confidence,
+        extractor_version,
         _extra
     FROM stg
 ),
@@ -63,10 +64,10 @@ sub_keys AS (
 names AS (
     SELECT n.country, n.admin1_in, coalesce(ra.admin1_code, rb.admin1_code) AS name_code
     FROM (SELECT DISTINCT coalesce(k.country_in, r.country_iso3) AS country, k.admin1_in
-          FROM (SELECT DISTINCT upper(nullif(tidy(country_iso3), '')) AS country_in,
-                                upper(nullif(tidy(admin1_code), '')) AS admin1_code_in,
-                                nullif(tidy(admin1), '') AS admin1_in
-                FROM stg WHERE nullif(tidy(admin1), '') IS NOT NULL) AS k
+          FROM (SELECT DISTINCT upper(country_iso3) AS country_in,
+                                upper(admin1_code) AS admin1_code_in,
+                                admin1 AS admin1_in
+                FROM stg WHERE admin1 IS NOT NULL) AS k
           LEFT JOIN regions AS r ON r.admin1_code = k.admin1_code_in
           WHERE r.admin1_code IS NULL) AS n
     LEFT JOIN region_aliases AS ra ON ra.country_iso3 = n.country AND ra.alias_key = norm_name(n.admin1_in)

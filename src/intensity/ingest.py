@@ -494,12 +494,14 @@ def _ingest_staged(con, path: Path, fmt: str, res: IngestResult, *, strict: bool
 def create_stg(con, mapping: dict[str, str]) -> tuple[str, ...]:
     """Create the view ``stg`` that :func:`load_staged` validates, from a stager's mapping.
 
-    ``mapping`` maps canonical columns to SQL over ``stg_src`` (missing ones are NULL);
+    ``mapping`` maps canonical columns to SQL over ``stg_src`` (missing ones are NULL;
+    values are trimmed and '' becomes NULL);
     ``"+name"`` keys are extra ``events`` columns, packed into the STRUCT ``_extra``.
     Returns the extra column names.
     """
     extra = {k[1:]: v for k, v in mapping.items() if k.startswith("+")}
-    select = ", ".join(f"{mapping.get(c, 'NULL')}::VARCHAR AS {c}" for c in CANONICAL_INPUT)
+    # Tidied once here ('' is NULL), so validation reads each value as it is.
+    select = ", ".join(f"nullif(tidy({mapping.get(c, 'NULL')}::VARCHAR), '') AS {c}" for c in CANONICAL_INPUT)
     packed = ", ".join(f"{_ident(c)} := {expr}" for c, expr in extra.items())
     select += f", struct_pack({packed}) AS _extra" if extra else ", NULL AS _extra"
     con.execute(f"CREATE TEMP VIEW stg AS SELECT _line, {select} FROM stg_src")
