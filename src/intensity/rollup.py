@@ -26,6 +26,10 @@ def fingerprint() -> str:
     return hashlib.sha256(_select().encode()).hexdigest()
 
 
+def _dirty(con) -> None:
+    con.execute(f"CREATE TEMP TABLE IF NOT EXISTS {_DIRTY} (lo DATE, hi DATE)")
+
+
 def touch(con, days_select: str, params: list | None = None) -> None:
     """Mark the days a write is about to change (or has changed).
 
@@ -35,17 +39,14 @@ def touch(con, days_select: str, params: list | None = None) -> None:
             dates of replaced events, dates of deleted ones).
         params: its parameters.
     """
-    con.execute(f"CREATE TEMP TABLE IF NOT EXISTS {_DIRTY} (lo DATE, hi DATE)")
+    _dirty(con)
     con.execute(f"INSERT INTO {_DIRTY} SELECT min(d), max(d) FROM ({days_select}) AS t(d) "
                 "HAVING count(d) > 0", params or [])
 
 
 def flush(con) -> None:
     """Recompute the rollup over the span of the days marked since the last flush."""
-    exists = con.execute("SELECT count(*) FROM duckdb_tables() WHERE temporary AND table_name = ?",
-                         [_DIRTY]).fetchall()[0][0]
-    if not exists:
-        return
+    _dirty(con)
     lo, hi = con.execute(f"SELECT min(lo), max(hi) FROM {_DIRTY}").fetchall()[0]
     con.execute(f"DELETE FROM {_DIRTY}")
     if lo is None:
