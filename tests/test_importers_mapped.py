@@ -14,7 +14,7 @@ from typer.testing import CliRunner
 from conftest import shared_file
 from intensity.cli import app
 from intensity.errors import UsageError
-from intensity.importers.mapped import MappingSpec, check_required, load_mapping, parse_map
+from intensity.importers.mapped import check_required, load_mapping, parse_map
 from intensity.ingest import ingest_files
 from intensity.resources import reference_dir
 

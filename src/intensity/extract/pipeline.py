@@ -243,7 +243,7 @@ class Extractor:
     def _classify(self, text: str, trig, weapons, cues, actors) -> str | None:
         scores: dict[str, float] = defaultdict(float)
         roles = defaultdict(list)
-        for sub, w, s, e, role in trig:
+        for sub, w, _, _, role in trig:
             roles[role].append((sub, w))
             if role in ("generic", "blast", "disrupt", "civilian", "territory", "property"):
                 continue
@@ -365,7 +365,6 @@ class Extractor:
         munitions = 0
         intercepted = None
         for n in nums:
-            after = text[n.end:n.end + 40]
             # "22 shells", "63 Shahed drones", "88 missiles"
             hit = next(((s, e, k) for s, e, k in mun if k == "munition" and 0 <= s - n.end <= 16
                         and _MUNITION_GAP.fullmatch(text[n.end:s] or " ") and
