@@ -24,7 +24,7 @@ from intensity.extract import gazetteer as gaz
 from intensity.extract.lexicon import Lexicon, read_rows, lexicon_dir
 from intensity.extract.model import EXTRACTOR_VERSION, Evidence, ExtractedEvent
 from intensity.extract.numbers import Number, find_numbers, prefix_of
-from intensity.extract.scan import Scan, gate
+from intensity.extract.scan import ArticleScan, Scan, gate
 from intensity.extract.text import Sentence, split_sentences
 
 # Tie-break between equally scored sub-types: the more specific first.
@@ -507,7 +507,7 @@ class Extractor:
                     ctx_admin[m.qualifier] += 1
 
         # Forces and groups of one country count towards it (actor_countries.csv).
-        art = Scan(text)
+        art = ArticleScan(text)
         hint = self.lex.gates.get("actor_country")
         if hint is not None:
             for doc in ((art, Scan(title)) if title_sent else (art,)):
@@ -527,9 +527,9 @@ class Extractor:
         mentions: list[_Mention] = []
         for j, s in enumerate(sents):
             if maybe is None or j in maybe:
-                mentions.append(self._mention(s, s.start, published, spotted[s.index]))
+                mentions.append(self._mention(s, s.start, published, spotted[s.index], art))
             else:
-                mentions.append(self._quiet_mention(s, s.start, published, spotted[s.index]))
+                mentions.append(self._quiet_mention(s, s.start, published, spotted[s.index], art=art))
         events = self._group(mentions, published, ctx_countries, ctx_admin, text)
         if not events and title_sent is not None:
             tm = self._mention(title_sent, 0, published, spotted[-1])
@@ -580,7 +580,7 @@ class Extractor:
         return self._fallback_place(ctx_countries, ctx_admin)
 
     def _quiet_mention(self, s: Sentence, offset: int, published: date, places: list[gaz.Mention],
-                       prepared: tuple | None = None) -> _Mention:
+                       prepared: tuple | None = None, art: ArticleScan | None = None) -> _Mention:
         """A sentence with no trigger word: no event of its own; its dates and numbers are read on demand."""
         state: dict = {}
         if prepared is not None:
@@ -588,7 +588,7 @@ class Extractor:
 
         def scan() -> Scan:
             if "scan" not in state:
-                state["scan"] = Scan(s.text)
+                state["scan"] = art.sentence(s.text, s.start) if art is not None else Scan(s.text)
             return state["scan"]
 
         def cues() -> tuple[_Cues, bool]:
@@ -610,9 +610,11 @@ class Extractor:
         m.lazy_scan = scan
         return m
 
-    def _mention(self, s: Sentence, offset: int, published: date, places: list[gaz.Mention]) -> _Mention:
+    def _mention(self, s: Sentence, offset: int, published: date, places: list[gaz.Mention],
+                 art: ArticleScan | None = None) -> _Mention:
         t = s.text
-        scan = Scan(t)
+        # (a sentence of the article is scanned through the article's word positions; the title is not in it)
+        scan = art.sentence(t, s.start) if art is not None else Scan(t)
         cues = _Cues(scan, self.lex.gates)
         trig = self._triggers(scan, cues)
         if not trig:  # (no event word after all: as if it had none, commentary read on demand)

@@ -455,3 +455,40 @@ class Scan:
         if g.always or not self.exact:
             return True
         return bool(self._hits(g))
+
+
+class ArticleScan(Scan):
+    """A :class:`Scan` of a whole article that also prepares its sentences (:meth:`sentence`).
+
+    An ASCII article is lower-cased and reduced to its words once; a sentence's scan then
+    takes its slice of both instead of converting its text again. ``str.lower`` and the byte
+    table work character by character on ASCII text, so the slice of the article's
+    conversion is the conversion of the slice: the sentence scan is the same as ``Scan(text)``.
+    """
+
+    __slots__ = ("_words",)
+
+    def __init__(self, text: str):
+        super().__init__(text)
+        low = self.low
+        # (the word characters kept, every other character a space: the article's words, in place)
+        self._words = low.encode("ascii").translate(_NON_WORD_BYTES).decode("ascii") if low.isascii() else None
+
+    def sentence(self, text: str, start: int) -> Scan:
+        """The scan of ``text``, which is the article's ``text[start:start + len(text)]``."""
+        if self._words is None:
+            return Scan(text)
+        return SentenceScan(text, self, start)
+
+
+class SentenceScan(Scan):
+    """``Scan(text)`` of a sentence of an ASCII :class:`ArticleScan`, sliced from the article's."""
+
+    __slots__ = ()
+
+    def __init__(self, text: str, art: ArticleScan, start: int):  # (no super().__init__: nothing to convert)
+        end = start + len(text)
+        self.text = text
+        self.low = art.low[start:end]
+        self.toks = set(art._words[start:end].split())
+        self.exact = _GATING[0]

@@ -54,6 +54,83 @@ def split_sentences(text: str) -> list[Sentence]:
     Returns:
         Sentences in order; headings are flagged ``heading=True``.
     """
+    # The rules of split_sentences_reference, read in place: bounds into ``text`` instead of
+    # copies of paragraphs and lines, the common full stop's abbreviation test inline, the
+    # tuples built directly (tests/test_extract_text.py checks the two agree).
+    out: list[Sentence] = []
+    append = out.append
+    new = tuple.__new__
+    end_iter = _END.finditer
+    n = len(text)
+    pos = 0
+    para = 0
+    bounds = [m.span() for m in _PARA.finditer(text)]
+    bounds.append((n, n))
+    for pstart, pend in bounds:
+        cs, ce = pos, pstart
+        pos = pend
+        s0, e0 = _trim(text, cs, ce)
+        if s0 == e0:  # (a blank chunk)
+            continue
+        # Single newlines inside a paragraph: a line that looks like a heading stands alone.
+        lines = _lines(text[cs:ce], cs) if text.find("\n", cs, ce) >= 0 else None
+        if lines is None and _heading_span(text, s0, e0):
+            append(new(Sentence, (len(out), s0, e0, text[s0:e0], para, True)))
+            para += 1
+            continue
+        for lstart, lend in lines or ((cs, ce),):
+            if lines is not None and _is_heading(text[lstart:lend]):
+                s, e = _trim(text, lstart, lend)
+                if s < e:
+                    append(new(Sentence, (len(out), s, e, text[s:e], para, True)))
+                continue
+            cur = lstart
+            for m in end_iter(text, lstart, lend):
+                ms, me = m.span()
+                # a single full stop after a known abbreviation or an initial does not end the sentence
+                if text[ms] == "." and (me - ms == 1 or text[ms + 1:me].isspace()) \
+                        and not (ms - lstart > _ABBREV_MAX and text[ms - _ABBREV_MAX - 1:ms].isalnum()) \
+                        and _abbreviation_at(text, lstart, ms):
+                    continue
+                s = cur
+                while s < me and text[s].isspace():
+                    s += 1
+                if s < me:
+                    e = me
+                    while text[e - 1].isspace():
+                        e -= 1
+                    append(new(Sentence, (len(out), s, e, text[s:e], para, False)))
+                cur = me
+            s, e = _trim(text, cur, lend)
+            if s < e:
+                append(new(Sentence, (len(out), s, e, text[s:e], para, False)))
+        para += 1
+    return out
+
+
+def _heading_span(text: str, s: int, e: int) -> bool:
+    """``_is_heading(text[a:b])`` for a line without newlines whose trimmed bounds are ``s < e``."""
+    if e - s > 90 or text[e - 1] in ".!?:;,\"'”’":
+        return False
+    return 1 <= len(text[s:e].split()) <= 12 and text[s].isupper()
+
+
+def _abbreviation_at(text: str, b: int, pos: int) -> bool:
+    """``_abbreviation_before(text[b:end], pos - b)``, read in place."""
+    lo = max(b, pos - (_ABBREV_MAX + 4))
+    m = _WORD_BEFORE.search(text, lo, pos)
+    if m is None:
+        return False
+    if m.start() == lo and lo > b:
+        if not text.endswith("....", b, pos):
+            return False
+        m = _WORD_BEFORE.search(text, b, pos)
+    w = m.group(1).lower().rstrip(".")
+    return w in _ABBREV or (len(w) == 1 and w.isalpha())
+
+
+def split_sentences_reference(text: str) -> list[Sentence]:
+    """The first implementation of :func:`split_sentences` (copies of paragraphs and lines); for the tests."""
     out: list[Sentence] = []
     pos = 0
     para = 0
