@@ -138,8 +138,20 @@ def migrate(con: duckdb.DuckDBPyConnection) -> None:
         except BaseException:
             con.rollback()
             raise
+    restore_events_index(con)
     _refresh_derived(con)
     _refresh_rollup(con)
+
+
+# The unique index on events.event_id (migration 008). A bulk load drops it and rebuilds it
+# (ingest.load_staged); if that load fails or its process dies in between, the next writer
+# restores it here. Read-only connections do without it: every load is atomic.
+EVENTS_INDEX = "events_event_id"
+
+
+def restore_events_index(con: duckdb.DuckDBPyConnection) -> None:
+    """Recreate the unique index on ``events.event_id`` if a bulk load left it dropped."""
+    con.execute(f"CREATE UNIQUE INDEX IF NOT EXISTS {EVENTS_INDEX} ON events (event_id)")
 
 
 def _fingerprint() -> str:

@@ -24,7 +24,7 @@ import duckdb
 
 from intensity import rollup
 from intensity import sql as sqlfiles
-from intensity.db import utcnow
+from intensity.db import EVENTS_INDEX, restore_events_index, utcnow
 from intensity.errors import InputDataError, UsageError
 
 # The canonical input columns, in the order of the events table.
@@ -376,17 +376,17 @@ def _ingest_files(con, paths, *, format, strict, on_file, options) -> list[Inges
         try:
             _ingest_one(con, path, fmt, res, strict=strict, options=options)
             if strict and res.rejected:
-                con.rollback()
+                _rollback(con)
                 res.status = "rejected"
                 res.loaded = res.replaced = res.unchanged = res.merged = res.skipped = 0
             else:
                 con.commit()
         except InputDataError as exc:
-            con.rollback()
+            _rollback(con)
             res.status, res.error = "error", str(exc)
             res.loaded = res.replaced = res.unchanged = res.rejected = res.merged = res.skipped = 0
         except BaseException:
-            con.rollback()
+            _rollback(con)
             raise
         finally:
             _drop_staging(con)
@@ -394,6 +394,17 @@ def _ingest_files(con, paths, *, format, strict, on_file, options) -> list[Inges
         if on_file:
             on_file(res)
     return results
+
+
+def _rollback(con) -> None:
+    try:
+        con.rollback()
+    except duckdb.TransactionException:
+        pass  # a failed COMMIT has already ended the transaction
+    try:
+        restore_events_index(con)
+    except duckdb.Error:
+        pass  # db.connect restores it next time; the original error matters more
 
 
 # DuckDB's default memory limit (80% of RAM) let a 10M-row load keep ~7 GB resident;
@@ -523,8 +534,9 @@ def load_staged(con, res: IngestResult, *, file_id: int | None, now, extra: tupl
     With ``commit_staging`` the temp tables built so far are committed and the writes run
     in a new transaction: DuckDB scans a table created in the running transaction on one
     thread, a committed one in parallel (a 10M-row load ran on one core). Only for stagers
-    that wrote nothing to the store. ``file_id=None`` draws the next file id after that
-    point (into ``res.file_id``).
+    that wrote nothing to the store. A bulk load (new rows at least half the stored ones)
+    also drops the unique index on ``events.event_id`` in that commit and rebuilds it after
+    the append. ``file_id=None`` draws the next file id after that point (into ``res.file_id``).
     """
     select = sqlfiles.load("ingest", "staged_events")
     if extra:
@@ -540,12 +552,6 @@ def load_staged(con, res: IngestResult, *, file_id: int | None, now, extra: tupl
         FROM staged AS s JOIN stg_raw AS r USING (_line) WHERE s.reject_reason IS NOT NULL
         """
     )
-    if commit_staging:
-        con.commit()
-        con.begin()
-    if file_id is None:
-        file_id = con.execute("SELECT nextval('ingest_file_id_seq')").fetchall()[0][0]
-    res.file_id = file_id
     dups = con.execute(
         "SELECT count(*) - count(DISTINCT event_id) FROM staged WHERE reject_reason IS NULL"
     ).fetchall()[0][0]
@@ -595,6 +601,19 @@ def load_staged(con, res: IngestResult, *, file_id: int | None, now, extra: tupl
         FROM incoming
         """
     ).fetchall()[0]
+    stored = con.execute("SELECT count(*) FROM events").fetchall()[0][0]
+    bulk = commit_staging and res.loaded > 0 and res.loaded >= _REBUILD_SHARE * stored
+    if commit_staging:
+        if bulk:
+            # Committed with the staging: DuckDB still checks a unique index dropped inside
+            # the running transaction. Rebuilt below; if the load fails or the process dies
+            # first, _rollback or db.connect restores it.
+            con.execute(f"DROP INDEX IF EXISTS {EVENTS_INDEX}")
+        con.commit()
+        con.begin()
+    if file_id is None:
+        file_id = con.execute("SELECT nextval('ingest_file_id_seq')").fetchall()[0][0]
+    res.file_id = file_id
     columns = EVENT_COLUMNS + tuple(extra)
     cols = ", ".join(_ident(c) for c in columns)
     values = ", ".join(
@@ -611,6 +630,9 @@ def load_staged(con, res: IngestResult, *, file_id: int | None, now, extra: tupl
             "JOIN incoming AS k USING (_line) WHERE k.old_hash IS NULL",
             [file_id, now],
         )
+    if bulk:
+        # Checked at commit: a duplicate key fails the whole load.
+        con.execute(f"CREATE UNIQUE INDEX {EVENTS_INDEX} ON events (event_id)")
     if res.replaced:
         con.execute(
             f"""
@@ -624,6 +646,11 @@ def load_staged(con, res: IngestResult, *, file_id: int | None, now, extra: tupl
     rollup.touch(con, "SELECT day FROM incoming WHERE old_hash IS DISTINCT FROM row_hash "
                       "UNION ALL SELECT old_day FROM incoming WHERE old_hash <> row_hash")
     rollup.flush(con)
+
+
+# A bulk load (new rows at least this share of the stored ones) drops the unique index on
+# events.event_id and rebuilds it: appending to an indexed table runs on one thread.
+_REBUILD_SHARE = 0.5
 
 
 def iter_results_lines(results: list[IngestResult]) -> Iterator[str]:
