@@ -95,3 +95,62 @@ def test_arbitrary_bytes_are_an_error_or_rejects_never_a_crash(store, tmp_path_f
         assert res.error and after == before
     else:
         assert after - before == res.loaded
+
+
+ACLED = ["event_id_cnty", "event_date", "year", "time_precision", "disorder_type", "event_type",
+         "sub_event_type", "actor1", "assoc_actor_1", "inter1", "actor2", "assoc_actor_2", "inter2",
+         "interaction", "civilian_targeting", "iso", "region", "country", "admin1", "admin2", "admin3",
+         "location", "latitude", "longitude", "geo_precision", "source", "source_scale", "notes",
+         "fatalities", "tags", "timestamp"]
+ACLED_VALID = {
+    "event_date": ["24 March 2024", "1 March 2024"], "year": ["2024"], "time_precision": ["1", "2"],
+    "disorder_type": ["Political violence"], "actor1": ["Test Army A"], "assoc_actor_1": [""],
+    "inter1": ["1", "8"], "actor2": ["", "Civilians (Testland)"], "assoc_actor_2": [""], "inter2": ["0", "7"],
+    "interaction": ["18"], "civilian_targeting": ["", "Civilian targeting"], "iso": ["804"],
+    "region": ["Europe"], "country": ["Ukraine"], "admin1": ["Kharkiv", "Donetsk", "Kyiv City"],
+    "admin2": ["Test raion", ""], "admin3": [""], "location": ["Test village"], "latitude": ["49.99"],
+    "longitude": ["36.23"], "geo_precision": ["1", "2"], "source": ["Test Wire"], "source_scale": ["National"],
+    "notes": ["A made-up note, with a comma.", ""], "fatalities": ["0", "2"], "tags": [""],
+    "timestamp": ["1710000000"],
+}
+ACLED_TYPES = [("Battles", "Armed clash"), ("Explosions/Remote violence", "Shelling/artillery/missile attack"),
+               ("Protests", "Peaceful protest"), ("Strategic developments", "Looting/property destruction")]
+
+
+@st.composite
+def acled_files(draw):
+    """An ACLED-shaped export of valid and damaged rows, and the ids of the valid ones."""
+    out, valid_ids = [], []
+    for _ in range(draw(st.integers(1, 10))):
+        eid = f"FZ{next(_ids)}"
+        et, st_ = draw(st.sampled_from(ACLED_TYPES))
+        row = {"event_id_cnty": eid, "event_type": et, "sub_event_type": st_}
+        row.update({c: draw(st.sampled_from(v)) for c, v in ACLED_VALID.items()})
+        # Damage the fields a row's validity depends on, or any other one.
+        damaged = draw(st.lists(st.sampled_from([c for c in ACLED if c != "event_id_cnty"]), max_size=2))
+        for c in damaged:
+            row[c] = draw(junk)
+        out.append(row)
+        if not damaged:
+            valid_ids.append(f"acled:{eid}")
+    buf = io.StringIO()
+    w = csv.DictWriter(buf, fieldnames=draw(st.permutations(ACLED)), lineterminator="\r\n")
+    w.writeheader()
+    w.writerows(out)
+    return buf.getvalue(), valid_ids, len(out)
+
+
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(case=acled_files())
+def test_fuzzed_acled_exports_never_crash_and_lose_no_valid_row(store, tmp_path_factory, case):
+    text, valid_ids, n = case
+    path = tmp_path_factory.mktemp("in") / "acled.csv"
+    path.write_text(text, encoding="utf-8")
+    (res,) = intensity.ingest_files(store, [path], format="acled")
+    assert res.status == "ok", res.error
+    assert res.rows_read == n
+    stored = {r[0] for r in store.execute(
+        "SELECT event_id FROM events WHERE event_id IN (SELECT unnest(?))", [valid_ids]).fetchall()}
+    assert stored == set(valid_ids)
+    (again,) = intensity.ingest_files(store, [path], format="acled")
+    assert (again.loaded, again.replaced) == (0, 0)
