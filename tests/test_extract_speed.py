@@ -51,10 +51,27 @@ def _assert_sentences_scan_alike(text: str) -> None:
         own, via = Scan(s.text), art.sentence(s.text, s.start)
         assert (via.low, via.toks, via.exact) == (own.low, own.toks, own.exact)
         for name, g in GATES.items():
-            assert _spans(via.finditer(g)) == _spans(own.finditer(g)) == _spans(g.rx.finditer(s.text)), name
+            want = _spans(g.rx.finditer(s.text))
+            assert _spans(via.finditer(g)) == _spans(own.finditer(g)) == want, name
+            # the article's candidates inside the sentence, handed to it (as the trigger scan is)
+            cands = art.word_candidates(g)
+            if cands is not None:
+                mine = [(p - s.start, w) for p, w in cands if s.start <= p < s.end]
+                assert _spans(own.finditer_at(g, mine)) == want, name
+
+
+def _assert_needles_alike(text: str) -> None:
+    art = ArticleScan(text)
+    sents = split_sentences(text)
+    for name, g in GATES.items():
+        got = art.needle_sentences(g, [s.start for s in sents], [s.end for s in sents])
+        if got is not None:
+            assert got == {i for i, s in enumerate(sents) if g.maybe_in(s.text)}, name
 
 
 def test_sentence_scans_of_an_article():
+    for t in TEXTS:
+        _assert_needles_alike(t)
     for t in TEXTS:
         _assert_sentences_scan_alike(t)
     assert isinstance(ArticleScan(TEXTS[2]).sentence("Two", 56), SentenceScan)
@@ -65,3 +82,4 @@ def test_sentence_scans_of_an_article():
 @given(_salad)
 def test_sentence_scans_of_generated_articles(text):
     _assert_sentences_scan_alike(text)
+    _assert_needles_alike(text)

@@ -472,7 +472,7 @@ class Spotter:
         # around those (a few per sentence) instead of all of them. The result is the same
         # as walking every word (``spot_reference`` below, kept for the tests).
         idx = self.idx
-        not_places, admin_words, preps = self.not_places, self.admin_words, self.preps
+        not_places, admin_words, preps, admin2_words = self.not_places, self.admin_words, self.preps, self.admin2_words
         place_keys, admin1_keys, country_keys, demonym_keys = (idx.place_keys, idx.admin1_keys, idx.country_keys,
                                                                idx.demonym_keys)
         max_tokens = idx.max_tokens
@@ -506,8 +506,11 @@ class Spotter:
             else:
                 lim = max_tokens
             while kmax < lim:
-                if len(fw) <= kmax and not _fetch(fw, more, kmax + 1):
-                    break
+                if len(fw) <= kmax:  # (then len(fw) == kmax: read one more word)
+                    nm = next(it, None)
+                    if nm is None:
+                        break
+                    fw.append(nm)
                 nw = fw[kmax].group()
                 if not (nw[0].isupper() or nw.lower() in _CONNECT) or \
                         _GAP_PUNCT.search(text, fw[kmax - 1].end(), fw[kmax].start()):
@@ -531,20 +534,23 @@ class Spotter:
                     self._lookup[surface] = hit
                 key, places, admin, country, demonym = hit
                 aw = None
-                aw_known = False
                 if not admin and key.endswith(_ADJ_SUFFIXES):
                     _fetch(fw, more, k + 2)
                     aw = _followed(fw, k, admin_words)
-                    aw_known = True
                     if aw:
                         for alt in _strip_adjective(key):
                             admin = admin1_keys.get(alt, ())
                             if admin:
                                 break
+                    if places or admin or country or demonym:
+                        found = (k, surface, places, admin, country, demonym, aw)
+                        if aw and len(admin) > 1:
+                            found = (k, surface, places, region_not_city(admin, idx), country, demonym, aw)
+                        break
+                    continue
                 if places or admin or country or demonym:
-                    if not aw_known:
-                        _fetch(fw, more, k + 2)
-                        aw = _followed(fw, k, admin_words)
+                    _fetch(fw, more, k + 2)
+                    aw = _followed(fw, k, admin_words)
                     if aw and len(admin) > 1:
                         admin = region_not_city(admin, idx)
                     found = (k, surface, places, admin, country, demonym, aw)
@@ -553,15 +559,24 @@ class Spotter:
                 continue
             k, surface, places, admin, country, demonym, aw = found
             surface_clean = _POSSESSIVE.sub("", surface) if surface.endswith(("’s", "'s")) else surface
-            prev = _words_before(text, p)
-            prep = prev[-1].lower() if prev and prev[-1].lower() in preps else None
-            if prep is None and len(prev) > 1 and prev[-1].lower() in ("the", "a") and prev[-2].lower() in preps:
-                prep = prev[-2].lower()
-            a2 = _followed(fw, k, self.admin2_words)
-            out.append(Mention(p, p + len(surface_clean), surface_clean, places, admin, country, demonym,
-                               admin_word=aw, admin2_word=a2, prep=prep))
+            prep = None
+            if p:
+                # (the two words before, as _words_before reads them)
+                lo = p - 48 if p > 48 else 0
+                prev = _findall_words(text, lo, p)
+                if lo and len(prev) < 3:
+                    prev = _findall_words(text, 0, p)
+                if prev:
+                    w1 = prev[-1].lower()
+                    if w1 in preps:
+                        prep = w1
+                    elif len(prev) > 1 and w1 in ("the", "a") and prev[-2].lower() in preps:
+                        prep = prev[-2].lower()
+            a2 = _followed(fw, k, admin2_words) if admin2_words else None
+            out.append(Mention(p, p + len(surface_clean), surface_clean, places, admin, country, demonym, aw, a2, prep))
             consumed = fw[k - 1].end()
-        _qualify(text, out)
+        if len(out) > 1:  # (nothing to qualify otherwise)
+            _qualify(text, out)
         return out
 
 
@@ -569,6 +584,7 @@ class Spotter:
 _CAP_CANDIDATE = re.compile(r"[^\W\d_a-z](?<![^\W\d_].)", re.DOTALL)
 _CAP_CANDIDATE_ASCII = re.compile(r"[A-Z](?<![A-Za-z].)", re.DOTALL)  # the same on ASCII text, faster
 _TOKEN_CHAR = re.compile(r"[\w’'ʼ-]")
+_findall_words = _WORD.findall
 _LETTER = re.compile(r"[^\W\d_]")
 
 

@@ -226,8 +226,9 @@ class Extractor:
             return not any(d.precision == 1 for d in datelib.find_dates(text, published, self.lex, scan))
         return False
 
-    def _triggers(self, scan: Scan, cues: _Cues) -> list[tuple[str, float, int, int, str]]:
-        found = scan.finditer(self.lex.gates["trigger"])
+    def _triggers(self, scan: Scan, cues: _Cues, cands: list | None = None) -> list[tuple[str, float, int, int, str]]:
+        g = self.lex.gates["trigger"]
+        found = scan.finditer(g) if cands is None or not scan.exact else scan.finditer_at(g, cands)
         if not found:
             return []
         out = []
@@ -488,6 +489,24 @@ class Extractor:
             title_sent = Sentence(-1, 0, len(title), title, -1)
         # Cap absurd inputs: the rules are linear, but evidence lists should stay readable.
         sents = sents[:2000]
+        # Sentences without a single trigger word cannot hold an event: one look at the whole
+        # article finds the others (their own scan below decides exactly).
+        # (each such sentence is handed its candidates, so its own trigger scan does not look for them again)
+        art = ArticleScan(text)
+        trigger = self.lex.gates["trigger"]
+        maybe = None
+        cand = art.word_candidates(trigger) if sents else None
+        if cand is not None:
+            starts = [s.start for s in sents]
+            maybe = {}
+            for p, w in cand:
+                j = bisect_right(starts, p) - 1
+                if j >= 0 and p < sents[j].end:
+                    maybe.setdefault(j, []).append((p - starts[j], w))
+            # No sentence can hold an event, nor the title, which is read only then: no events, and
+            # the places (the article context) need not be spotted at all.
+            if not maybe and (title_sent is None or not Scan(title).may_match(trigger)):
+                return []
         ctx_countries: dict[str, int] = defaultdict(int)
         ctx_admin: dict[str, int] = defaultdict(int)
         spotted: dict[int, list[gaz.Mention]] = {}
@@ -507,30 +526,29 @@ class Extractor:
                     ctx_admin[m.qualifier] += 1
 
         # Forces and groups of one country count towards it (actor_countries.csv).
-        art = ArticleScan(text)
         hint = self.lex.gates.get("actor_country")
         if hint is not None:
             for doc in ((art, Scan(title)) if title_sent else (art,)):
                 for m in doc.finditer(hint):
                     ctx_countries[self.lex.actor_countries[int(m.lastgroup[1:])]] += 1
-        # Sentences without a single trigger word cannot hold an event: one look at the whole
-        # article finds the others (their own scan below decides exactly).
-        maybe = None
-        cand = art.candidates(self.lex.gates["trigger"]) if sents else None
-        if cand is not None:
-            starts = [s.start for s in sents]
-            maybe = set()
-            for p in cand:
-                j = bisect_right(starts, p) - 1
-                if j >= 0 and p < sents[j].end:
-                    maybe.add(j)
         mentions: list[_Mention] = []
         for j, s in enumerate(sents):
             if maybe is None or j in maybe:
-                mentions.append(self._mention(s, s.start, published, spotted[s.index], art))
+                mentions.append(self._mention(s, s.start, published, spotted[s.index], art,
+                                              maybe[j] if maybe is not None and art.exact else None))
             else:
                 mentions.append(self._quiet_mention(s, s.start, published, spotted[s.index], art=art))
-        events = self._group(mentions, published, ctx_countries, ctx_admin, text)
+        # (which sentences may refer back to an event: one look at the article, taken when first needed)
+        near: list = []
+
+        def refs() -> set[int] | None:
+            if not near:
+                got = art.needle_sentences(_ANAPHORA_GATE, starts_, [s.end for s in sents])
+                near.append(got if got is None else {sents[i].index for i in got})
+            return near[0]
+
+        starts_ = [s.start for s in sents]
+        events = self._group(mentions, published, ctx_countries, ctx_admin, text, refs)
         if not events and title_sent is not None:
             tm = self._mention(title_sent, 0, published, spotted[-1])
             events = self._group([tm], published, ctx_countries, ctx_admin, title)
@@ -611,12 +629,12 @@ class Extractor:
         return m
 
     def _mention(self, s: Sentence, offset: int, published: date, places: list[gaz.Mention],
-                 art: ArticleScan | None = None) -> _Mention:
+                 art: ArticleScan | None = None, trigger_cands: list | None = None) -> _Mention:
         t = s.text
-        # (a sentence of the article is scanned through the article's word positions; the title is not in it)
+        # (a sentence of the article takes its scan from the article's; the title is not in it)
         scan = art.sentence(t, s.start) if art is not None else Scan(t)
         cues = _Cues(scan, self.lex.gates)
-        trig = self._triggers(scan, cues)
+        trig = self._triggers(scan, cues, trigger_cands)
         if not trig:  # (no event word after all: as if it had none, commentary read on demand)
             return self._quiet_mention(s, offset, published, places, prepared=(scan, cues))
         if self._commentary(t, scan, cues, published):
@@ -815,7 +833,8 @@ class Extractor:
             r["geo"] = 2
         return r, ev
 
-    def _group(self, mentions: list[_Mention], published: date, ctx_countries, ctx_admin, text: str) -> list[ExtractedEvent]:
+    def _group(self, mentions: list[_Mention], published: date, ctx_countries, ctx_admin, text: str,
+               refs=None) -> list[ExtractedEvent]:
         events: list[tuple[ExtractedEvent, dict]] = []
         for j, mt in enumerate(mentions):
             if mt.sub is None:
@@ -823,7 +842,7 @@ class Extractor:
                 # (numbers are read last: most such sentences refer to nothing)
                 # (an explicit coder statement, "5 fatalities coded to this event", always belongs to it)
                 if events and (events[-1][0].sentences[-1] == mt.sent.index - 1
-                               or self._refers_back(mt) or "coded" in mt.sent.text.lower()) and mt.numbers:
+                               or self._refers_back(mt, refs) or "coded" in mt.sent.text.lower()) and mt.numbers:
                     ev, st = events[-1]
                     if not mt.places or self._same_place(mt, st, ctx_countries, ctx_admin):
                         self._add_numbers(ev, st, mt)
@@ -903,8 +922,12 @@ class Extractor:
         return out
 
     @staticmethod
-    def _refers_back(mt: _Mention) -> bool:
-        if not _ANAPHORA_GATE.maybe_in(mt.sent.text):
+    def _refers_back(mt: _Mention, refs=None) -> bool:
+        near = refs() if refs is not None else None
+        if near is not None:
+            if mt.sent.index not in near:  # (the article-wide form of the maybe_in test below)
+                return False
+        elif not _ANAPHORA_GATE.maybe_in(mt.sent.text):
             return False
         if mt.scan is not None and mt.scan.text is mt.sent.text:
             return mt.scan.search(_ANAPHORA_GATE) is not None

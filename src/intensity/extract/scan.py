@@ -25,6 +25,7 @@ equivalence on generated text.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from re import _constants as C
 from re import _parser as P
 
@@ -343,6 +344,18 @@ def _next_word(low: str, j: int) -> str:
     return low[j:k]
 
 
+_WHOLE_WORD: dict[str, re.Pattern] = {}
+
+
+def _whole_word(w: str) -> re.Pattern:
+    """A regex for ``w`` (ASCII word characters) as a whole word of ASCII-word text (memoised)."""
+    if len(_WHOLE_WORD) > 20_000:  # arbitrary input must not grow it without bound
+        _WHOLE_WORD.clear()
+    e = re.escape(w)
+    rx = _WHOLE_WORD[w] = re.compile(rf"{e}(?<![0-9A-Za-z_]{e})(?![0-9A-Za-z_])")
+    return rx
+
+
 class Scan:
     """One sentence prepared for gated scanning: its lower-cased text and word set."""
 
@@ -377,21 +390,23 @@ class Scan:
 
     def _positions(self, hits: list[str], g: Gated | None = None) -> list[int]:
         low = self.low
-        n = len(low)
-        aw = _ASCII_WORD
         second = g.second if g is not None else {}
         pos = []
         for w in hits:
-            lw = len(w)
+            # every hit is a whole word of the text: its whole-word occurrences (found by a regex that
+            # starts with the word itself, so the engine skips ahead to it; the same positions as
+            # stepping through str.find: whole-word occurrences never overlap)
+            rx = _WHOLE_WORD.get(w) or _whole_word(w)
             nxt = second.get(w)
-            i = low.find(w)
-            while i >= 0:
-                # every hit is a whole word of the text: skip occurrences certainly inside a longer word
-                if (i == 0 or low[i - 1] not in aw) and (i + lw >= n or low[i + lw] not in aw):
-                    # and when only some words may follow this one, the next word must be one of them
-                    if nxt is None or _next_word(low, i + lw) in nxt:
+            if nxt is None:
+                pos += [m.start() for m in rx.finditer(low)]
+            else:
+                # when only some words may follow this one, the next word must be one of them
+                lw = len(w)
+                for m in rx.finditer(low):
+                    i = m.start()
+                    if _next_word(low, i + lw) in nxt:
                         pos.append(i)
-                i = low.find(w, i + lw if lw else i + 1)
         if len(hits) > 1:
             pos = sorted(set(pos))
         return pos
@@ -440,6 +455,36 @@ class Scan:
                 return m
         return None
 
+    def word_candidates(self, g: Gated) -> list[tuple[int, str]] | None:
+        """:meth:`candidates` with the word that starts at each position (for :meth:`finditer_at`)."""
+        if g.always or not self.exact:
+            return None
+        hits = self._hits(g)
+        return self._word_positions(hits, g) if hits else []
+
+    def finditer_at(self, g: Gated, cands: list[tuple[int, str]]) -> list[re.Match]:
+        """:meth:`finditer`, trying the given (position, word) candidates, sorted.
+
+        ``cands`` must hold every candidate :meth:`finditer` would try, such as a whole article's
+        :meth:`word_candidates` that fall inside this sentence, moved to its offsets: positions
+        beyond those cannot match (each word's matcher is the regex wherever that word starts),
+        so the result is the same.
+        """
+        if g.always or not self.exact:
+            return list(g.rx.finditer(self.text))
+        out = []
+        last = 0
+        text = self.text
+        matcher = g.matcher
+        for p, w in cands:
+            if p < last:
+                continue
+            m = matcher(w).match(text, p)
+            if m is not None:
+                out.append(m)
+                last = m.end() if m.end() > p else p + 1
+        return out
+
     def candidates(self, g: Gated) -> list[int] | None:
         """Sorted positions where a match of ``g`` may start (a superset), or None when unknown.
 
@@ -473,6 +518,28 @@ class ArticleScan(Scan):
         low = self.low
         # (the word characters kept, every other character a space: the article's words, in place)
         self._words = low.encode("ascii").translate(_NON_WORD_BYTES).decode("ascii") if low.isascii() else None
+
+    def needle_sentences(self, g: Gated, starts: list[int], ends: list[int]) -> set[int] | None:
+        """Which of the sentences ``text[starts[i]:ends[i]]`` pass ``g.maybe_in``: their indices ``i``.
+
+        One ``str.find`` pass per needle over the article instead of every needle tested on every
+        sentence (``maybe_in`` lower-cases an ASCII sentence and looks for its needles as substrings;
+        an occurrence counts when it lies inside the sentence). None when ``maybe_in`` would pass
+        every sentence (the gate is open, gating is off) or the article is not ASCII.
+        """
+        if g.always or not _GATING[0] or self._words is None:
+            return None
+        low = self.low
+        out: set[int] = set()
+        for n in g.needles:
+            ln = len(n)
+            i = low.find(n)
+            while i >= 0:
+                j = bisect_right(starts, i) - 1
+                if j >= 0 and i + ln <= ends[j]:
+                    out.add(j)
+                i = low.find(n, i + 1)
+        return out
 
     def sentence(self, text: str, start: int) -> Scan:
         """The scan of ``text``, which is the article's ``text[start:start + len(text)]``."""
