@@ -107,7 +107,7 @@ class _Cues:
 
     __slots__ = ("scan", "gates", "found")
 
-    def __init__(self, scan: Scan, gates: dict):
+    def __init__(self, scan: Scan, gates: dict):  # (gates: cue kind -> gate)
         self.scan = scan
         self.gates = gates
         self.found: dict[str, list[re.Match]] = {}
@@ -115,7 +115,7 @@ class _Cues:
     def get(self, kind: str, default=None) -> list[re.Match]:
         got = self.found.get(kind)
         if got is None:
-            g = self.gates.get(f"cue_{kind}")
+            g = self.gates.get(kind)
             got = self.scan.finditer(g) if g is not None else []
             self.found[kind] = got
         return got if got or default is None else default
@@ -209,6 +209,7 @@ class Extractor:
                        for r in read_rows(lexicon_dir(lex.lang) / "coding_notes.csv")]
         self.parents = {r["sub_event_type"]: r["event_type"] for r in taxonomy.rows()}
         self.spot = gaz.Spotter(index, not_places=lex.not_places, grammar=lex.grammar)
+        self.cue_gates = {k[4:]: g for k, g in lex.gates.items() if k.startswith("cue_")}  # kind -> gate
         # The lexicon's own words (event words, weapons, numbers, cues, facilities): capitalised at
         # a sentence start or in a headline ("Drone footage ...", "Tank fires ...", "One person
         # killed") they are that word, not a namesake town (Dronero, Tonk, Onex) unless something
@@ -611,7 +612,7 @@ class Extractor:
 
         def cues() -> tuple[_Cues, bool]:
             if "cues" not in state:
-                c = state.get("_cues") or _Cues(scan(), self.lex.gates)
+                c = state.get("_cues") or _Cues(scan(), self.cue_gates)
                 state["cues"] = (c, self._commentary(s.text, scan(), c, published))
             return state["cues"]
 
@@ -633,7 +634,7 @@ class Extractor:
         t = s.text
         # (a sentence of the article takes its scan from the article's; the title is not in it)
         scan = art.sentence(t, s.start) if art is not None else Scan(t)
-        cues = _Cues(scan, self.lex.gates)
+        cues = _Cues(scan, self.cue_gates)
         trig = self._triggers(scan, cues, trigger_cands)
         if not trig:  # (no event word after all: as if it had none, commentary read on demand)
             return self._quiet_mention(s, offset, published, places, prepared=(scan, cues))

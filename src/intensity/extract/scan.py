@@ -514,10 +514,18 @@ class ArticleScan(Scan):
     __slots__ = ("_words",)
 
     def __init__(self, text: str):
-        super().__init__(text)
-        low = self.low
-        # (the word characters kept, every other character a space: the article's words, in place)
-        self._words = low.encode("ascii").translate(_NON_WORD_BYTES).decode("ascii") if low.isascii() else None
+        low = text.lower()
+        if not low.isascii():
+            super().__init__(text)
+            self._words = None
+            return
+        self.text = text
+        self.low = low
+        # (the word characters kept, every other character a space: the article's words, in place;
+        # its word set is the one Scan.__init__ makes of the same string)
+        self._words = low.encode("ascii").translate(_NON_WORD_BYTES).decode("ascii")
+        self.toks = set(self._words.split())
+        self.exact = _GATING[0]
 
     def needle_sentences(self, g: Gated, starts: list[int], ends: list[int]) -> set[int] | None:
         """Which of the sentences ``text[starts[i]:ends[i]]`` pass ``g.maybe_in``: their indices ``i``.
