@@ -36,7 +36,6 @@ _ISWORD = re.compile(r"\w")
 _RUN = re.compile(r"\w+")
 # ASCII word characters kept, every other byte a space (bytes.translate: ~2x faster than str.translate)
 _NON_WORD_BYTES = bytes(i if i < 128 and (chr(i).isalnum() or chr(i) == "_") else 32 for i in range(256))
-_ASCII_WORD = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_")
 _GATING = [True]
 _REPEATS = {C.MAX_REPEAT, C.MIN_REPEAT, getattr(C, "POSSESSIVE_REPEAT", C.MAX_REPEAT)}
 
@@ -222,10 +221,11 @@ def register_alternation(rx: re.Pattern, n: int, build) -> None:
 class Gated:
     """A compiled regex plus the first words its matches can begin with (see the module docstring)."""
 
-    __slots__ = ("rx", "words", "second", "prefixes", "always", "needles", "_alts", "_by_word")
+    __slots__ = ("rx", "words", "second", "prefixes", "always", "needles", "_alts", "_by_word", "_followed_rx")
 
     def __init__(self, rx: re.Pattern):
         self.rx = rx
+        self._followed_rx: dict[str, re.Pattern] = {}
         self._alts = _ALTERNATIONS.get((rx.pattern, rx.flags))  # (n, build), replaced by the per-word index
         self._by_word: dict[str, re.Pattern] = {}
         self.words: frozenset[str] = frozenset()
@@ -305,6 +305,21 @@ class Gated:
             self._by_word[word] = m
         return m
 
+    def followed_rx(self, w: str) -> re.Pattern:
+        """The whole-word occurrences of first word ``w`` that one of its second words follows.
+
+        The next word is the one the scan would read on the lower-cased text of an exact scan (whose
+        word characters are ASCII): the run of word characters after any others.
+        """
+        e = re.escape(w)
+        if not self.second[w]:  # (no follower can be read: never a candidate)
+            rx = self._followed_rx[w] = re.compile(r"(?!x)x")
+            return rx
+        alts = "|".join(re.escape(n) for n in sorted(self.second[w], key=lambda n: (-len(n), n)))
+        rx = self._followed_rx[w] = re.compile(
+            rf"{e}(?<![0-9A-Za-z_]{e})(?![0-9A-Za-z_])(?=[^0-9A-Za-z_]*(?:{alts})(?![0-9A-Za-z_]))")
+        return rx
+
     def maybe_in(self, text: str) -> bool:
         """False only when the regex certainly finds nothing in ``text`` (substring tests, no scan)."""
         if self.always or not _GATING[0]:
@@ -331,17 +346,6 @@ def set_gating(on: bool) -> None:
 def gate(rx: re.Pattern | str, flags: int = 0) -> Gated:
     """A :class:`Gated` regex (compiling ``rx`` when it is a string)."""
     return Gated(re.compile(rx, flags) if isinstance(rx, str) else rx)
-
-
-def _next_word(low: str, j: int) -> str:
-    """The run of word characters that follows position ``j`` after any non-word characters."""
-    n = len(low)
-    while j < n and not (low[j].isalnum() or low[j] == "_"):
-        j += 1
-    k = j
-    while k < n and (low[k].isalnum() or low[k] == "_"):
-        k += 1
-    return low[j:k]
 
 
 _WHOLE_WORD: dict[str, re.Pattern] = {}
@@ -395,18 +399,14 @@ class Scan:
         for w in hits:
             # every hit is a whole word of the text: its whole-word occurrences (found by a regex that
             # starts with the word itself, so the engine skips ahead to it; the same positions as
-            # stepping through str.find: whole-word occurrences never overlap)
-            rx = _WHOLE_WORD.get(w) or _whole_word(w)
+            # stepping through str.find: whole-word occurrences never overlap); when only some words
+            # may follow this one, the regex also looks ahead for one of them as the next word
             nxt = second.get(w)
             if nxt is None:
-                pos += [m.start() for m in rx.finditer(low)]
+                rx = _WHOLE_WORD.get(w) or _whole_word(w)
             else:
-                # when only some words may follow this one, the next word must be one of them
-                lw = len(w)
-                for m in rx.finditer(low):
-                    i = m.start()
-                    if _next_word(low, i + lw) in nxt:
-                        pos.append(i)
+                rx = g._followed_rx.get(w) or g.followed_rx(w)
+            pos += [m.start() for m in rx.finditer(low)]
         if len(hits) > 1:
             pos = sorted(set(pos))
         return pos
