@@ -46,11 +46,33 @@ def rows(draw):
         if not damaged:
             valid_ids.append(eid)
         out.append(row)
+    return to_csv(out, cols), valid_ids, len(out)
+
+
+def to_csv(rows_: list[dict], columns) -> str:
     buf = io.StringIO()
-    w = csv.DictWriter(buf, fieldnames=cols, lineterminator="\r\n")
+    w = csv.DictWriter(buf, fieldnames=columns, lineterminator="\r\n")  # quotes a lone \r too
     w.writeheader()
-    w.writerows(out)
-    return buf.getvalue(), valid_ids, len(out)
+    w.writerows(rows_)
+    return buf.getvalue()
+
+
+def ingest_checked(store, folder, case, *, name: str, format: str | None = None):
+    """Ingest a fuzzed file; check it read every row, kept every valid one and is idempotent."""
+    text, valid_ids, n = case
+    path = folder / name
+    path.write_text(text, encoding="utf-8")
+    (res,) = intensity.ingest_files(store, [path], format=format)
+    assert res.status == "ok", res.error
+    assert res.rows_read == n
+    assert res.loaded + res.replaced + res.unchanged + res.rejected == n
+    stored = {r[0] for r in store.execute(
+        "SELECT event_id FROM events WHERE event_id IN (SELECT unnest(?))", [valid_ids]).fetchall()}
+    assert stored == set(valid_ids)
+    (again,) = intensity.ingest_files(store, [path], format=format)
+    assert (again.loaded, again.replaced) == (0, 0)
+    assert again.unchanged == res.loaded + res.replaced + res.unchanged
+    return path, res
 
 
 @pytest.fixture(scope="module")
@@ -63,22 +85,10 @@ def store(tmp_path_factory):
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(case=rows())
 def test_fuzzed_rows_never_crash_and_lose_no_valid_row(store, tmp_path_factory, case):
-    text, valid_ids, n = case
-    path = tmp_path_factory.mktemp("in") / "fuzz.csv"
-    path.write_text(text, encoding="utf-8")
-    (res,) = intensity.ingest_files(store, [path])
-    assert res.status == "ok", res.error
-    assert res.rows_read == n
-    assert res.loaded + res.replaced + res.unchanged + res.rejected == n
-    stored = {r[0] for r in store.execute(
-        "SELECT event_id FROM events WHERE event_id IN (SELECT unnest(?))", [valid_ids]).fetchall()}
-    assert stored == set(valid_ids)
-    # Every rejected row is on record with a reason; a second ingest changes nothing.
+    path, res = ingest_checked(store, tmp_path_factory.mktemp("in"), case, name="fuzz.csv")
+    # Every rejected row is on record with a reason.
     assert store.execute("SELECT count(*) FROM rejects WHERE path = ? AND reason <> ''",
                          [str(path)]).fetchall()[0][0] == res.rejected
-    (again,) = intensity.ingest_files(store, [path])
-    assert (again.loaded, again.replaced) == (0, 0)
-    assert again.unchanged == res.loaded + res.replaced + res.unchanged
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -133,24 +143,10 @@ def acled_files(draw):
         out.append(row)
         if not damaged:
             valid_ids.append(f"acled:{eid}")
-    buf = io.StringIO()
-    w = csv.DictWriter(buf, fieldnames=draw(st.permutations(ACLED)), lineterminator="\r\n")
-    w.writeheader()
-    w.writerows(out)
-    return buf.getvalue(), valid_ids, len(out)
+    return to_csv(out, draw(st.permutations(ACLED))), valid_ids, len(out)
 
 
 @settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(case=acled_files())
 def test_fuzzed_acled_exports_never_crash_and_lose_no_valid_row(store, tmp_path_factory, case):
-    text, valid_ids, n = case
-    path = tmp_path_factory.mktemp("in") / "acled.csv"
-    path.write_text(text, encoding="utf-8")
-    (res,) = intensity.ingest_files(store, [path], format="acled")
-    assert res.status == "ok", res.error
-    assert res.rows_read == n
-    stored = {r[0] for r in store.execute(
-        "SELECT event_id FROM events WHERE event_id IN (SELECT unnest(?))", [valid_ids]).fetchall()}
-    assert stored == set(valid_ids)
-    (again,) = intensity.ingest_files(store, [path], format="acled")
-    assert (again.loaded, again.replaced) == (0, 0)
+    ingest_checked(store, tmp_path_factory.mktemp("in"), case, name="acled.csv", format="acled")
