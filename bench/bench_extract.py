@@ -2,6 +2,8 @@
 
     .venv/bin/python bench/bench_extract.py                 # 400 articles + 2,000 notes, best of 3
     .venv/bin/python bench/bench_extract.py --articles 50 --notes 100 --repeat 1 --no-baseline   # smoke
+    .venv/bin/python bench/bench_extract.py --record-outputs /tmp/before    # outputs, for a speed change:
+    .venv/bin/python bench/bench_extract.py --compare-outputs /tmp/before /tmp/after   # ... same event by event
 
 The generator writes seeded news-style articles (headline, a lead paragraph with one
 or two events, follow-up sentences with casualties, quotes, background and
@@ -364,6 +366,76 @@ def run(*, n_articles: int = 400, n_notes: int = 2000, repeat: int = 3, baseline
     return res
 
 
+def _identity_sets() -> dict[str, list[dict]]:
+    """Documents whose outputs a speed change must not move: the generated sets, the seed, and the
+    shared real texts when present (ACLED notes as extract_eval.py reads them, Bellingcat
+    descriptions, headlines, Russian Telegram posts)."""
+    sys.path.insert(0, str(REPO / "bench"))
+    import extract_eval as ev
+
+    sets = {"articles": generate_articles(400), "notes": generate_notes(2000), "seed": seed_article()}
+    for rel in [ev.DEV] + ev.HELD_OUT:
+        if (ev.SHARED / rel).exists():
+            sets["acled_" + rel.split("/")[0]] = [{"id": str(r["id"]), "text": r["text"], "published": r["published"],
+                                                   "title": None} for r in ev.load_acled(rel)]
+    if (ev.SHARED / ev.BELLINGCAT).exists():
+        import polars as pl
+
+        docs = []
+        for i, r in enumerate(pl.read_csv(ev.SHARED / ev.BELLINGCAT, infer_schema=False).iter_rows(named=True)):
+            d = ev.parse_acled_date(r.get("date"))
+            if d is not None:
+                title, desc = (r.get("title") or "").strip(), (r.get("brief description") or "").strip()
+                docs.append({"id": str(i), "text": desc or title, "title": title, "published": d, "locate": True})
+        sets["bellingcat"] = docs
+    hl = ev.SHARED / "news_headlines_fwd" / "headlines.json"
+    if hl.exists():
+        from datetime import UTC, datetime
+
+        rows = json.loads(hl.read_text())
+        sets["headlines"] = [{"id": str(i), "text": h.get("title") or "", "title": None, "published": datetime.fromtimestamp(
+            int(h["timestamp"]) / (1000 if int(h["timestamp"]) > 1e11 else 1), UTC).date()}
+            for i, h in enumerate(rows)]
+    tg = ev.SHARED / "telegram_mod_russia" / "mod_russia_clean.csv"
+    if tg.exists():
+        import polars as pl
+
+        sets["telegram"] = [{"id": str(i), "text": r["text_snippet"] or "", "title": None,
+                             "published": date.fromisoformat(r["date"])}
+                            for i, r in enumerate(pl.read_csv(tg, infer_schema=False).iter_rows(named=True))]
+    return sets
+
+
+def record_outputs(out_dir: Path) -> dict[str, int]:
+    """Write every event (JSON, evidence included) of :func:`_identity_sets`, one line per document."""
+    from intensity.extract import extract_events, get_extractor
+
+    out_dir.mkdir(parents=True, exist_ok=True)
+    counts = {}
+    for name, docs in _identity_sets().items():
+        with open(out_dir / f"{name}.jsonl", "w", encoding="utf-8") as fh:
+            for d in docs:
+                evs = extract_events(d["text"], published=d["published"], title=d.get("title"), article_id=d["id"])
+                rec = {"id": d["id"], "events": [e.to_json() for e in evs]}
+                if d.get("locate"):
+                    rec["locate"] = get_extractor().locate(d["text"], published=d["published"], title=None)
+                fh.write(json.dumps(rec, default=str, sort_keys=True) + "\n")
+        counts[name] = len(docs)
+    return counts
+
+
+def compare_outputs(before: Path, after: Path) -> int:
+    """Documents whose recorded outputs differ between two :func:`record_outputs` folders (printed per set)."""
+    bad = 0
+    for f in sorted(before.glob("*.jsonl")):
+        a = f.read_text(encoding="utf-8").splitlines()
+        b = (after / f.name).read_text(encoding="utf-8").splitlines() if (after / f.name).exists() else []
+        n = sum(1 for x, y in zip(a, b) if x != y) + abs(len(a) - len(b))
+        print(f"{f.stem}: {len(a)} documents, {n} with different output")
+        bad += n
+    return bad
+
+
 def markdown(res: dict) -> str:
     lines = ["| documents | n | chars each | articles/s (CPU-time basis) | gates off | first implementation "
              "(CPU-time basis) | speed-up | same output as first |",
@@ -388,7 +460,16 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--no-baseline", action="store_true", help="do not time the first implementation")
     ap.add_argument("--baseline-ref", default=BASELINE_REF)
     ap.add_argument("--out", type=Path, default=OUT)
+    ap.add_argument("--record-outputs", type=Path, metavar="DIR",
+                    help="instead of timing, write every event of the generated and shared texts to DIR")
+    ap.add_argument("--compare-outputs", type=Path, nargs=2, metavar=("BEFORE", "AFTER"),
+                    help="instead of timing, compare two --record-outputs folders (exit 1 on any difference)")
     args = ap.parse_args(argv)
+    if args.compare_outputs:
+        return 1 if compare_outputs(*args.compare_outputs) else 0
+    if args.record_outputs:
+        print(json.dumps(record_outputs(args.record_outputs)))
+        return 0
     res = run(n_articles=args.articles, n_notes=args.notes, repeat=args.repeat, baseline=not args.no_baseline,
               baseline_ref=args.baseline_ref)
     for name, r in res["sets"].items():
