@@ -425,20 +425,7 @@ class Scan:
         if g.always or not self.exact:
             return list(g.rx.finditer(self.text))
         hits = self._hits(g)
-        if not hits:
-            return []
-        out = []
-        last = 0
-        text = self.text
-        matcher = g.matcher
-        for p, w in self._word_positions(hits, g):
-            if p < last:
-                continue
-            m = matcher(w).match(text, p)
-            if m is not None:
-                out.append(m)
-                last = m.end() if m.end() > p else p + 1
-        return out
+        return self.finditer_at(g, self._word_positions(hits, g)) if hits else []
 
     def search(self, g: Gated) -> re.Match | None:
         """Exactly ``g.rx.search(self.text)``."""
