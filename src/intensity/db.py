@@ -11,6 +11,7 @@ import hashlib
 import os
 import re
 import time
+from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -128,16 +129,9 @@ def migrate(con: duckdb.DuckDBPyConnection) -> None:
     for version, name, path in sqlfiles.migrations():
         if version in applied:
             continue
-        con.begin()
-        try:
+        with _transaction(con):
             con.execute(path.read_text(encoding="utf-8"))
-            con.execute(
-                "INSERT INTO schema_version VALUES (?, ?, ?)", [version, name, utcnow()]
-            )
-            con.commit()
-        except BaseException:
-            con.rollback()
-            raise
+            con.execute("INSERT INTO schema_version VALUES (?, ?, ?)", [version, name, utcnow()])
     restore_events_index(con)
     _refresh_derived(con)
     _refresh_rollup(con)
@@ -147,6 +141,18 @@ def migrate(con: duckdb.DuckDBPyConnection) -> None:
 # (ingest.load_staged); if that load fails or its process dies in between, the next writer
 # restores it here. Read-only connections do without it: every load is atomic.
 EVENTS_INDEX = "events_event_id"
+
+
+@contextmanager
+def _transaction(con: duckdb.DuckDBPyConnection):
+    """Run the block in its own transaction: committed if it returns, rolled back if not."""
+    con.begin()
+    try:
+        yield
+        con.commit()
+    except BaseException:
+        con.rollback()
+        raise
 
 
 def restore_events_index(con: duckdb.DuckDBPyConnection) -> None:
@@ -176,18 +182,13 @@ def _refresh_derived(con: duckdb.DuckDBPyConnection) -> None:
         return
     from intensity import regions, taxonomy
 
-    con.begin()
-    try:
+    with _transaction(con):
         taxonomy.seed(con)
         regions.seed(con)
         for name, select in sqlfiles.view_sources().items():
             con.execute(f"CREATE OR REPLACE VIEW {name} AS {select}")
         set_meta(con, "reference_fingerprint", fp)
         set_meta(con, "intensity_version", __version__)
-        con.commit()
-    except BaseException:
-        con.rollback()
-        raise
 
 
 def _refresh_rollup(con: duckdb.DuckDBPyConnection) -> None:
@@ -196,14 +197,9 @@ def _refresh_rollup(con: duckdb.DuckDBPyConnection) -> None:
     fp = rollup.fingerprint()
     if get_meta(con, "rollup_fingerprint") == fp:
         return
-    con.begin()
-    try:
+    with _transaction(con):
         rollup.rebuild(con)
         set_meta(con, "rollup_fingerprint", fp)
-        con.commit()
-    except BaseException:
-        con.rollback()
-        raise
 
 
 def set_meta(con: duckdb.DuckDBPyConnection, key: str, value: str) -> None:

@@ -83,9 +83,10 @@ class IngestResult:
 # they ride through validation in one STRUCT column (`_extra`) and count in the content hash.
 Stager = Callable[..., dict[str, str]]
 STAGERS: dict[str, Stager] = {}
-# Formats whose stager itself writes to the store (articles: the `articles` table); every
-# other stager makes temp objects only, so their staging may be committed before the writes.
-STAGER_WRITES = {"articles"}
+# Formats whose stager itself writes to the store, added by their registration (articles:
+# the `articles` table); every other stager makes temp objects only, so their staging may be
+# committed before the writes.
+STAGER_WRITES: set[str] = set()
 # Called as hook(con, res, file_id=...) after a format's rows are loaded, in the same
 # transaction (side tables, corrected counts). `incoming` and `staged` are still there.
 AFTER_LOAD: dict[str, Callable[..., None]] = {}
@@ -473,7 +474,7 @@ def _ingest_staged(con, path: Path, fmt: str, res: IngestResult, *, strict: bool
         res.warnings.append(mapping.pop("__warning__"))
     extra = create_stg(con, mapping)
     now = utcnow()
-    load_staged(con, res, file_id=None, now=now, extra=extra, commit_staging=fmt not in STAGER_WRITES)
+    load_staged(con, res, now=now, extra=extra, commit_staging=fmt not in STAGER_WRITES)
     file_id = res.file_id
     if fmt in AFTER_LOAD:
         AFTER_LOAD[fmt](con, res, file_id=file_id)
@@ -519,7 +520,7 @@ def create_stg(con, mapping: dict[str, str]) -> tuple[str, ...]:
     return tuple(extra)
 
 
-def load_staged(con, res: IngestResult, *, file_id: int | None, now, extra: tuple[str, ...] = (),
+def load_staged(con, res: IngestResult, *, now, extra: tuple[str, ...] = (),
                 commit_staging: bool = False) -> None:
     """Validate ``stg`` (canonical VARCHAR columns) and upsert the valid rows into ``events``.
 
@@ -536,7 +537,7 @@ def load_staged(con, res: IngestResult, *, file_id: int | None, now, extra: tupl
     thread, a committed one in parallel (a 10M-row load ran on one core). Only for stagers
     that wrote nothing to the store. A bulk load (new rows at least half the stored ones)
     also drops the unique index on ``events.event_id`` in that commit and rebuilds it after
-    the append. ``file_id=None`` draws the next file id after that point (into ``res.file_id``).
+    the append. The file id is drawn after that point, into ``res.file_id``.
     """
     select = sqlfiles.load("ingest", "staged_events")
     if extra:
@@ -601,9 +602,11 @@ def load_staged(con, res: IngestResult, *, file_id: int | None, now, extra: tupl
         FROM incoming
         """
     ).fetchall()[0]
-    stored = con.execute("SELECT count(*) FROM events").fetchall()[0][0]
-    bulk = commit_staging and res.loaded > 0 and res.loaded >= _REBUILD_SHARE * stored
+    bulk = False
     if commit_staging:
+        if res.loaded:
+            stored = con.execute("SELECT count(*) FROM events").fetchall()[0][0]
+            bulk = res.loaded >= _REBUILD_SHARE * stored
         if bulk:
             # Committed with the staging: DuckDB still checks a unique index dropped inside
             # the running transaction. Rebuilt below; if the load fails or the process dies
@@ -611,9 +614,7 @@ def load_staged(con, res: IngestResult, *, file_id: int | None, now, extra: tupl
             con.execute(f"DROP INDEX IF EXISTS {EVENTS_INDEX}")
         con.commit()
         con.begin()
-    if file_id is None:
-        file_id = con.execute("SELECT nextval('ingest_file_id_seq')").fetchall()[0][0]
-    res.file_id = file_id
+    file_id = res.file_id = con.execute("SELECT nextval('ingest_file_id_seq')").fetchall()[0][0]
     columns = EVENT_COLUMNS + tuple(extra)
     cols = ", ".join(_ident(c) for c in columns)
     values = ", ".join(
@@ -672,4 +673,4 @@ def iter_results_lines(results: list[IngestResult]) -> Iterator[str]:
 # (intensity.extract.store); the hook module is light and imports the extractor only when used.
 from intensity.extract.hook import register as _register_articles  # noqa: E402
 
-_register_articles(STAGERS, SNIFFERS, EXTENSIONS)
+_register_articles(STAGERS, SNIFFERS, EXTENSIONS, STAGER_WRITES)

@@ -58,9 +58,10 @@ def _stage(con, path: Path, **options):
     return stage_articles(con, path, **options)
 
 
-def register(stagers: dict, sniffers: list, extensions: dict) -> None:
+def register(stagers: dict, sniffers: list, extensions: dict, writers: set) -> None:
     """Add the ``articles`` format to the ingest registries (idempotent)."""
     stagers.setdefault("articles", _stage)
+    writers.add("articles")  # the stager fills the `articles` table itself
     if sniff_article not in sniffers:
         sniffers.insert(0, sniff_article)
     extensions.setdefault(".html", "articles")

@@ -149,7 +149,7 @@ def reprocess(con: duckdb.DuckDBPyConnection, *, force: bool = False):
         _stage_events(con, arts)
         create_stg(con, {c: _ident(c) for c in CANONICAL_FIELDS})
         now = utcnow()
-        load_staged(con, res, file_id=None, now=now)
+        load_staged(con, res, now=now)
         file_id = res.file_id
         con.execute("UPDATE articles SET extractor_version = ? WHERE list_contains(?, article_id)",
                     [EXTRACTOR_VERSION, [a.article_id for a in arts]])
