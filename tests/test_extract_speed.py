@@ -10,7 +10,15 @@ from hypothesis import strategies as st
 from intensity.extract import pipeline
 from intensity.extract.lexicon import load
 from intensity.extract.scan import ArticleScan, Scan, SentenceScan
-from intensity.extract.text import split_sentences, split_sentences_reference
+from intensity.extract.text import (
+    _PARA,
+    Sentence,
+    _is_heading,
+    _lines,
+    _sentences_in,
+    _trim,
+    split_sentences,
+)
 
 LEX = load("en")
 GATES = {**LEX.gates, "anaphora": pipeline._ANAPHORA_GATE, "civilian": pipeline._CIVILIAN_GATE,
@@ -28,6 +36,33 @@ TEXTS = [
     "He said \"it's over.\" Then (quietly) left! Did he? Yes...and no. St. Petersburg, approx. 5 km.",
 ]
 _salad = st.lists(st.sampled_from(PIECES), max_size=60).map("".join)
+
+
+def split_sentences_reference(text: str) -> list[Sentence]:
+    """The first implementation of :func:`split_sentences` (copies of paragraphs and lines)."""
+    out: list[Sentence] = []
+    pos = 0
+    para = 0
+    bounds = [(m.start(), m.end()) for m in _PARA.finditer(text)] + [(len(text), len(text))]
+    for pstart, pend in bounds:
+        chunk_start, chunk_end = pos, pstart
+        pos = pend
+        chunk = text[chunk_start:chunk_end]
+        if not chunk.strip():
+            continue
+        # Single newlines inside a paragraph: a line that looks like a heading stands alone.
+        lines = _lines(chunk, chunk_start)
+        for lstart, lend in lines:
+            line = text[lstart:lend]
+            if _is_heading(line):
+                s, e = _trim(text, lstart, lend)
+                if s < e:
+                    out.append(Sentence(len(out), s, e, text[s:e], para, heading=True))
+                continue
+            for s, e in _sentences_in(text, lstart, lend):
+                out.append(Sentence(len(out), s, e, text[s:e], para))
+        para += 1
+    return out
 
 
 def test_split_equals_reference_on_written_texts():

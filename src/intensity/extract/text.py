@@ -54,9 +54,9 @@ def split_sentences(text: str) -> list[Sentence]:
     Returns:
         Sentences in order; headings are flagged ``heading=True``.
     """
-    # The rules of split_sentences_reference, read in place: bounds into ``text`` instead of
-    # copies of paragraphs and lines, the common full stop's abbreviation test inline, the
-    # tuples built directly (tests/test_extract_text.py checks the two agree).
+    # The first implementation's rules (kept in tests/test_extract_speed.py, which checks the
+    # two agree), read in place: bounds into ``text`` instead of copies of paragraphs and
+    # lines, the common full stop's abbreviation test inline, the tuples built directly.
     out: list[Sentence] = []
     append = out.append
     new = tuple.__new__
@@ -127,33 +127,6 @@ def _abbreviation_at(text: str, b: int, pos: int) -> bool:
         m = _WORD_BEFORE.search(text, b, pos)
     w = m.group(1).lower().rstrip(".")
     return w in _ABBREV or (len(w) == 1 and w.isalpha())
-
-
-def split_sentences_reference(text: str) -> list[Sentence]:
-    """The first implementation of :func:`split_sentences` (copies of paragraphs and lines); for the tests."""
-    out: list[Sentence] = []
-    pos = 0
-    para = 0
-    bounds = [(m.start(), m.end()) for m in _PARA.finditer(text)] + [(len(text), len(text))]
-    for pstart, pend in bounds:
-        chunk_start, chunk_end = pos, pstart
-        pos = pend
-        chunk = text[chunk_start:chunk_end]
-        if not chunk.strip():
-            continue
-        # Single newlines inside a paragraph: a line that looks like a heading stands alone.
-        lines = _lines(chunk, chunk_start)
-        for lstart, lend in lines:
-            line = text[lstart:lend]
-            if _is_heading(line):
-                s, e = _trim(text, lstart, lend)
-                if s < e:
-                    out.append(Sentence(len(out), s, e, text[s:e], para, heading=True))
-                continue
-            for s, e in _sentences_in(text, lstart, lend):
-                out.append(Sentence(len(out), s, e, text[s:e], para))
-        para += 1
-    return out
 
 
 def _lines(chunk: str, offset: int) -> list[tuple[int, int]]:
