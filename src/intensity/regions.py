@@ -12,8 +12,7 @@ from __future__ import annotations
 
 import csv
 
-import polars as pl
-
+from intensity.db import rows_select
 from intensity.resources import reference_dir
 
 
@@ -22,18 +21,15 @@ def _read(name: str) -> list[dict]:
         return list(csv.DictReader(fh))
 
 
-def reference_frames() -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
-    """Build (countries, regions, raw aliases) frames from pycountry and the reference CSVs."""
+def reference_rows() -> tuple[list[dict], list[dict], list[dict]]:
+    """(countries, regions, raw aliases) as row dicts, from pycountry and the reference CSVs."""
     import pycountry
 
-    countries = pl.DataFrame(
-        [
-            {"country_iso3": c.alpha_3, "country_iso2": c.alpha_2,
-             "name": getattr(c, "common_name", None) or c.name}
-            for c in pycountry.countries
-        ]
-    )
-    iso2_to_3 = dict(zip(countries["country_iso2"], countries["country_iso3"]))
+    countries = [
+        {"country_iso3": c.alpha_3, "country_iso2": c.alpha_2, "name": getattr(c, "common_name", None) or c.name}
+        for c in pycountry.countries
+    ]
+    iso2_to_3 = {c["country_iso2"]: c["country_iso3"] for c in countries}
     english = {r["admin1_code"]: r["admin1"] for r in _read("admin1_names.csv")}
     curated: dict[str, list[str]] = {}
     for r in _read("admin1_aliases.csv"):
@@ -58,10 +54,25 @@ def reference_frames() -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
         for a in curated.get(s.code, []):
             alias_rows.append({"country_iso3": iso3, "alias": a, "admin1_code": s.code, "priority": level + 1})
         alias_rows.append({"country_iso3": iso3, "alias": s.name, "admin1_code": s.code, "priority": level + 2})
-    region_schema = {"admin1_code": pl.String, "country_iso3": pl.String, "admin1": pl.String,
-                     "local_name": pl.String, "type": pl.String, "parent_code": pl.String,
-                     "is_admin1": pl.Boolean, "aliases": pl.List(pl.String)}
-    return countries, pl.DataFrame(region_rows, schema=region_schema), pl.DataFrame(alias_rows)
+    return countries, region_rows, alias_rows
+
+
+_REGION_SCHEMA = {"admin1_code": "VARCHAR", "country_iso3": "VARCHAR", "admin1": "VARCHAR",
+                  "local_name": "VARCHAR", "type": "VARCHAR", "parent_code": "VARCHAR",
+                  "is_admin1": "BOOLEAN", "aliases": "VARCHAR[]"}
+_COUNTRY_SCHEMA = {"country_iso3": "VARCHAR", "country_iso2": "VARCHAR", "name": "VARCHAR"}
+_ALIAS_SCHEMA = {"country_iso3": "VARCHAR", "alias": "VARCHAR", "admin1_code": "VARCHAR", "priority": "INTEGER"}
+
+
+def reference_frames():
+    """(countries, regions, raw aliases) as Polars DataFrames (see :func:`reference_rows`)."""
+    import polars as pl
+
+    types = {"VARCHAR": pl.String, "BOOLEAN": pl.Boolean, "INTEGER": pl.Int64, "VARCHAR[]": pl.List(pl.String)}
+    return tuple(
+        pl.DataFrame(rows, schema={k: types[v] for k, v in schema.items()})
+        for rows, schema in zip(reference_rows(), (_COUNTRY_SCHEMA, _REGION_SCHEMA, _ALIAS_SCHEMA))
+    )
 
 
 def seed(con) -> None:
@@ -70,15 +81,20 @@ def seed(con) -> None:
     An alias key that points at two different regions of one country at the
     same priority is ambiguous and is dropped rather than guessed.
     """
-    country_df, region_df, alias_df = reference_frames()
+    country_rows, region_rows, alias_rows = reference_rows()
     con.execute("DELETE FROM countries")
-    con.execute("INSERT INTO countries SELECT country_iso3, country_iso2, name FROM country_df")
+    sql, params = rows_select(_COUNTRY_SCHEMA, country_rows)
+    con.execute(f"INSERT INTO countries SELECT country_iso3, country_iso2, name FROM ({sql})", params)
     con.execute("DELETE FROM regions")
+    sql, params = rows_select(_REGION_SCHEMA, region_rows)
     con.execute(
         "INSERT INTO regions SELECT admin1_code, country_iso3, admin1, local_name, type,"
-        " parent_code, is_admin1, aliases FROM region_df"
+        f" parent_code, is_admin1, aliases FROM ({sql})", params
     )
     con.execute("DELETE FROM region_aliases")
+    sql, params = rows_select(_ALIAS_SCHEMA, alias_rows)
+    # A table, not a CTE: the alias rows are read twice, and DuckDB binds parameters once.
+    con.execute(f"CREATE OR REPLACE TEMP TABLE alias_df AS {sql}", params)
     con.execute(
         """
         INSERT INTO region_aliases
@@ -99,3 +115,4 @@ def seed(con) -> None:
         SELECT country_iso3, alias_key, admin1_code FROM ranked WHERE rnk = 1 AND ties = 1
         """
     )
+    con.execute("DROP TABLE alias_df")

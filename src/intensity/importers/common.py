@@ -18,6 +18,7 @@ import duckdb
 
 from intensity import ingest
 from intensity import sql as sqlfiles
+from intensity.db import rows_select
 from intensity.errors import InputDataError
 from intensity.resources import reference_dir
 
@@ -245,27 +246,23 @@ def country_keys(con) -> None:
     zeros, and ``norm_name`` of English names and of ``country_aliases.csv``. A key that
     names two countries at its best priority is dropped rather than guessed.
     """
-    import polars as pl
-
-    frame = pl.DataFrame(list(_country_rows()), schema=["kind", "value", "iso3", "priority"], orient="row")
-    con.register("imp_country_frame", frame)
-    try:
-        con.execute(
-            """
-            CREATE OR REPLACE TEMP TABLE imp_country_keys AS
-            WITH k AS (
-                SELECT CASE kind WHEN 'name' THEN norm_name(value) ELSE upper(value) END AS key,
-                       iso3, priority
-                FROM imp_country_frame
-            ),
-            best AS (SELECT key, iso3, min(priority) AS priority FROM k GROUP BY ALL)
-            SELECT key, iso3 AS country_iso3 FROM best
-            QUALIFY priority = min(priority) OVER (PARTITION BY key)
-                AND count(*) OVER (PARTITION BY key, priority) = 1
-            """
-        )
-    finally:
-        con.unregister("imp_country_frame")
+    frame, params = rows_select({"kind": "VARCHAR", "value": "VARCHAR", "iso3": "VARCHAR",
+                                 "priority": "INTEGER"}, _country_rows())
+    con.execute(
+        f"""
+        CREATE OR REPLACE TEMP TABLE imp_country_keys AS
+        WITH k AS (
+            SELECT CASE kind WHEN 'name' THEN norm_name(value) ELSE upper(value) END AS key,
+                   iso3, priority
+            FROM ({frame})
+        ),
+        best AS (SELECT key, iso3, min(priority) AS priority FROM k GROUP BY ALL)
+        SELECT key, iso3 AS country_iso3 FROM best
+        QUALIFY priority = min(priority) OVER (PARTITION BY key)
+            AND count(*) OVER (PARTITION BY key, priority) = 1
+        """,
+        params,
+    )
 
 
 def country_lookup_sql(value: str, alias: str) -> tuple[str, str]:
