@@ -1,6 +1,7 @@
 -- staged_events: type and validate canonical events from the staging relation `stg` (column
 -- _line and one VARCHAR per canonical input column, tidied, NULL where empty or where the file
--- lacks it; ingest.create_stg builds it).
+-- lacks it; ingest.create_stg builds it) and `stg_admin1_names` (stg_admin1_names.sql, or empty
+-- for an importer that resolved its admin1 names itself).
 -- One row out per row in; reject_reason is NULL for rows that may load. `_extra` (a STRUCT of
 -- an importer's typed extra `events` columns, or NULL) passes through untouched. DuckDB-only.
 WITH s AS (
@@ -59,20 +60,6 @@ sub_keys AS (
     UNION
     SELECT lower(sub_event_type_label), sub_event_type, event_type FROM event_types
 ),
--- Resolve free-text admin1 names once per distinct (country, name), not per row.
--- (From stg, not s: a second reader of s would make DuckDB materialise it.)
-names AS (
-    SELECT n.country, n.admin1_in, coalesce(ra.admin1_code, rb.admin1_code) AS name_code
-    FROM (SELECT DISTINCT coalesce(k.country_in, r.country_iso3) AS country, k.admin1_in
-          FROM (SELECT DISTINCT upper(country_iso3) AS country_in,
-                                upper(admin1_code) AS admin1_code_in,
-                                admin1 AS admin1_in
-                FROM stg WHERE admin1 IS NOT NULL) AS k
-          LEFT JOIN regions AS r ON r.admin1_code = k.admin1_code_in
-          WHERE r.admin1_code IS NULL) AS n
-    LEFT JOIN region_aliases AS ra ON ra.country_iso3 = n.country AND ra.alias_key = norm_name(n.admin1_in)
-    LEFT JOIN region_aliases AS rb ON rb.country_iso3 = n.country AND rb.alias_key = admin_key(n.admin1_in)
-),
 j AS (
     SELECT
         s.*,
@@ -92,7 +79,7 @@ j AS (
     LEFT JOIN sub_keys AS sk ON sk.key = s.sub_event_type_in
     LEFT JOIN regions AS rc ON rc.admin1_code = s.admin1_code_in
     LEFT JOIN countries AS c ON c.country_iso3 = coalesce(s.country_in, rc.country_iso3)
-    LEFT JOIN names AS nm
+    LEFT JOIN stg_admin1_names AS nm
         ON nm.country = coalesce(s.country_in, rc.country_iso3) AND nm.admin1_in = s.admin1_in
 ),
 checked AS (

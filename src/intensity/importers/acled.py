@@ -71,7 +71,7 @@ def _after(con, res, *, file_id: int) -> None:
     common.cleanup(con)
 
 
-@stager("acled", after=_after)
+@stager("acled", after=_after, resolves_admin1=True)
 def stage_acled(con, path: Path) -> dict[str, str]:
     """Stage an ACLED export; see the module docstring. Returns the canonical mapping."""
     found, encoding = common.stage_source(con, path)

@@ -85,7 +85,7 @@ def _after(con, res, *, file_id: int) -> None:
     common.cleanup(con)
 
 
-@stager("gdelt", after=_after)
+@stager("gdelt", after=_after, resolves_admin1=True)
 def stage_gdelt(con, path: Path) -> dict[str, str]:
     """Stage a GDELT 2.0 event export; see the module docstring."""
     first = _first_line(path)

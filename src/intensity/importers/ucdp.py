@@ -49,7 +49,7 @@ def _after(con, res, *, file_id: int) -> None:
     common.cleanup(con)
 
 
-@stager("ucdp", after=_after)
+@stager("ucdp", after=_after, resolves_admin1=True)
 def stage_ucdp(con, path: Path) -> dict[str, str]:
     """Stage a UCDP GED / Candidate CSV; see the module docstring."""
     found, encoding = common.stage_source(con, path)
