@@ -53,6 +53,37 @@ def test_regions_cover_every_pycountry_admin1(con):
     assert rows == {"UA-63": "Kharkiv", "RU-BEL": "Belgorod", "UA-30": "Kyiv City", "UA-32": "Kyiv"}
 
 
+def test_seeded_regions_match_their_reference_rows(con):
+    # The store's reference tables are seeded from list parameters, not a DataFrame: every
+    # row and value (NULLs and the aliases lists included) must arrive as built.
+    from intensity.regions import reference_rows
+
+    countries, regions, _ = reference_rows()
+    stored = con.execute(
+        "SELECT admin1_code, country_iso3, admin1, local_name, type, parent_code, is_admin1, aliases "
+        "FROM regions ORDER BY admin1_code"
+    ).fetchall()
+    built = sorted(tuple(r[c] for c in ("admin1_code", "country_iso3", "admin1", "local_name", "type",
+                                        "parent_code", "is_admin1", "aliases")) for r in regions)
+    assert stored == built
+    assert any(r[5] is None for r in stored) and any(r[5] is not None for r in stored)
+    assert con.execute("SELECT count(*) FROM countries").fetchall()[0][0] == len(countries)
+
+
+def test_rows_select_round_trip():
+    from intensity.db import rows_select
+
+    con = duckdb.connect()
+    cols = {"a": "VARCHAR", "n": "INTEGER", "l": "VARCHAR[]"}
+    rows = [("x", 1, ["p", "q"]), (None, None, []), ("it's", -2, None)]
+    sql, params = rows_select(cols, rows)
+    assert con.execute(sql, params).fetchall() == rows
+    sql, params = rows_select(cols, [dict(zip(cols, r)) for r in rows])
+    assert con.execute(sql, params).fetchall() == rows
+    sql, params = rows_select(cols, [])
+    assert con.execute(sql, params).fetchall() == []
+
+
 @pytest.mark.parametrize(
     "country,name,code",
     [
