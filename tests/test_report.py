@@ -206,3 +206,34 @@ def test_series_panel_draws_one_step_per_day():
     assert len(edges) == 11 and np.allclose(np.diff(edges), 1.0)  # one day wide, centred on each day
     assert steps.get_facecolor()[:3] == pytest.approx(matplotlib.colors.to_rgb(charts.TYPE_COLORS["battles"]))
     assert charts.png_bytes(fig)[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_provenance_counts_every_unresolved_name_and_keeps_unreported_fatalities_null(con, tmp_path):
+    from intensity.report import _provenance
+
+    # 12 distinct unresolvable names (more than the 10 the report lists), one event each, plus
+    # two events of the same name; no event reports fatalities.
+    rows = [f"u:{i},test,2024-03-{1 + i:02d},UKR,,Nowhere{i},battles,armed_clash" for i in range(12)]
+    rows += ["u:12,test,2024-03-13,UKR,,Nowhere0,battles,armed_clash",
+             "u:13,test,2024-03-14,UKR,UA-63,,battles,armed_clash",
+             "u:14,test,2024-03-15,UKR,,,battles,armed_clash"]
+    path = tmp_path / "unresolved.csv"
+    path.write_text("event_id,source,event_date,country_iso3,admin1_code,admin1,event_type,sub_event_type\n"
+                    + "\n".join(rows) + "\n")
+    (res,) = intensity.ingest_files(con, [path])
+    assert res.loaded == 15 and res.unresolved == 13
+    sources, prov = _provenance(con, date(2024, 3, 1), date(2024, 3, 31))
+    assert prov["unresolved"] == 13 and prov["unresolved_distinct"] == 12
+    assert prov["unresolved_names"].startswith("Nowhere0 (2)")
+    (src,) = sources
+    assert src["fatalities"] is None  # not reported is not zero
+    assert src["unresolved_region"] == 13 and src["without_region"] == 14
+    view = con.execute("SELECT fatalities, unresolved_region, without_region FROM v_sources").fetchall()
+    assert view == [(None, 13, 14)]
+
+
+def test_small_q_values_keep_their_digits():
+    from intensity.report import _fmt_p
+
+    assert _fmt_p(2.1e-05) == "2.1e-05" and _fmt_p(0.0004) == "0.0004"
+    assert _fmt_p(0.034) == "0.034" and _fmt_p(None) == "" and _fmt_p(float("nan")) == ""

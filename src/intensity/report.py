@@ -74,6 +74,14 @@ def _fmt_num(v, digits: int = 2) -> str:
     return str(v)
 
 
+def _fmt_p(v) -> str:
+    """A p- or q-value with two significant digits: 0.000 would hide 2e-05 vs 0.0004."""
+    if v is None or (isinstance(v, float) and v != v):
+        return ""
+    v = float(v)
+    return f"{v:.2g}" if v < 0.01 else f"{v:.3f}"
+
+
 def _snippet(text: str | None) -> str:
     if not text:
         return ""
@@ -155,17 +163,26 @@ def render_html(context: dict) -> str:
 
 
 def _provenance(con, since: date, until: date) -> tuple[list[dict], dict]:
+    # Fatalities stay NULL (shown as "n/a") where no event of a source reports any: 0 would
+    # claim nobody was killed.
     sources = con.sql(
         "SELECT source, count(*) AS events, min(event_date) AS first_date, max(event_date) AS last_date, "
-        "CAST(sum(coalesce(fatalities, 0)) AS BIGINT) AS fatalities, "
-        "count(*) FILTER (WHERE admin1_code IS NULL) AS unresolved_region "
+        "CAST(sum(fatalities) AS BIGINT) AS fatalities, "
+        "count(*) FILTER (WHERE admin1 IS NOT NULL AND admin1_code IS NULL) AS unresolved_region, "
+        "count(*) FILTER (WHERE admin1_code IS NULL) AS without_region "
         "FROM events WHERE event_date BETWEEN $since AND $until GROUP BY source ORDER BY events DESC",
         params={"since": since, "until": until},
     ).pl().to_dicts()
     files = con.execute("SELECT count(*) FROM ingest_files").fetchall()[0][0]
     rejects = con.execute("SELECT count(*) FROM rejects").fetchall()[0][0]
+    # From the stored events, not per-file `unresolved_regions` rows (an event replaced by a
+    # newer file would count twice there).
+    unresolved_sql = "FROM events WHERE admin1 IS NOT NULL AND admin1_code IS NULL"
+    n_unresolved, n_names = con.execute(
+        f"SELECT count(*), count(DISTINCT (country_iso3, admin1)) {unresolved_sql}"
+    ).fetchall()[0]
     unresolved = con.execute(
-        "SELECT admin1, sum(n_events) AS n FROM unresolved_regions GROUP BY admin1 ORDER BY n DESC, admin1 LIMIT 10"
+        f"SELECT admin1, count(*) AS n {unresolved_sql} GROUP BY admin1 ORDER BY n DESC, admin1 LIMIT 10"
     ).fetchall()
     versions = con.execute(
         "SELECT DISTINCT extractor_version FROM events WHERE extractor_version IS NOT NULL ORDER BY 1"
@@ -173,7 +190,8 @@ def _provenance(con, since: date, until: date) -> tuple[list[dict], dict]:
     return sources, {
         "files": files,
         "rejects": rejects,
-        "unresolved": sum(n for _, n in unresolved),
+        "unresolved": int(n_unresolved),
+        "unresolved_distinct": int(n_names),
         "unresolved_names": ", ".join(f"{name} ({n})" for name, n in unresolved),
         "extractor_versions": ", ".join(v for (v,) in versions),
     }
@@ -317,7 +335,7 @@ def write_report(
             "baseline_7d": f"{7 * base:.1f}" if _finite(base) else "",
             "rr7": _fmt_num(r.get("rr7")),
             "ci_7d": f"{lo:.2f}-{hi:.2f}" if _finite(lo) and _finite(hi) else "",
-            "rr28": _fmt_num(r.get("rr28")), "q_value": _fmt_num(r.get("q_value"), 3),
+            "rr28": _fmt_num(r.get("rr28")), "q_value": _fmt_p(r.get("q_value")),
             "trend": (f"{tr:+.0f} ({tlo:+.0f} to {thi:+.0f})" if _finite(tlo) and _finite(thi) else f"{tr:+.0f}")
             if _finite(tr) else "",
         })
