@@ -93,3 +93,17 @@ def test_demo_counts_match_events(demo_db):
     n_series = con.execute("SELECT count(*) FROM (SELECT DISTINCT country_iso3, admin1_code, event_type FROM events)").fetchone()[0]
     assert df.height == n_series * 243
     con.close()
+
+
+def test_unknown_country_is_a_usage_error_not_an_empty_result(loaded):
+    assert intensity.counts(loaded, since="2024-03-01", until="2024-03-07", country=" ukr ").height > 0
+    with pytest.raises(UsageError, match="unknown country 'XXX'"):
+        intensity.counts(loaded, since="2024-03-01", until="2024-03-07", country="XXX")
+    with pytest.raises(UsageError, match="unknown country"):
+        intensity.detect_signals(loaded, since="2024-03-01", country="UK")
+
+
+def test_relative_since_after_the_data_names_as_of(loaded):
+    with pytest.raises(UsageError) as err:
+        intensity.detect_signals(loaded, since="8w", as_of=date(2030, 1, 1))
+    assert "--as-of" in err.value.hint and str(err.value).startswith("--since 2029-")

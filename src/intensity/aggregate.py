@@ -42,6 +42,20 @@ def resolve_region(con, region: str | None, country: str | None = None) -> str |
     )
 
 
+def check_country(con, country: str | None) -> str | None:
+    """The upper-cased ISO 3166-1 alpha-3 code, or None.
+
+    Raises:
+        UsageError: not a known alpha-3 code (an unknown code would give no rows, silently).
+    """
+    if country is None:
+        return None
+    code = country.strip().upper()
+    if not con.execute("SELECT 1 FROM countries WHERE country_iso3 = ?", [code]).fetchall():
+        raise UsageError(f"unknown country {country!r}", hint="give an ISO 3166-1 alpha-3 code such as UKR or RUS")
+    return code
+
+
 def _check_type(con, event_type: str | None) -> str | None:
     if event_type is None:
         return None
@@ -92,7 +106,7 @@ def counts(
         ref = as_of or date.today()
         until = min(last, ref) if last else ref
     lo, hi = window(since, until, as_of=as_of)
-    country = country.strip().upper() if country else None
+    country = check_country(con, country)
     params = {
         "since": lo,
         "until": hi,

@@ -80,7 +80,8 @@ def window(
     hi = parse_date(until, end=True, as_of=ref) if until is not None else ref
     lo = parse_date(since, as_of=ref) if since is not None else hi - timedelta(days=default_days - 1)
     if lo > hi:
-        raise UsageError(f"--since {lo} is after --until {hi}")
+        raise UsageError(f"--since {lo} is after --until {hi}",
+                         hint="give an earlier --since; spans such as 30d count back from --as-of (default today)")
     return lo, hi
 
 

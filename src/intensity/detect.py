@@ -30,6 +30,10 @@ from intensity.errors import UsageError
 
 KINDS = ("escalation", "emergence", "de-escalation")
 
+# Relative windows count back from --as-of (today by default), so on an export that ends in the
+# past "--since 8w" lies after its last day.
+_AS_OF_HINT = "the data ends {end}; spans such as 8w count back from --as-of (default today): add --as-of {end}"
+
 SIGNAL_COLUMNS = (
     "signal_id", "method", "level", "country_iso3", "admin1_code", "admin1", "event_type", "type_filter",
     "kind", "first_alarm_date", "onset_date", "end_date", "last_alarm_date", "n_alarms", "baseline_rate",
@@ -370,7 +374,8 @@ def detect_frame(
     run = run or screen_series(data, params=params, calibration=calibration)
     lo_date = since or (hi_date - timedelta(days=29))
     if lo_date > hi_date:
-        raise UsageError(f"--since {lo_date} is after the last day of data {hi_date}")
+        raise UsageError(f"--since {lo_date} is after the last day of data {hi_date}",
+                         hint=_AS_OF_HINT.format(end=hi_date))
     lo, hi = max(data.index_of(lo_date), 0), data.index_of(hi_date)
     out = _signals(run, methods, lo, hi, _keep(data.keys, country, region, event_type))
     if kinds:
@@ -396,7 +401,7 @@ def _truncate(data, end: date):
 def _resolve(con, *, until, as_of, country, region, event_type):
     """Window end (data-through day), normalised filters and the series type filter."""
     from intensity import taxonomy
-    from intensity.aggregate import resolve_region
+    from intensity.aggregate import check_country, resolve_region
     from intensity.dates import parse_date
 
     last = con.execute("SELECT max(event_date) FROM events").fetchall()[0][0]
@@ -406,7 +411,7 @@ def _resolve(con, *, until, as_of, country, region, event_type):
     through = min(last, ref)
     if until is not None:
         through = min(through, parse_date(until, end=True, as_of=ref))
-    country = country.strip().upper() if country else None
+    country = check_country(con, country)
     region = resolve_region(con, region, country)
     type_filter = None
     if event_type:
@@ -476,7 +481,8 @@ def detect_signals(
         return _empty_signals()
     lo = parse_date(since, as_of=as_of or date.today()) if since is not None else through - timedelta(days=29)
     if lo > through:
-        raise UsageError(f"--since {lo} is after the last day of data {through}")
+        raise UsageError(f"--since {lo} is after the last day of data {through}",
+                         hint=_AS_OF_HINT.format(end=through))
     data = _load(con, through, type_filter, params, totals)
     if data is None:
         return _empty_signals()

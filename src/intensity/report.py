@@ -570,13 +570,13 @@ def build_report(
         The report's folder and its summary (what ``summary.json`` holds).
     """
     from intensity import detect
-    from intensity.aggregate import counts, resolve_region
+    from intensity.aggregate import check_country, counts, resolve_region
     from intensity.detection import series as series_mod
     from intensity.detection.params import DetectParams
 
     method = method or "nb_cusum"
     lo, hi, ref = resolve_window(con, since if since is not None else "28d", until, as_of)
-    country = country.strip().upper() if country else None
+    country = check_country(con, country)
     region_code = resolve_region(con, region, country)
     params = DetectParams()
     data = series_mod.load(con, until=hi, totals=True, severity=params.severity, fatality_coef=params.fatality_coef)
