@@ -15,7 +15,7 @@ from typing import Annotated, Optional
 import typer
 
 from intensity import __version__
-from intensity.errors import EXIT_BUG, IntensityError, UsageError
+from intensity.errors import EXIT_BUG, EXIT_IOERR, IntensityError, UsageError
 
 app = typer.Typer(
     name="intensity",
@@ -71,7 +71,17 @@ def handled(fn):
             raise typer.Exit(code=130) from None
         except BrokenPipeError:
             raise typer.Exit(code=0) from None
+        except OSError as exc:  # the file system said no: name the path, not a traceback
+            where = f": {exc.filename}" if exc.filename else ""
+            _err(f"error: {exc.strerror or exc}{where}")
+            _err("hint: check that the path exists and that its folder is writable (or choose another path)")
+            raise typer.Exit(code=EXIT_IOERR) from None
         except Exception as exc:  # a bug: say so, briefly, with where to look
+            duckdb = sys.modules.get("duckdb")
+            if duckdb is not None and isinstance(exc, duckdb.IOException):
+                _err(f"error: {exc}")
+                _err("hint: check that the database file and its folder are readable and writable")
+                raise typer.Exit(code=EXIT_IOERR) from None
             import traceback
 
             traceback.print_exc()
@@ -109,7 +119,8 @@ def _main(
 ) -> None:
     """Conflict-intensity analytics on a local DuckDB event store.
 
-    Exit codes: 0 ok, 1 bug, 2 usage, 65 bad input data, 75 database busy.
+    Exit codes: 0 ok, 1 bug, 2 usage, 65 bad input data, 74 file system (I/O) error,
+    75 database busy.
     """
 
 

@@ -20,7 +20,7 @@ import duckdb
 from intensity import __version__
 from intensity import sql as sqlfiles
 from intensity.config import db_path
-from intensity.errors import DatabaseBusy, UsageError
+from intensity.errors import DatabaseBusy, StorageError, UsageError
 from intensity.resources import reference_dir
 
 # Only extensions built into the wheel may be used; never fetch one at run time.
@@ -45,6 +45,25 @@ def _is_lock_error(exc: Exception) -> bool:
     return isinstance(exc, duckdb.IOException) and "lock" in str(exc).lower()
 
 
+def is_duckdb_file(path: Path) -> bool:
+    """Whether ``path`` is a file starting with DuckDB's header (magic ``DUCK`` at byte 8)."""
+    with open(path, "rb") as f:
+        return f.read(12)[8:12] == b"DUCK"
+
+
+def _check_store_path(target: Path) -> None:
+    # DuckDB opens an existing .csv/.parquet/.json path as an in-memory database over that
+    # file (so every write would vanish) and fails on any other foreign file with a bare
+    # IOException: refuse both, and directories, before DuckDB sees them.
+    if target.is_dir():
+        raise UsageError(f"--db {target} is a directory, not a database file",
+                         hint=f"give the store's file, e.g. --db {target / 'intensity.duckdb'}")
+    if target.exists() and not is_duckdb_file(target):
+        raise UsageError(f"--db {target} is not a DuckDB database file",
+                         hint="--db names the event store (e.g. data/intensity.duckdb); "
+                              "load data files with `intensity ingest FILE`")
+
+
 def connect(
     path: str | os.PathLike | None = None,
     *,
@@ -63,17 +82,28 @@ def connect(
 
     Raises:
         DatabaseBusy: another process holds the lock for longer than ``wait``.
-        UsageError: ``read_only`` and the file does not exist.
+        UsageError: ``read_only`` and the file does not exist; the path is a
+            directory or a file that is not a DuckDB database.
+        StorageError: the store or its folder cannot be created or opened
+            (permissions, read-only file system).
     """
     target = db_path(path) if path != ":memory:" else Path(":memory:")
     in_memory = str(target) == ":memory:"
-    if read_only and not in_memory and not target.exists():
+    if read_only and not in_memory and not target.exists() and not target.is_dir():
         raise UsageError(
             f"no database at {target}",
             hint="create one with `intensity ingest FILE` or `intensity demo`",
         )
+    if not in_memory:
+        _check_store_path(target)
     if not in_memory and not read_only:
-        target.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            why = (f"{exc.filename} is a file, not a folder"
+                   if isinstance(exc, (FileExistsError, NotADirectoryError)) else f"{exc.strerror} ({exc.filename})")
+            raise StorageError(f"cannot create the folder for {target}: {why}",
+                               hint="choose a writable --db path (or set INTENSITY_DB)") from None
     deadline = time.monotonic() + (wait if wait is not None else (3.0 if read_only else 0.0))
     delay = 0.05
     while True:
@@ -82,6 +112,9 @@ def connect(
             con.execute("SET enable_progress_bar = false")
             break
         except duckdb.Error as exc:
+            if isinstance(exc, duckdb.IOException) and not _is_lock_error(exc):
+                raise StorageError(f"cannot open database {target}: {exc}",
+                                   hint="check that its folder is writable (or choose another --db)") from None
             if not _is_lock_error(exc):
                 raise
             if time.monotonic() >= deadline:

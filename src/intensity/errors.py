@@ -7,6 +7,7 @@ EXIT_OK = 0
 EXIT_BUG = 1
 EXIT_USAGE = 2
 EXIT_DATAERR = 65
+EXIT_IOERR = 74
 EXIT_BUSY = 75
 
 
@@ -30,6 +31,12 @@ class InputDataError(IntensityError):
     """Input that cannot be read or fails validation as a whole."""
 
     exit_code = EXIT_DATAERR
+
+
+class StorageError(IntensityError):
+    """A file or folder that cannot be created, read or written (permissions, read-only disk)."""
+
+    exit_code = EXIT_IOERR
 
 
 class DatabaseBusy(IntensityError):

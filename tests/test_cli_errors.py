@@ -1,0 +1,83 @@
+"""Ordinary mistakes get one `error:` line, a `hint:` and a documented exit code, never a traceback."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from intensity.cli import app
+from intensity.errors import EXIT_IOERR, EXIT_USAGE
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+@pytest.fixture
+def run():
+    runner = CliRunner()
+
+    def invoke(*args):
+        return runner.invoke(app, [str(a) for a in args])
+
+    return invoke
+
+
+def _clean(res, code: int) -> None:
+    assert res.exit_code == code, res.output
+    assert "Traceback" not in res.output and "internal error" not in res.output, res.output
+    lines = res.stderr.splitlines()
+    assert lines[0].startswith("error: ") and lines[1].startswith("hint: "), res.stderr
+
+
+@pytest.fixture
+def csv_file(tmp_path) -> Path:
+    p = tmp_path / "events.csv"
+    p.write_text("a,b\n1,2\n")
+    return p
+
+
+@pytest.mark.parametrize("command", [
+    ("ingest", FIXTURES / "canonical_small.csv"), ("counts",), ("status",), ("sql", "SELECT 1"),
+])
+def test_db_that_is_a_csv_file_is_a_usage_error_and_stays_untouched(run, csv_file, command):
+    before = csv_file.read_bytes()
+    res = run(*command, "--db", csv_file)
+    _clean(res, EXIT_USAGE)
+    assert "not a DuckDB database file" in res.stderr
+    assert csv_file.read_bytes() == before
+
+
+def test_db_that_is_a_foreign_file_or_a_directory(run, tmp_path):
+    junk = tmp_path / "junk.bin"
+    junk.write_bytes(b"x" * 5000)
+    _clean(run("status", "--db", junk), EXIT_USAGE)
+    _clean(run("ingest", FIXTURES / "canonical_small.csv", "--db", junk), EXIT_USAGE)
+    res = run("ingest", FIXTURES / "canonical_small.csv", "--db", tmp_path)
+    _clean(res, EXIT_USAGE)
+    assert "is a directory" in res.stderr
+    _clean(run("status", "--db", tmp_path), EXIT_USAGE)
+
+
+def test_store_under_a_file_is_an_io_error_naming_the_path(run, csv_file):
+    # A file where a folder should be fails for root too (file modes would not).
+    res = run("ingest", FIXTURES / "canonical_small.csv", "--db", csv_file / "new.duckdb")
+    _clean(res, EXIT_IOERR)
+    assert str(csv_file) in res.stderr
+
+
+def test_store_in_an_unwritable_place_is_an_io_error(run):
+    # /sys refuses new files even to root.
+    if not Path("/sys").is_dir():
+        pytest.skip("no /sys")
+    res = run("ingest", FIXTURES / "canonical_small.csv", "--db", "/sys/intensity-test.duckdb")
+    _clean(res, EXIT_IOERR)
+    assert "/sys/intensity-test.duckdb" in res.stderr
+    res = run("ingest", FIXTURES / "canonical_small.csv", "--db", "/sys/intensity-test/new.duckdb")
+    _clean(res, EXIT_IOERR)
+
+
+def test_report_into_an_unwritable_folder_is_an_io_error(run, demo_db, csv_file):
+    res = run("report", "--db", demo_db, "--out", csv_file / "reports", "-q")
+    _clean(res, EXIT_IOERR)
+    assert str(csv_file / "reports") in res.stderr
