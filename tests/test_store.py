@@ -100,6 +100,54 @@ def test_region_aliases_resolve(con, country, name, code):
     assert resolve_region(con, name, country) == code
 
 
+@pytest.mark.parametrize(
+    "name,code",
+    [("Kharkivs'ka oblast", "UA-63"), ("Kharkiv’s’ka oblast", "UA-63"), ("Donets'ka oblast", "UA-14"),
+     ("Zaporiz'ka oblast", "UA-23"), ("Kyivs'ka oblast", "UA-32"), ("Kharkivsʼka oblastʹ", "UA-63"),
+     ("L`vivs‘ka oblast", "UA-46"), ("Kharkivska oblast", "UA-63")],
+)
+def test_apostrophes_in_region_names_are_dropped_not_spaced(con, name, code):
+    from intensity.aggregate import resolve_region
+
+    assert con.execute("SELECT norm_name(?)", [name]).fetchall()[0][0].count(" ") == name.count(" ")
+    assert resolve_region(con, name, "UKR") == code
+
+
+def _store_before(path, version: int) -> None:
+    """A store as the version before ``version`` left it: migrated up to it and seeded."""
+    from intensity import regions
+    from intensity.db import _fingerprint, set_meta, utcnow
+
+    raw = duckdb.connect(str(path))
+    raw.execute("CREATE TABLE schema_version (version INTEGER PRIMARY KEY, name VARCHAR NOT NULL,"
+                " applied_at TIMESTAMP NOT NULL)")
+    for v, name, file in sqlfiles.migrations():
+        if v < version:
+            raw.execute(file.read_text(encoding="utf-8"))
+            raw.execute("INSERT INTO schema_version VALUES (?, ?, ?)", [v, name, utcnow()])
+    taxonomy.seed(raw)
+    regions.seed(raw)
+    set_meta(raw, "reference_fingerprint", _fingerprint())
+    raw.close()
+
+
+def test_store_seeded_before_009_resolves_apostrophes_after_migrating(tmp_path):
+    from intensity.aggregate import resolve_region
+
+    path = tmp_path / "old.duckdb"
+    _store_before(path, 9)
+    old = duckdb.connect(str(path))
+    # seeded by the old macro: "L'viv" gave the key "l viv"
+    assert old.execute("SELECT admin1_code FROM region_aliases WHERE alias_key = 'l viv'").fetchall() == [("UA-46",)]
+    old.close()
+    con = intensity.connect(path)
+    assert resolve_region(con, "Kharkivs'ka oblast", "UKR") == "UA-63"
+    # the keys were re-seeded with the new macro: none keeps a space where an apostrophe was
+    assert not con.execute("SELECT 1 FROM region_aliases WHERE alias_key = 'l viv'").fetchall()
+    assert con.execute("SELECT count(*) FROM schema_version").fetchone()[0] == len(sqlfiles.migrations())
+    con.close()
+
+
 def test_unknown_region_is_a_usage_error(con):
     from intensity.aggregate import resolve_region
 
