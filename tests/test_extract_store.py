@@ -78,3 +78,25 @@ def test_txt_without_date_needs_published(con, tmp_path):
     r = ingest_files(con, [a])[0]
     assert r.status == "error" and "published" in (r.error + "").lower() or "date" in (r.error or "")
     assert con.execute("SELECT count(*) FROM articles").fetchall()[0][0] == 0
+
+
+def test_a_broken_article_record_is_one_reject_and_the_rest_load(con, tmp_path):
+    good1 = {"id": "a1", "published": "2024-03-24", "text": "Russian forces shelled Kherson yesterday."}
+    good2 = {"id": "a2", "published": "2024-03-24", "text": "Police arrested three suspects in Moscow on Saturday."}
+    path = tmp_path / "arts.jsonl"
+    # a UTF-8 BOM, a line that is not JSON, one without a date, one without text
+    path.write_text("\ufeff" + json.dumps(good1) + "\n{not json\n"
+                    + json.dumps({"id": "x", "text": "Shelling in Kherson."}) + "\n"
+                    + json.dumps({"id": "y", "published": "2024-03-24"}) + "\n" + json.dumps(good2) + "\n",
+                    encoding="utf-8")
+    (res,) = ingest_files(con, [path])
+    assert res.format == "articles" and res.status == "ok"
+    assert res.loaded == 2 and res.rejected == 3
+    assert {r[0] for r in con.execute("SELECT article_id FROM articles").fetchall()} == {"a1", "a2"}
+    rejects = con.execute("SELECT line, reason, raw_line FROM rejects ORDER BY line").fetchall()
+    assert [r[0] for r in rejects] == [2, 3, 4]
+    assert rejects[0][1].startswith("not JSON") and rejects[0][2] == "{not json"
+    assert "published" in rejects[1][1] and "text" in rejects[2][1]
+    again = ingest_files(con, [path])[0]
+    assert again.loaded == 0 and again.unchanged == 2 and again.rejected == 3
+    assert con.execute("SELECT count(*) FROM rejects").fetchall()[0][0] == 3

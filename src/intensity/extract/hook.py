@@ -23,7 +23,7 @@ def sniff_article(path: Path) -> str | None:
         return "articles"
     try:
         with open(path, "rb") as fh:
-            head = fh.read(1 << 16).decode("utf-8", errors="replace")
+            head = fh.read(1 << 16).decode("utf-8-sig", errors="replace")
     except OSError:
         return None
     if suffix == ".txt":
@@ -39,13 +39,14 @@ def sniff_article(path: Path) -> str | None:
                 return None
         return "articles"
     if suffix in (".jsonl", ".ndjson", ".json"):
+        # The first record that parses decides (a broken line is the reader's to reject).
         for line in head.splitlines():
             if not line.strip():
                 continue
             try:
                 obj = json.loads(line)
             except json.JSONDecodeError:
-                return None
+                continue
             if isinstance(obj, dict) and isinstance(obj.get("text"), str) and "event_date" not in obj:
                 return "articles"
             return None

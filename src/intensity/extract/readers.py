@@ -63,13 +63,17 @@ def _parse_day(value, where: str) -> date:
         raise InputDataError(f"{where}: published must be a date or datetime (YYYY-MM-DD...), not {value!r}") from None
 
 
-def read_articles(path: str | Path, *, published: date | None = None) -> list[Article]:
+def read_articles(path: str | Path, *, published: date | None = None,
+                  rejects: list[tuple[int, str, str]] | None = None) -> list[Article]:
     """Read the articles a file holds.
 
     Args:
         path: a ``.jsonl``, ``.txt`` or ``.html`` file.
         published: publication day for files that do not state one (``.txt``
             without a date header, HTML without a date); overrides nothing stated.
+        rejects: if given, a JSON Lines record that is not a usable article is appended
+            to it as ``(line, reason, raw line)`` and the other records are still read;
+            without it such a record raises.
 
     Raises:
         InputDataError: the file cannot be read, or an article lacks a date.
@@ -80,9 +84,9 @@ def read_articles(path: str | Path, *, published: date | None = None) -> list[Ar
         raw = p.read_bytes()
     except OSError as exc:
         raise InputDataError(f"cannot read {p}: {exc.strerror}") from None
-    text = raw.decode("utf-8", errors="replace")
+    text = raw.decode("utf-8", errors="replace").removeprefix("\ufeff")
     if suffix in (".jsonl", ".ndjson", ".json"):
-        return list(_jsonl(text, p, published))
+        return list(_jsonl(text, p, published, rejects))
     if suffix in (".html", ".htm"):
         return [_html(text, p, published)]
     return [_txt(text, p, published)]
@@ -101,24 +105,38 @@ def _txt(text: str, p: Path, published: date | None) -> Article:
     return Article(content_hash(body)[:16], body, day, path=str(p))
 
 
-def _jsonl(text: str, p: Path, published: date | None):
+def _jsonl(text: str, p: Path, published: date | None, rejects: list | None = None):
     for n, line in enumerate(text.splitlines(), start=1):
         if not line.strip():
             continue
         try:
-            obj = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise InputDataError(f"{p}:{n}: not JSON ({exc.msg})") from None
-        if not isinstance(obj, dict) or not isinstance(obj.get("text"), str):
-            raise InputDataError(f"{p}:{n}: an article needs a string 'text' field")
-        pub = obj.get("published") or obj.get("date")
-        day = _parse_day(pub, f"{p}:{n}") if pub else published
-        if day is None:
-            raise InputDataError(f"{p}:{n}: no 'published' date", hint="pass --published YYYY-MM-DD")
+            obj = _article_record(line, p, n, published)
+        except InputDataError as exc:
+            if rejects is None:
+                raise
+            rejects.append((n, str(exc).removeprefix(f"{p}:{n}: "), line))
+            continue
+        day = obj.pop("_day")
         title = obj.get("title") if isinstance(obj.get("title"), str) else None
         aid = str(obj["id"]) if obj.get("id") not in (None, "") else content_hash(obj["text"], title)[:16]
         yield Article(aid, obj["text"], day, title=title, url=obj.get("url"), source=obj.get("source"),
                       path=str(p), line=n)
+
+
+def _article_record(line: str, p: Path, n: int, published: date | None) -> dict:
+    """One JSON Lines record as a dict with its publication day in ``_day``, or InputDataError."""
+    try:
+        obj = json.loads(line)
+    except json.JSONDecodeError as exc:
+        raise InputDataError(f"{p}:{n}: not JSON ({exc.msg})") from None
+    if not isinstance(obj, dict) or not isinstance(obj.get("text"), str):
+        raise InputDataError(f"{p}:{n}: an article needs a string 'text' field")
+    pub = obj.get("published") or obj.get("date")
+    day = _parse_day(pub, f"{p}:{n}") if pub else published
+    if day is None:
+        raise InputDataError(f"{p}:{n}: no 'published' date", hint="pass --published YYYY-MM-DD")
+    obj["_day"] = day
+    return obj
 
 
 _SKIP = {"script", "style", "nav", "header", "footer", "aside", "form", "noscript", "svg", "iframe", "button",

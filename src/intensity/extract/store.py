@@ -122,10 +122,14 @@ def stage_articles(con: duckdb.DuckDBPyConnection, path: Path, *, published: dat
     """The ``articles`` stager (see the module docstring)."""
     from intensity.ingest import _drop_staging
 
-    arts = read_articles(path, published=published or PUBLISHED.get())
+    bad: list[tuple[int, str, str]] = []
+    arts = read_articles(path, published=published or PUBLISHED.get(), rejects=bad)
     _drop_staging(con)
     arts = _upsert_articles(con, arts)
     _stage_events(con, arts)
+    if bad:
+        # A broken record is one reject (with its line), as for event files; the rest load.
+        con.executemany("INSERT INTO stg_csv_rejects VALUES (?, ?, ?)", [list(b) for b in bad])
     return {c: _ident(c) for c in CANONICAL_FIELDS}
 
 
