@@ -81,3 +81,34 @@ def test_report_into_an_unwritable_folder_is_an_io_error(run, demo_db, csv_file)
     res = run("report", "--db", demo_db, "--out", csv_file / "reports", "-q")
     _clean(res, EXIT_IOERR)
     assert str(csv_file / "reports") in res.stderr
+
+
+def test_demo_refuses_to_replace_what_is_not_a_demo_store(run, tmp_path, csv_file, db_path):
+    before = csv_file.read_bytes()
+    res = run("demo", "--db", csv_file)
+    _clean(res, EXIT_USAGE)
+    assert "--force" in res.stderr and csv_file.read_bytes() == before
+    assert run("ingest", FIXTURES / "canonical_small.csv", "--db", db_path, "-q").exit_code == 0
+    store = db_path.read_bytes()
+    _clean(run("demo", "--db", db_path), EXIT_USAGE)
+    assert db_path.read_bytes() == store
+    _clean(run("demo", "--db", tmp_path), EXIT_USAGE)
+    assert csv_file.exists()
+
+
+@pytest.mark.slow
+def test_demo_rebuilds_a_demo_store_and_replaces_others_only_with_force(run, tmp_path, demo_db, csv_file):
+    import shutil
+
+    import duckdb
+
+    copy = tmp_path / "demo.duckdb"
+    shutil.copy(demo_db, copy)
+    res = run("demo", "--db", copy, "-q")
+    assert res.exit_code == 0, res.output
+    res = run("demo", "--db", csv_file, "--force", "-q")
+    assert res.exit_code == 0, res.output
+    for path in (copy, csv_file):
+        con = duckdb.connect(str(path), read_only=True)
+        assert con.execute("SELECT count(*), count(DISTINCT source) FROM events").fetchall()[0][1] == 1
+        con.close()

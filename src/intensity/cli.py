@@ -359,12 +359,19 @@ def _read_text(path: Path) -> str:
 def demo(
     db: Annotated[Path, typer.Option("--db", help="Where to build the demo store.")] = Path("data/demo.duckdb"),
     seed: Annotated[int, typer.Option("--seed", help="Random seed of the simulation.")] = 20240324,
+    force: Annotated[
+        bool, typer.Option("--force", help="Replace the file at --db even if it is not a demo store.")
+    ] = False,
     quiet: QuietOption = False,
 ) -> None:
-    """Build a demo store of SIMULATED events with known, injected escalations."""
+    """Build a demo store of SIMULATED events with known, injected escalations.
+
+    An existing demo store at --db is rebuilt; anything else there (another
+    store, a CSV) is refused (exit 2) unless --force.
+    """
     from intensity.datasets import build_demo
 
-    summary = build_demo(db, seed=seed)
+    summary = build_demo(db, seed=seed, force=force)
     if not quiet:
         typer.echo(
             f"built {summary['path']}: {summary['events']} SIMULATED events, "

@@ -214,20 +214,72 @@ def simulate_events(
     return events, tuple(injections)
 
 
-def build_demo(path: str | Path, *, seed: int = DEMO_SEED, replace: bool = True) -> dict:
+def _not_a_demo_store(path: Path) -> str | None:
+    """Why ``path`` must not be replaced by a demo store, or ``None`` when it may.
+
+    Replaceable: nothing there, an empty file, a DuckDB file without tables, or a
+    store whose events and ingested files all come from :func:`simulate_events`.
+    """
+    import duckdb
+
+    from intensity.db import is_duckdb_file
+
+    if not path.exists() or path.stat().st_size == 0:
+        return None
+    if not is_duckdb_file(path):
+        return "is not a DuckDB database"
+    con = duckdb.connect(str(path), read_only=True, config={"autoload_known_extensions": False})
+    try:
+        tables = {t for (t,) in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
+        if not tables:
+            return None
+        if not {"events", "ingest_files"} <= tables:
+            return "is a DuckDB database, not an intensity demo store"
+        (other,) = con.execute("SELECT count(*) FROM events WHERE source IS DISTINCT FROM ?",
+                               [DEMO_SOURCE]).fetchall()[0]
+        (files,) = con.execute("SELECT count(*) FROM ingest_files WHERE path NOT LIKE 'simulated:%'").fetchall()[0]
+    finally:
+        con.close()
+    if other or files:
+        return f"is an event store with {other} non-simulated event(s) from {files} file(s)"
+    return None
+
+
+def build_demo(path: str | Path, *, seed: int = DEMO_SEED, replace: bool = True, force: bool = False) -> dict:
     """Create the demo database at ``path`` from :func:`simulate_events`.
 
     The events go through the normal ingest path (a Parquet file, validated and
     upserted), so the demo exercises the same code as real data.
 
+    Args:
+        path: the store to (re)build.
+        seed: random seed of the simulation.
+        replace: delete an existing demo store at ``path`` first. Anything else
+            there (another store, a CSV, a directory) raises :class:`UsageError`
+            and is left untouched, unless ``force``.
+        force: replace whatever file is at ``path``.
+
     Returns:
         A summary: path, number of events, window and the injected changes.
+
+    Raises:
+        UsageError: ``path`` holds something that is not a demo store.
     """
     from intensity.db import connect, set_meta
+    from intensity.errors import UsageError
     from intensity.ingest import ingest_files
 
     path = Path(path)
     if replace:
+        if path.is_dir():
+            raise UsageError(f"{path} is a directory, not a database file",
+                             hint=f"choose a file for the demo, e.g. --db {path / 'demo.duckdb'}")
+        why = None if force else _not_a_demo_store(path)
+        if why:
+            raise UsageError(
+                f"{path} {why}; building the demo there would delete it",
+                hint="choose another --db for the demo, or pass --force to replace it",
+            )
         for p in (path, path.with_name(path.name + ".wal")):
             p.unlink(missing_ok=True)
     events, injections = simulate_events(seed=seed)
