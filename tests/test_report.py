@@ -237,3 +237,18 @@ def test_small_q_values_keep_their_digits():
 
     assert _fmt_p(2.1e-05) == "2.1e-05" and _fmt_p(0.0004) == "0.0004"
     assert _fmt_p(0.034) == "0.034" and _fmt_p(None) == "" and _fmt_p(float("nan")) == ""
+
+
+def test_weekly_chart_uses_acled_weeks_like_counts(demo_db):
+    from intensity.dates import acled_week_start
+
+    con = intensity.connect(demo_db, read_only=True)
+    daily = intensity.counts(con, since="2024-03-02", until="2024-03-29")  # four whole Sat-Fri weeks
+    weekly_counts = intensity.counts(con, since="2024-03-02", until="2024-03-29", by="week")
+    con.close()
+    weekly = charts.country_weekly(daily, max_countries=99)
+    assert set(weekly["week"].to_list()) == {acled_week_start(d) for d in daily["day"].to_list()}
+    assert all(w.weekday() == 5 for w in weekly["week"].to_list())  # Saturdays
+    ours = dict(weekly.group_by("country_iso3").agg(pl.col("events").sum()).iter_rows())
+    theirs = dict(weekly_counts.group_by("country_iso3").agg(pl.col("events").sum()).iter_rows())
+    assert ours == theirs

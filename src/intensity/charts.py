@@ -100,14 +100,15 @@ def png_bytes(fig: Figure) -> bytes:
 
 def country_weekly(daily: pl.DataFrame, *, max_countries: int = 6) -> pl.DataFrame:
     """The data behind :func:`country_totals`: events per country, event type and
-    Monday-started week, busiest countries first."""
+    ACLED week (Saturday to Friday, as ``intensity counts --by week``), busiest countries first."""
     totals = daily.group_by("country_iso3").agg(pl.col("events").sum()).sort(
         ["events", "country_iso3"], descending=[True, False])
     countries = totals["country_iso3"].head(max_countries).to_list()
     rank = {c: i for i, c in enumerate(countries)}
     return (
         daily.filter(pl.col("country_iso3").is_in(countries))
-        .with_columns(week=pl.col("day").dt.truncate("1w"))
+        # weekday() is 1 (Monday) .. 7 (Sunday): days back to the Saturday that starts the week
+        .with_columns(week=pl.col("day") - pl.duration(days=(pl.col("day").dt.weekday() + 1) % 7))
         .group_by("country_iso3", "event_type", "week")
         .agg(pl.col("events").sum())
         .with_columns(_rank=pl.col("country_iso3").replace_strict(rank, return_dtype=pl.Int32))

@@ -289,7 +289,7 @@ def write_report(
 
     overview = [
         Chart("country_totals.png", charts.png_bytes(charts.country_totals(daily)),
-              "Events per week (Monday to Sunday) by country, stacked by event type; the first and last weeks may be partial." + sim_note,
+              "Events per ACLED week (Saturday to Friday) by country, stacked by event type; the first and last weeks may be partial." + sim_note,
               "Weekly events per country, stacked by event type"),
         Chart("region_heatmap.png", charts.png_bytes(charts.region_heatmap(daily)),
               "Events per region and day, all types; colour on a log scale, busiest regions on top." + sim_note,
