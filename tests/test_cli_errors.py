@@ -112,3 +112,30 @@ def test_demo_rebuilds_a_demo_store_and_replaces_others_only_with_force(run, tmp
         con = duckdb.connect(str(path), read_only=True)
         assert con.execute("SELECT count(*), count(DISTINCT source) FROM events").fetchall()[0][1] == 1
         con.close()
+
+
+def test_nested_columns_are_json_in_csv_and_text_in_tables(run, db_path):
+    import csv
+    import io
+    import json
+
+    res = run("regions", "--country", "UKR", "-f", "csv", "--db", db_path)
+    assert res.exit_code == 0, res.output
+    rows = list(csv.DictReader(io.StringIO(res.stdout)))
+    assert len(rows) > 20 and all(isinstance(json.loads(r["aliases"]), list) for r in rows)
+    q = "SELECT {'a': 1, 'b': [1, 2]} AS s, [[1, 2], [3]] AS ll, 'x' AS t"
+    res = run("sql", q, "-f", "csv", "--db", db_path)
+    assert res.exit_code == 0, res.output
+    (row,) = csv.DictReader(io.StringIO(res.stdout))
+    assert json.loads(row["s"]) == {"a": 1, "b": [1, 2]} and json.loads(row["ll"]) == [[1, 2], [3]]
+    res = run("sql", q, "--db", db_path)
+    assert res.exit_code == 0, res.output
+    assert "{a: 1, b: [1, 2]}" in res.stdout and "[1, 2], [3]" in res.stdout
+
+
+@pytest.mark.parametrize("fmt", ["table", "csv", "json", "jsonl"])
+def test_interval_columns_print_as_text(run, db_path, fmt):
+    q = "SELECT TIMESTAMP '2024-03-02 06:00' - TIMESTAMP '2024-03-01' AS age, 1 AS n, [INTERVAL 2 DAY] AS il"
+    res = run("sql", q, "-f", fmt, "--db", db_path)
+    assert res.exit_code == 0, res.output
+    assert "1 day 06:00:00" in res.stdout and "2 days" in res.stdout

@@ -294,6 +294,12 @@ def query(con: duckdb.DuckDBPyConnection, text: str, params: dict | None = None)
     for st in statements[:-1]:
         con.execute(st.query)
     try:
-        return con.sql(statements[-1].query, params=params).pl()
+        rel = con.sql(statements[-1].query, params=params)
+        if rel is not None and any("INTERVAL" in str(t) for t in rel.types):
+            # Polars cannot import Arrow's month_day_nano intervals: hand them over as text.
+            rel = rel.select(", ".join(
+                (f"CAST(#{i} AS VARCHAR)" if "INTERVAL" in str(t) else f"#{i}") + ' AS "' + c.replace('"', '""') + '"'
+                for i, (c, t) in enumerate(zip(rel.columns, rel.types), start=1)))
+        return rel.pl()
     except duckdb.Error as exc:
         raise UsageError(f"SQL error: {exc}") from None

@@ -17,9 +17,30 @@ def _cell(v) -> str:
         return ""
     if isinstance(v, float):
         return f"{v:.4g}"
-    if isinstance(v, (list, tuple)):
-        return ", ".join(map(str, v))
+    if isinstance(v, (list, tuple)):  # a LIST: its items, comma-separated
+        return ", ".join(map(_inner, v))
+    if isinstance(v, dict):
+        return _inner(v)
     return str(v).replace("\n", " ")
+
+
+def _inner(v) -> str:
+    # Values nested in a LIST or STRUCT keep their brackets, so [[1, 2], [3]] stays readable.
+    if isinstance(v, (list, tuple)):
+        return "[" + ", ".join(map(_inner, v)) + "]"
+    if isinstance(v, dict):  # a STRUCT: key: value pairs
+        return "{" + ", ".join(f"{k}: {_inner(x)}" for k, x in v.items()) + "}"
+    return _cell(v)
+
+
+def _nested_as_json(df: pl.DataFrame) -> pl.DataFrame:
+    """LIST/ARRAY/STRUCT columns as JSON text: CSV has no nested values."""
+    nested = [c for c, t in df.schema.items() if t.is_nested()]
+    return df.with_columns(
+        pl.Series(c, [None if v is None else json.dumps(v, default=_json_default, ensure_ascii=False)
+                      for v in df[c].to_list()], dtype=pl.String)
+        for c in nested
+    )
 
 
 def _json_default(v):
@@ -32,7 +53,7 @@ def write(df: pl.DataFrame, fmt: str = "table", out: TextIO | None = None, *, ma
     """Write ``df`` to ``out`` (stdout by default) in one of :data:`FORMATS`."""
     out = out or sys.stdout
     if fmt == "csv":
-        out.write(df.write_csv())
+        out.write(_nested_as_json(df).write_csv())
     elif fmt in ("json", "jsonl"):
         rows = df.to_dicts()
         if fmt == "json":
