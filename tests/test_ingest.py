@@ -161,3 +161,24 @@ def test_directory_ingest_and_ingest_log(con, tmp_path):
     assert [Path(r.path).name for r in results] == ["a.csv"]
     log = con.execute("SELECT rows_read, rows_loaded, content_hash FROM ingest_files").fetchall()
     assert log[0][:2] == (5, 5) and len(log[0][2]) == 64
+
+
+def test_file_of_unknown_format_is_an_error_result_and_the_rest_load(con, tmp_path):
+    blob = tmp_path / "mixed" / "blob.bin"
+    blob.parent.mkdir()
+    blob.write_bytes(b"\x00\x01 not an event file")
+    later = tmp_path / "later.csv"
+    later.write_text("event_id,event_date,country_iso3,event_type\nlate:1,2024-03-02,UKR,battles\n")
+    results = intensity.ingest_files(con, [FIXTURES / "canonical_small.csv", blob, later])
+    assert [r.status for r in results] == ["ok", "error", "ok"]
+    assert "cannot tell the format" in results[1].error and "--format" in results[1].error
+    assert n_events(con) == 6
+    assert con.execute("SELECT count(*) FROM ingest_files").fetchone()[0] == 2
+
+
+def test_unknown_format_override_is_a_usage_error_before_anything_loads(con):
+    from intensity.errors import UsageError
+
+    with pytest.raises(UsageError, match="unknown format"):
+        intensity.ingest_files(con, [FIXTURES / "canonical_small.csv"], format="nosuch")
+    assert n_events(con) == 0

@@ -311,7 +311,12 @@ def _load_importers() -> None:
 
 
 def detect_format(path: Path, override: str | None = None) -> str:
-    """The input format: the override, else a registered sniffer, else the extension."""
+    """The input format: the override, else a registered sniffer, else the extension.
+
+    Raises:
+        UsageError: ``override`` names no registered format.
+        InputDataError: no sniffer knows the file and its extension is not a known one.
+    """
     _load_importers()
     if override:
         if override not in STAGERS:
@@ -323,7 +328,8 @@ def detect_format(path: Path, override: str | None = None) -> str:
             return found
     fmt = EXTENSIONS.get(path.suffix.lower())
     if fmt is None:
-        raise UsageError(
+        # A fault of this file, not of the command: the other files still load.
+        raise InputDataError(
             f"cannot tell the format of {path} from its extension",
             hint=f"pass --format ({', '.join(sorted(STAGERS))})",
         )
@@ -379,11 +385,14 @@ def ingest_files(
 
 def _ingest_files(con, paths, *, format, strict, on_file, options) -> list[IngestResult]:
     results = []
-    for path in expand_paths(paths):
-        fmt = detect_format(path, format)
-        res = IngestResult(path=str(path), format=fmt)
+    files = expand_paths(paths)
+    if format and files:
+        detect_format(files[0], format)  # an unknown --format fails before anything loads
+    for path in files:
+        res = IngestResult(path=str(path), format=format or "unknown")
         con.begin()
         try:
+            fmt = res.format = detect_format(path, format)
             _ingest_one(con, path, fmt, res, strict=strict, options=options)
             if strict and res.rejected:
                 _rollback(con)
@@ -393,7 +402,8 @@ def _ingest_files(con, paths, *, format, strict, on_file, options) -> list[Inges
                 con.commit()
         except InputDataError as exc:
             _rollback(con)
-            res.status, res.error = "error", str(exc)
+            # The result is all the caller shows of this file: keep the hint with the message.
+            res.status, res.error = "error", str(exc) + (f" (hint: {exc.hint})" if exc.hint else "")
             res.loaded = res.replaced = res.unchanged = res.rejected = res.merged = res.skipped = 0
         except BaseException:
             _rollback(con)
