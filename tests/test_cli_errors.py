@@ -139,3 +139,16 @@ def test_interval_columns_print_as_text(run, db_path, fmt):
     res = run("sql", q, "-f", fmt, "--db", db_path)
     assert res.exit_code == 0, res.output
     assert "1 day 06:00:00" in res.stdout and "2 days" in res.stdout
+
+
+def test_table_cells_cut_at_the_width_end_in_an_ellipsis():
+    import io
+
+    import polars as pl
+
+    from intensity.output import write
+
+    out = io.StringIO()
+    write(pl.DataFrame({"long": ["x" * 100, "y" * 60], "n": [1, 2]}), "table", out, max_width=60)
+    rows = out.getvalue().splitlines()[2:4]
+    assert rows[0].startswith("x" * 59 + "… ") and rows[1].startswith("y" * 60 + " ")

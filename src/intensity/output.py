@@ -33,6 +33,11 @@ def _inner(v) -> str:
     return _cell(v)
 
 
+def _clip(text: str, width: int) -> str:
+    """``text`` cut to ``width`` characters, the last an ellipsis when anything was cut."""
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
 def _nested_as_json(df: pl.DataFrame) -> pl.DataFrame:
     """LIST/ARRAY/STRUCT columns as JSON text: CSV has no nested values."""
     nested = [c for c, t in df.schema.items() if t.is_nested()]
@@ -64,7 +69,7 @@ def write(df: pl.DataFrame, fmt: str = "table", out: TextIO | None = None, *, ma
                 out.write(json.dumps(r, default=_json_default, ensure_ascii=False) + "\n")
     elif fmt == "table":
         cols = df.columns
-        body = [[_cell(v)[:max_width] for v in row] for row in df.iter_rows()]
+        body = [[_clip(_cell(v), max_width) for v in row] for row in df.iter_rows()]
         widths = [max([len(c), *(len(r[i]) for r in body)]) for i, c in enumerate(cols)]
         numeric = [df.schema[c].is_numeric() for c in cols]
 
