@@ -182,3 +182,19 @@ def test_unknown_format_override_is_a_usage_error_before_anything_loads(con):
     with pytest.raises(UsageError, match="unknown format"):
         intensity.ingest_files(con, [FIXTURES / "canonical_small.csv"], format="nosuch")
     assert n_events(con) == 0
+
+
+def test_directory_walk_skips_hidden_files_and_folders(con, tmp_path):
+    from intensity.ingest import expand_paths
+
+    good = "event_id,event_date,country_iso3,event_type\nvis:1,2024-03-02,UKR,battles\n"
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "events.csv").write_text(good)
+    (tmp_path / ".hidden.csv").write_text("not,an,event\nfile\n")
+    (tmp_path / ".git").mkdir()
+    (tmp_path / ".git" / "events.csv").write_text(good.replace("vis:1", "git:1"))
+    assert expand_paths([tmp_path]) == [tmp_path / "sub" / "events.csv"]
+    results = intensity.ingest_files(con, [tmp_path])
+    assert [r.status for r in results] == ["ok"] and n_events(con) == 1
+    # named explicitly, a dotfile still loads (here: as the error it is)
+    assert expand_paths([tmp_path / ".hidden.csv"]) == [tmp_path / ".hidden.csv"]

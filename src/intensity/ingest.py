@@ -341,11 +341,19 @@ SNIFFERS: list[Callable[[Path], str | None]] = []
 
 
 def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
-    """Files named directly, plus the files with known extensions under named directories."""
+    """Files named directly, plus the files with known extensions under named directories.
+
+    Hidden files and folders (a name starting with ".") found while walking a directory are
+    skipped: editor swap files, .git, macOS ``._`` files. Files named directly always load.
+    """
     out: list[Path] = []
     for p in map(Path, paths):
         if p.is_dir():
-            out.extend(sorted(f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in EXTENSIONS))
+            out.extend(sorted(
+                f for f in p.rglob("*")
+                if f.is_file() and f.suffix.lower() in EXTENSIONS
+                and not any(part.startswith(".") for part in f.relative_to(p).parts)
+            ))
         elif p.exists():
             out.append(p)
         else:
