@@ -198,3 +198,14 @@ def test_directory_walk_skips_hidden_files_and_folders(con, tmp_path):
     assert [r.status for r in results] == ["ok"] and n_events(con) == 1
     # named explicitly, a dotfile still loads (here: as the error it is)
     assert expand_paths([tmp_path / ".hidden.csv"]) == [tmp_path / ".hidden.csv"]
+
+
+def test_jsonl_with_a_byte_order_mark_loads(con, tmp_path):
+    rows = [{"event_id": f"bom:{i}", "event_date": "2024-03-02", "country_iso3": "UKR", "event_type": "battles"}
+            for i in (1, 2)]
+    path = tmp_path / "bom.jsonl"
+    path.write_text("\n".join(json.dumps(r) for r in rows) + "\n", encoding="utf-8-sig")
+    assert path.read_bytes().startswith(b"\xef\xbb\xbf")
+    (res,) = intensity.ingest_files(con, [path])
+    assert (res.status, res.loaded, res.rejected) == ("ok", 2, 0), res.error
+    assert {r[0] for r in con.execute("SELECT event_id FROM events").fetchall()} == {"bom:1", "bom:2"}

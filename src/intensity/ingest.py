@@ -204,14 +204,15 @@ def stage_csv(con: duckdb.DuckDBPyConnection, path: Path, **read_opts) -> list[s
 def stage_jsonl(con: duckdb.DuckDBPyConnection, path: Path) -> list[str]:
     """Stage JSON Lines (one VARCHAR column per key); return the keys.
 
-    Lines that are not JSON objects go to ``stg_csv_rejects`` with their line number.
+    Lines that are not JSON objects go to ``stg_csv_rejects`` with their line number. A
+    leading UTF-8 byte order mark (as Windows tools write) is dropped, as the CSV reader does.
     """
     _drop_staging(con)
     try:
         con.execute(
             f"""
             CREATE TEMP TABLE stg_lines AS
-            WITH t AS (SELECT string_split(replace(content, chr(13), ''), chr(10)) AS ls
+            WITH t AS (SELECT string_split(replace(ltrim(content, chr(65279)), chr(13), ''), chr(10)) AS ls
                        FROM read_text({_lit(path)}))
             SELECT unnest(generate_series(1, len(ls))) AS _line, unnest(ls) AS _raw FROM t
             """
