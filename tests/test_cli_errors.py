@@ -152,3 +152,29 @@ def test_table_cells_cut_at_the_width_end_in_an_ellipsis():
     write(pl.DataFrame({"long": ["x" * 100, "y" * 60], "n": [1, 2]}), "table", out, max_width=60)
     rows = out.getvalue().splitlines()[2:4]
     assert rows[0].startswith("x" * 59 + "… ") and rows[1].startswith("y" * 60 + " ")
+
+
+def test_failed_file_is_named_once_with_its_hint(run, tmp_path, db_path):
+    empty = tmp_path / "empty.csv"
+    empty.write_text("")
+    res = run("ingest", empty, "--db", db_path, "-q")
+    assert res.exit_code == 65, res.output
+    (line,) = res.stderr.splitlines()
+    assert line.startswith("error: ") and line.count(str(empty)) == 1 and "hint: " in line, line
+
+
+@pytest.mark.parametrize("command", [("ingest",), ("extract",)])
+def test_missing_input_path_has_a_hint(run, tmp_path, db_path, command):
+    res = run(*command, tmp_path / "nothere.csv", *(("--db", db_path) if command == ("ingest",) else ()))
+    _clean(res, EXIT_USAGE)
+    assert "nothere.csv" in res.stderr and "check the path" in res.stderr
+
+
+@pytest.mark.parametrize("command,accepted", [
+    (("sql", "SELECT 1"), "table, csv, json, jsonl"), (("counts",), "table, csv, json, jsonl"),
+    (("extract", FIXTURES / "canonical_small.csv"), "jsonl, table"),
+])
+def test_unknown_output_format_lists_the_accepted_ones(run, db_path, command, accepted):
+    res = run(*command, "-f", "xml", *(("--db", db_path) if command[0] != "extract" else ()))
+    _clean(res, EXIT_USAGE)
+    assert accepted in res.stderr.splitlines()[1]

@@ -91,12 +91,26 @@ def handled(fn):
     return wrapper
 
 
-def _check_format(fmt: str) -> str:
+def _check_format(fmt: str, choices: tuple[str, ...] | None = None) -> str:
     from intensity.output import FORMATS
 
-    if fmt not in FORMATS:
-        raise UsageError(f"unknown --format {fmt!r}; choose from {', '.join(FORMATS)}")
+    choices = choices or FORMATS
+    if fmt not in choices:
+        raise UsageError(f"unknown --format {fmt!r}", hint=f"--format takes one of: {', '.join(choices)}")
     return fmt
+
+
+def _check_paths(paths) -> None:
+    for p in paths:
+        if not p.exists():
+            raise UsageError(f"no such file or directory: {p}",
+                             hint="check the path (a folder loads every file in it)")
+
+
+def _file_error(r) -> str:
+    """One line for a file that failed to load; the library's message mostly names the file already."""
+    reason = r.error or f"{r.rejected} row(s) rejected under --strict; nothing loaded"
+    return reason if r.path in reason else f"{r.path}: {reason}"
 
 
 def _as_of(value: Optional[str]) -> Optional[date]:
@@ -163,6 +177,7 @@ def ingest(
     from intensity.ingest import expand_paths, ingest_files
     from intensity.progress import file_progress
 
+    _check_paths(paths)
     files = expand_paths(paths)
     if not files:
         raise UsageError("no input files found")
@@ -193,7 +208,7 @@ def ingest(
         _print_ingest_summary(results)
     failed = [r for r in results if r.status != "ok"]
     for r in failed:
-        _err(f"error: {r.path}: {r.error or f'{r.rejected} row(s) rejected under --strict; nothing loaded'}")
+        _err(f"error: {_file_error(r)}")
     if failed:
         raise typer.Exit(code=EXIT_DATAERR)
 
@@ -222,8 +237,7 @@ def extract(
 
     from intensity.extract.readers import check_published
 
-    if fmt not in ("jsonl", "table"):
-        raise UsageError(f"unknown --format {fmt!r}; choose jsonl or table")
+    _check_format(fmt, ("jsonl", "table"))
     if reprocess:
         from intensity.db import connect
         from intensity.extract.store import reprocess as run
@@ -241,6 +255,7 @@ def extract(
     from intensity.extract import extract_events, read_articles
     from intensity.ingest import expand_paths
 
+    _check_paths(paths)
     day = check_published(published)
     rows = []
     for path in expand_paths(paths):
