@@ -109,3 +109,16 @@ def test_reader_during_a_write_gets_busy_not_traceback(site, hold_write_lock):
     assert "busy" in res.stderr and "retry" in res.stderr and "Traceback" not in res.stderr
     run = _run(site)
     assert run.returncode == 75 and "Traceback" not in run.stderr
+
+
+def test_missing_input_folder_fails_the_run_and_records_it(site):
+    res = _run(site, "--input", str(site / "nowhere"))
+    assert res.returncode == 2, res.stderr
+    err = res.stderr.splitlines()
+    assert err[0].startswith("error: input folder(s) not found: ") and "nowhere" in err[0], res.stderr
+    assert err[1].startswith("hint: ") and "Traceback" not in res.stderr
+    con = intensity.connect(site / "store.duckdb", read_only=True)
+    runs = con.execute("SELECT status, error, finished_at IS NOT NULL FROM runs").fetchall()
+    con.close()
+    assert len(runs) == 1 and runs[0][0] == "failed" and "nowhere" in runs[0][1] and runs[0][2]
+    assert not (site / "reports" / "latest").exists()

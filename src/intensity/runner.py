@@ -21,7 +21,7 @@ from pathlib import Path
 from intensity import __version__
 from intensity.config import Settings
 from intensity.db import connect, utcnow
-from intensity.errors import DatabaseBusy, IntensityError, InputDataError
+from intensity.errors import DatabaseBusy, IntensityError, InputDataError, UsageError
 
 log = logging.getLogger("intensity.run")
 
@@ -86,10 +86,17 @@ def _new_files(con, inputs: list[Path]) -> list[Path]:
     from intensity.ingest import expand_paths, file_sha256
 
     known = {h for (h,) in con.execute("SELECT DISTINCT content_hash FROM ingest_files").fetchall()}
-    existing = [p for p in inputs if p.exists()]
-    for p in set(inputs) - set(existing):
-        log.warning("input %s does not exist; skipped", p)
-    return [f for f in expand_paths(existing) if file_sha256(f) not in known]
+    return [f for f in expand_paths(inputs) if file_sha256(f) not in known]
+
+
+def _missing_inputs(inputs: list[Path]) -> UsageError | None:
+    # A configured input folder that is not there is a misconfigured job (a typo, an unmounted
+    # share): fail it loudly rather than report "ok" over stale data.
+    missing = [str(p) for p in inputs if not p.exists()]
+    if not missing:
+        return None
+    return UsageError(f"input folder(s) not found: {', '.join(missing)}",
+                      hint="create the folder, or fix `inputs` in intensity.toml, INTENSITY_INPUTS or --input")
 
 
 def run(settings: Settings, *, as_of: date | None = None, quiet: bool = False) -> RunResult:
@@ -97,6 +104,7 @@ def run(settings: Settings, *, as_of: date | None = None, quiet: bool = False) -
 
     Raises:
         RunLocked: another run holds the lock (exit 75).
+        UsageError: an input folder does not exist (recorded as a failed run; exit 2).
         DatabaseBusy: another process holds the database's write lock (exit 75).
     """
     from intensity.ingest import ingest_files
@@ -115,18 +123,25 @@ def run(settings: Settings, *, as_of: date | None = None, quiet: bool = False) -
                 [run_id, started, [str(p) for p in settings.inputs], __version__, os.getpid()],
             )
             result = RunResult(run_id=run_id, status="running")
-            files = _new_files(con, settings.inputs)
+            config_error = _missing_inputs(settings.inputs)
+            files = [] if config_error else _new_files(con, settings.inputs)
             log.info("run %s: %d new input file(s)", run_id, len(files))
             for r in ingest_files(con, files):
                 if r.status == "error":
-                    result.input_errors.append(f"{r.path}: {r.error}")
-                    log.error("%s: %s", r.path, r.error)
+                    # The message names the file already (and carries its hint).
+                    error = r.error if r.path in r.error else f"{r.path}: {r.error}"
+                    result.input_errors.append(error)
+                    log.error("%s", error)
                 else:
                     result.files_ingested += 1
                     result.rows_loaded += r.loaded + r.replaced
                     result.rows_rejected += r.rejected
         finally:
             con.close()
+        if config_error:
+            result.status = "failed"
+            _finish(settings, result, started, error=str(config_error))
+            raise config_error
 
         try:
             report = _detect_and_report(settings, as_of=as_of, run_id=run_id, result=result)
