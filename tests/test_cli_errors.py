@@ -178,3 +178,21 @@ def test_unknown_output_format_lists_the_accepted_ones(run, db_path, command, ac
     res = run(*command, "-f", "xml", *(("--db", db_path) if command[0] != "extract" else ()))
     _clean(res, EXIT_USAGE)
     assert accepted in res.stderr.splitlines()[1]
+
+
+@pytest.mark.parametrize("umask", [0o022, 0o027])
+def test_published_report_folder_has_the_umask_mode_not_0700(tmp_path, umask):
+    import os
+    import stat
+
+    from intensity.publish import publish, staging_dir
+
+    old = os.umask(umask)
+    try:
+        staging = staging_dir(tmp_path / "reports", "2024-03-01_2024-03-28")
+        (staging / "index.html").write_text("<html></html>")
+        final = publish(staging, tmp_path / "reports", "2024-03-01_2024-03-28")
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE(final.stat().st_mode) == 0o777 & ~umask
+    assert stat.S_IMODE((tmp_path / "reports" / "latest" / "index.html").stat().st_mode) == 0o666 & ~umask

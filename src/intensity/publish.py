@@ -18,7 +18,17 @@ from pathlib import Path
 def staging_dir(out: Path, slug: str) -> Path:
     """A fresh temporary folder inside ``out`` for building report ``slug``."""
     out.mkdir(parents=True, exist_ok=True)
-    return Path(tempfile.mkdtemp(prefix=f".{slug}.tmp-{os.getpid()}-", dir=out))
+    path = Path(tempfile.mkdtemp(prefix=f".{slug}.tmp-{os.getpid()}-", dir=out))
+    # mkdtemp makes it 0700; the published folder gets a normal folder's mode (0777 less the
+    # umask), so a web server or a colleague can read reports/latest.
+    path.chmod(0o777 & ~_umask())
+    return path
+
+
+def _umask() -> int:
+    mask = os.umask(0o022)  # the only way to read it is to set it
+    os.umask(mask)
+    return mask
 
 
 def publish(staging: Path, out: Path, slug: str, *, update_latest: bool = True) -> Path:
