@@ -209,3 +209,20 @@ def test_jsonl_with_a_byte_order_mark_loads(con, tmp_path):
     (res,) = intensity.ingest_files(con, [path])
     assert (res.status, res.loaded, res.rejected) == ("ok", 2, 0), res.error
     assert {r[0] for r in con.execute("SELECT event_id FROM events").fetchall()} == {"bom:1", "bom:2"}
+
+
+@pytest.mark.parametrize("name,content", [("empty.csv", b""), ("empty.jsonl", b""), ("empty.parquet", b""),
+                                          ("blank.csv", b"\xef\xbb\xbf \r\n\n"), ("blank.jsonl", b"\n\n")])
+def test_empty_file_is_called_empty(con, tmp_path, name, content):
+    path = tmp_path / name
+    path.write_bytes(content)
+    (res,) = intensity.ingest_files(con, [path])
+    assert res.status == "error" and res.error.startswith(f"{path} is empty"), res.error
+    assert "missing column" not in res.error
+
+
+def test_header_only_file_still_loads_nothing_without_error(con, tmp_path):
+    path = tmp_path / "header.csv"
+    path.write_text("event_id,event_date,country_iso3,event_type\n")
+    (res,) = intensity.ingest_files(con, [path])
+    assert (res.status, res.rows_read, res.loaded) == ("ok", 0, 0)

@@ -402,6 +402,7 @@ def _ingest_files(con, paths, *, format, strict, on_file, options) -> list[Inges
         con.begin()
         try:
             fmt = res.format = detect_format(path, format)
+            _check_not_empty(path)
             _ingest_one(con, path, fmt, res, strict=strict, options=options)
             if strict and res.rejected:
                 _rollback(con)
@@ -423,6 +424,23 @@ def _ingest_files(con, paths, *, format, strict, on_file, options) -> list[Inges
         if on_file:
             on_file(res)
     return results
+
+
+# Files up to this size are read whole to tell a blank file from one with content.
+_BLANK_CHECK_BYTES = 1 << 16
+
+
+def _check_not_empty(path: Path) -> None:
+    """Raise :class:`InputDataError` for a file with no content (0 bytes, or only blanks).
+
+    Otherwise each reader words it its own way ("missing column(s) ...", "no JSON records").
+    """
+    size = path.stat().st_size
+    if size <= _BLANK_CHECK_BYTES:
+        with open(path, "rb") as fh:
+            blank = not fh.read().removeprefix(b"\xef\xbb\xbf").strip()
+        if blank:
+            raise InputDataError(f"{path} is empty" + (f" ({size} bytes of blank space)" if size else ""))
 
 
 def _rollback(con) -> None:
