@@ -154,13 +154,11 @@ def test_table_cells_cut_at_the_width_end_in_an_ellipsis():
     assert rows[0].startswith("x" * 59 + "… ") and rows[1].startswith("y" * 60 + " ")
 
 
-def test_failed_file_is_named_once_with_its_hint(run, tmp_path, db_path):
-    empty = tmp_path / "empty.csv"
-    empty.write_text("")
-    res = run("ingest", empty, "--db", db_path, "-q")
+def test_failed_file_is_named_once_with_its_hint(run, csv_file, db_path):
+    res = run("ingest", csv_file, "--db", db_path, "-q")  # not canonical, not a known export
     assert res.exit_code == 65, res.output
     (line,) = res.stderr.splitlines()
-    assert line.startswith("error: ") and line.count(str(empty)) == 1 and "hint: " in line, line
+    assert line.startswith("error: ") and line.count(str(csv_file)) == 1 and "hint: " in line, line
 
 
 @pytest.mark.parametrize("command", [("ingest",), ("extract",)])
@@ -196,3 +194,17 @@ def test_published_report_folder_has_the_umask_mode_not_0700(tmp_path, umask):
         os.umask(old)
     assert stat.S_IMODE(final.stat().st_mode) == 0o777 & ~umask
     assert stat.S_IMODE((tmp_path / "reports" / "latest" / "index.html").stat().st_mode) == 0o666 & ~umask
+
+
+def test_help_points_at_the_settings_doc_and_lists_ingest_formats(run):
+    from intensity.cli import INGEST_FORMATS
+    from intensity.ingest import STAGERS, _load_importers
+
+    _load_importers()
+    assert sorted(INGEST_FORMATS) == sorted(STAGERS)
+    res = run("run", "--help")
+    assert res.exit_code == 0 and "docs/scheduling.md" in res.stdout and "(see README)" not in res.stdout
+    res = run("ingest", "--help")
+    assert res.exit_code == 0
+    text = " ".join(res.stdout.split())
+    assert "Input format: " + ", ".join(INGEST_FORMATS) in text

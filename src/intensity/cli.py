@@ -45,6 +45,9 @@ UntilOption = Annotated[
 AsOfOption = Annotated[
     Optional[str], typer.Option("--as-of", help="Reference day for relative dates [default: today].")
 ]
+# ingest.STAGERS, written out: importing the registry would load DuckDB for every --help
+# (tests/test_cli_errors.py checks that the two agree).
+INGEST_FORMATS = ("csv", "jsonl", "parquet", "acled", "ucdp", "gdelt", "articles", "mapped")
 QuietOption = Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing but errors.")]
 
 
@@ -144,7 +147,8 @@ def ingest(
     paths: Annotated[list[Path], typer.Argument(help="Files or directories to load.")],
     db: DbOption = None,
     format: Annotated[
-        Optional[str], typer.Option("--format", help="Input format [default: from content or extension].")
+        Optional[str], typer.Option("--format", help="Input format: " + ", ".join(INGEST_FORMATS)
+                                    + " [default: from content or extension].")
     ] = None,
     strict: Annotated[bool, typer.Option("--strict", help="Load nothing from a file with any reject.")] = False,
     map_: Annotated[
@@ -587,7 +591,8 @@ def run_command(
 
     Exit codes: 0 ok, 65 an input file could not be read (the rest still ran),
     75 another run (or writer) holds the lock, or --alert-exit-code when new
-    escalation signals appeared. Settings come from intensity.toml (see README).
+    escalation signals appeared; 2 a configuration error, such as an input folder that
+    does not exist; 74 a file or folder that cannot be written. Settings come from intensity.toml: see docs/scheduling.md.
     """
     import logging
 
