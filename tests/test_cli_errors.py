@@ -208,3 +208,26 @@ def test_help_points_at_the_settings_doc_and_lists_ingest_formats(run):
     assert res.exit_code == 0
     text = " ".join(res.stdout.split())
     assert "Input format: " + ", ".join(INGEST_FORMATS) in text
+
+
+def test_default_store_whose_folder_cannot_be_made_is_an_io_error(run, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("INTENSITY_DB", raising=False)
+    (tmp_path / "data").write_text("not a folder")
+    res = run("ingest", FIXTURES / "canonical_small.csv")
+    _clean(res, EXIT_IOERR)
+    assert "data/intensity.duckdb" in res.stderr and "data is a file" in res.stderr
+
+
+def test_demo_in_an_unwritable_place_is_an_io_error(run, csv_file):
+    res = run("demo", "--db", csv_file / "demo.duckdb", "-q")
+    _clean(res, EXIT_IOERR)
+    assert str(csv_file / "demo.duckdb") in res.stderr
+
+
+def test_truncated_store_is_an_io_error(run, tmp_path, db_path):
+    cut = tmp_path / "cut.duckdb"
+    cut.write_bytes(db_path.read_bytes()[:20000])
+    res = run("status", "--db", cut)
+    _clean(res, EXIT_IOERR)
+    assert str(cut) in res.stderr

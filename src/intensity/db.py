@@ -114,7 +114,8 @@ def connect(
         except duckdb.Error as exc:
             if isinstance(exc, duckdb.IOException) and not _is_lock_error(exc):
                 raise StorageError(f"cannot open database {target}: {exc}",
-                                   hint="check that its folder is writable (or choose another --db)") from None
+                                   hint="check that its folder is writable and the file is a complete store "
+                                        "(or choose another --db)") from None
             if not _is_lock_error(exc):
                 raise
             if time.monotonic() >= deadline:
