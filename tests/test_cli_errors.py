@@ -231,3 +231,20 @@ def test_truncated_store_is_an_io_error(run, tmp_path, db_path):
     res = run("status", "--db", cut)
     _clean(res, EXIT_IOERR)
     assert str(cut) in res.stderr
+
+
+def test_duckdb_io_error_inside_a_command_is_exit_74_not_a_bug(capsys):
+    import duckdb
+    import typer
+
+    from intensity.cli import handled
+
+    @handled
+    def write_fails():
+        raise duckdb.IOException('IO Error: Could not write file "x.duckdb.wal": No space left on device')
+
+    with pytest.raises(typer.Exit) as exc:
+        write_fails()
+    assert exc.value.exit_code == EXIT_IOERR
+    err = capsys.readouterr().err.splitlines()
+    assert err[0].startswith("error: ") and "x.duckdb.wal" in err[0] and err[1].startswith("hint: ")
