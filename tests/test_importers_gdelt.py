@@ -136,3 +136,33 @@ def test_real_export_sample(con):
     assert not countries & {"IS", "UK", "AS", "US"}
     again = ingest_files(con, [path])[0]
     assert (again.loaded, again.replaced) == (0, 0)
+
+
+@pytest.mark.parametrize("geo_type,fullname", [
+    ("4", "London, London, City of, United Kingdom"),  # city, ADM1, country
+])
+def test_adm1_name_with_a_comma_is_kept_whole(con, tmp_path, geo_type, fullname):
+    # was "City of": the name was split at every ", "
+    row = gdelt_row(2001, EventCode="190", EventBaseCode="190", EventRootCode="19", Actor1Code="GBR",
+                    ActionGeo_Type=geo_type, ActionGeo_FullName=fullname, ActionGeo_CountryCode="UK",
+                    ActionGeo_ADM1Code="UKH9", ActionGeo_Lat="51.51", ActionGeo_Long="-0.09")
+    (res,) = ingest_files(con, [write(tmp_path / "export.CSV", [row])])
+    assert (res.status, res.loaded) == ("ok", 1), res.error
+    assert con.execute("SELECT country_iso3, admin1, admin1_code FROM events").fetchall() == [
+        ("GBR", "London, City of", "GB-LND")]
+    assert con.execute("SELECT admin1 FROM unresolved_regions").fetchall() == []
+
+
+@pytest.mark.parametrize("geo_type,fullname,admin1", [
+    ("2", "District of Columbia, United States", "District of Columbia"),  # US state: state, country
+    ("5", "Kaduna State, Kaduna, Nigeria", "Kaduna State"),  # world state: its name, ADM1, country
+    ("5", "Kaduna, Nigeria", "Kaduna"),
+    ("4", "Kaduna, Nigeria", None),  # a city without its ADM1 part names no ADM1
+])
+def test_adm1_part_of_the_full_name_by_geo_type(con, tmp_path, geo_type, fullname, admin1):
+    country, adm1 = ("US", "USDC") if geo_type == "2" else ("NI", "NI23")
+    row = gdelt_row(2002, EventCode="190", EventBaseCode="190", EventRootCode="19", Actor1Code="XYZ",
+                    ActionGeo_Type=geo_type, ActionGeo_FullName=fullname, ActionGeo_CountryCode=country,
+                    ActionGeo_ADM1Code=adm1)
+    ingest_files(con, [write(tmp_path / "export.CSV", [row])])
+    assert con.execute("SELECT admin1 FROM events").fetchall() == [(admin1,)]

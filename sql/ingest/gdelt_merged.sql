@@ -6,8 +6,9 @@
 -- disagree with the root codes). Rows with the same SQLDATE, ActionGeo_ADM1Code, EventCode
 -- and actors (codes and names) become one event: the lowest GLOBALEVENTID names it, its row
 -- gives place and actors, source_count counts the rows, NumMentions/NumSources/NumArticles
--- are summed and AvgTone is weighted by NumMentions. The ADM1 name is the part of
--- ActionGeo_FullName before the country ("Kharkiv, Kharkivs'ka Oblast', Ukraine").
+-- are summed and AvgTone is weighted by NumMentions. The ADM1 name is read from
+-- ActionGeo_FullName by geo type ("Kharkiv, Kharkivs'ka Oblast', Ukraine": the middle part;
+-- "London, London, City of, United Kingdom": "London, City of").
 -- One row out per merged event. DuckDB-only.
 WITH v AS (
     SELECT *,
@@ -45,7 +46,6 @@ merged AS (
 placed AS (
     SELECT
         m.*,
-        string_split(m.f.fullname, ', ') AS parts,
         fc.country_iso3,
         -- no ADM1 for country-level places, or GDELT's "(general)" ADM1 codes (IS00)
         CASE WHEN m.f.geo_type IN ('2', '3', '4', '5') AND length(m.f.adm1) > 2
@@ -56,9 +56,16 @@ placed AS (
 named AS (
     SELECT
         p.*,
+        -- ADM1 names may hold ", " themselves ("London, City of"), so a city's (types 3, 4:
+        -- "City, ADM1, Country") is what lies between the first and the last ", ", and a US
+        -- state's (2: "State, Country") all before the last. A world state (5) leads with its
+        -- own name ("Kaduna State, Kaduna, Nigeria"; "Uttarakhand, Uttaranchal, India": the
+        -- first part resolves where GDELT's older ADM1 label may not).
         CASE WHEN p.adm1 IS NULL THEN NULL
-             WHEN p.f.geo_type IN ('2', '5') THEN p.parts[1]
-             WHEN len(p.parts) >= 3 THEN p.parts[len(p.parts) - 1]
+             WHEN p.f.geo_type = '2'
+                  THEN coalesce(nullif(regexp_extract(p.f.fullname, '^(.*), ', 1), ''), p.f.fullname)
+             WHEN p.f.geo_type = '5' THEN split_part(p.f.fullname, ', ', 1)
+             ELSE nullif(regexp_extract(p.f.fullname, '^.*?, (.*), ', 1), '')
         END AS adm1_name
     FROM placed AS p
 )
