@@ -226,3 +226,20 @@ def test_header_only_file_still_loads_nothing_without_error(con, tmp_path):
     path.write_text("event_id,event_date,country_iso3,event_type\n")
     (res,) = intensity.ingest_files(con, [path])
     assert (res.status, res.rows_read, res.loaded) == ("ok", 0, 0)
+
+
+def test_future_dates_load_with_a_warning(con, tmp_path):
+    from datetime import datetime, timezone
+
+    today = datetime.now(timezone.utc).date().isoformat()
+    path = tmp_path / "planned.csv"
+    path.write_text("event_id,event_date,country_iso3,event_type\n"
+                    f"f:1,2024-03-01,UKR,battles\nf:2,2099-01-01,UKR,battles\nf:3,2098-05-05,UKR,protests\n"
+                    f"f:4,{today},UKR,battles\n")
+    (res,) = intensity.ingest_files(con, [path])
+    assert (res.status, res.loaded, res.rejected) == ("ok", 4, 0)
+    assert "2 event(s) dated after today (latest 2099-01-01)" in res.warnings
+    past = tmp_path / "past.csv"
+    past.write_text(f"event_id,event_date,country_iso3,event_type\np:1,{today},UKR,battles\n")
+    (res,) = intensity.ingest_files(con, [past])
+    assert not [w for w in res.warnings if "after today" in w]

@@ -18,6 +18,7 @@ import re
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import timedelta
 from pathlib import Path
 
 import duckdb
@@ -525,6 +526,7 @@ def _ingest_staged(con, path: Path, fmt: str, res: IngestResult, *, strict: bool
     file_id = res.file_id
     if fmt in AFTER_LOAD:
         AFTER_LOAD[fmt](con, res, file_id=file_id)
+    _warn_future_dates(con, res, now=now)
 
     con.execute("DELETE FROM rejects WHERE path = ?", [str(path)])
     con.execute("DELETE FROM unresolved_regions WHERE path = ?", [str(path)])
@@ -548,6 +550,18 @@ def _ingest_staged(con, path: Path, fmt: str, res: IngestResult, *, strict: bool
         [file_id, str(path), digest.result(), fmt, res.rows_read, res.loaded, res.replaced,
          res.unchanged, res.rejected, res.unresolved, now],
     )
+
+
+# UTC+14 is the earliest clock on Earth: a date up to its today is nobody's future.
+_LATEST_ZONE = timedelta(hours=14)
+
+
+def _warn_future_dates(con, res: IngestResult, *, now) -> None:
+    """Warn of loaded events dated after today (kept: planned events, typos to review)."""
+    today = (now + _LATEST_ZONE).date()
+    n, latest = con.execute("SELECT count(*), max(day) FROM incoming WHERE day > ?", [today]).fetchall()[0]
+    if n:
+        res.warnings.append(f"{n} event(s) dated after today (latest {latest.isoformat()})")
 
 
 def create_stg(con, mapping: dict[str, str]) -> tuple[str, ...]:
