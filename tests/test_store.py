@@ -115,6 +115,7 @@ def test_region_aliases_resolve(con, country, name, code):
         ("BLR", "Mogilev", "BY-MA"), ("BLR", "Mahilyow", "BY-MA"),
         ("SYR", "Aleppo", "SY-HL"), ("SYR", "Deir ez-Zor", "SY-DY"), ("SYR", "Rural Damascus", "SY-RD"),
         ("SYR", "Damascus", "SY-DI"), ("LBN", "Beirut", "LB-BA"), ("LBN", "Beirut Governorate", "LB-BA"),
+        ("LBN", "Beyrouth", "LB-BA"),
         # Sanaa: GeoNames' and ACLED's admin1 "Sanaa" is the governorate; the city is Amanat al Asimah
         ("YEM", "Sanaa", "YE-SN"), ("YEM", "Sana'a", "YE-SN"), ("YEM", "Amanat al Asimah", "YE-SA"),
         ("YEM", "Sanaa City", "YE-SA"), ("YEM", "Taizz", "YE-TA"),
