@@ -36,7 +36,7 @@ DbOption = Annotated[
 FormatOption = Annotated[str, typer.Option("--format", "-f", help="Output: table, csv, json or jsonl.")]
 SinceOption = Annotated[
     Optional[str],
-    typer.Option("--since", help="Window start: 2024-03, 2024-03-15, or 30d / 8w / 6m before --as-of."),
+    typer.Option("--since", help="Window start: 2024, 2024-03, 2024-03-15, or 30d / 8w / 6m / 1y before --as-of."),
 ]
 UntilOption = Annotated[
     Optional[str],
@@ -320,11 +320,15 @@ def counts(
     type_: Annotated[
         Optional[str], typer.Option("--type", help="Event type or sub-event type code.")
     ] = None,
-    by: Annotated[str, typer.Option("--by", help="day, or week (ACLED's Saturday-Friday weeks).")] = "day",
+    by: Annotated[str, typer.Option("--by", help="day, or week (ACLED's Saturday-Friday weeks; the window widens to "
+                                                   "whole weeks, so the first and last may hold days outside it).")] = "day",
     subtypes: Annotated[bool, typer.Option("--subtypes", help="Split series by sub-event type.")] = False,
     fmt: FormatOption = "table",
 ) -> None:
-    """Zero-filled daily (or weekly) counts per country, region and event type."""
+    """Zero-filled daily (or weekly) counts per country, region and event type.
+
+    The window defaults to the 90 days up to the last day with data.
+    """
     from intensity.aggregate import counts as compute
     from intensity.db import connect
     from intensity.output import write
