@@ -156,3 +156,21 @@ def test_demo_command_builds_labelled_store(run, tmp_path):
     assert "SIMULATED" in res.stdout
     out = run("sql", "SELECT DISTINCT source FROM events", "--db", db, "--format", "csv")
     assert out.stdout.splitlines() == ["source", "simulated"]
+
+
+def test_status_gives_per_source_rows_and_one_totals_row(run, db_path, tmp_path):
+    other = tmp_path / "other.csv"
+    other.write_text("event_id,source,event_date,country_iso3,admin1,event_type\n"
+                     "o:1,other,2024-03-01,UKR,Nowhere,battles\n")
+    for f in (FIXTURES / "canonical_small.csv", FIXTURES / "canonical_bad.csv", other):
+        assert run("ingest", f, "--db", db_path).exit_code == 0
+    res = run("status", "--db", db_path, "--format", "json")
+    assert res.exit_code == 0, res.output
+    rows = {r["source"]: r for r in json.loads(res.stdout)}
+    total = rows.pop("(all)")
+    assert list(json.loads(res.stdout)[-1].values())[0] == "(all)"  # the totals come last
+    assert total["events"] == sum(r["events"] for r in rows.values())
+    assert total["files"] == 3 and total["rejects"] > 0 and total["schema_version"] >= 9
+    assert all(r["rejects"] is None and r["schema_version"] is None for r in rows.values())
+    assert rows["other"]["files"] == 1 and rows["other"]["unresolved_region"] == 1
+    assert rows["other"]["fatalities"] is None  # none reported

@@ -448,7 +448,11 @@ def regions(
 @app.command()
 @handled
 def status(db: DbOption = None, fmt: FormatOption = "table") -> None:
-    """What the store holds: events per source and date range, files, rejects."""
+    """What the store holds: events per source and date range, files, rejects.
+
+    One row per source (files: the ingested files its stored events came from), then an
+    ``(all)`` row with the store's totals, its rejected rows and schema version.
+    """
     from intensity.db import connect, query as run_query
     from intensity.output import write
 
@@ -457,9 +461,20 @@ def status(db: DbOption = None, fmt: FormatOption = "table") -> None:
     try:
         df = run_query(
             con,
-            "SELECT s.*, (SELECT count(*) FROM ingest_files) AS files, "
-            "(SELECT count(*) FROM rejects) AS rejects, "
-            "(SELECT max(version) FROM schema_version) AS schema_version FROM v_sources AS s ORDER BY source",
+            """
+            SELECT s.*, f.files, NULL::BIGINT AS rejects, NULL::INTEGER AS schema_version
+            FROM v_sources AS s
+            LEFT JOIN (SELECT source, count(DISTINCT file_id) AS files FROM events GROUP BY source) AS f USING (source)
+            UNION ALL BY NAME
+            SELECT '(all)' AS source, count(*) AS events, min(event_date) AS first_date,
+                   max(event_date) AS last_date, sum(fatalities) AS fatalities,
+                   count(*) FILTER (WHERE admin1 IS NOT NULL AND admin1_code IS NULL) AS unresolved_region,
+                   count(*) FILTER (WHERE admin1_code IS NULL) AS without_region,
+                   (SELECT count(*) FROM ingest_files) AS files, (SELECT count(*) FROM rejects) AS rejects,
+                   (SELECT max(version) FROM schema_version) AS schema_version
+            FROM events
+            ORDER BY source = '(all)', source
+            """,
         )
     finally:
         con.close()
