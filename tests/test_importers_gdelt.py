@@ -104,6 +104,9 @@ def test_too_few_columns_is_a_clear_error(con, tmp_path):
     path.write_text("\t".join(ROWS[0][:57]) + "\n")
     (res,) = ingest_files(con, [path], format="gdelt")
     assert res.status == "error" and "61" in res.error
+    # without --format too: a GDELT 1.0 row is recognised and the error names the version
+    (res,) = ingest_files(con, [path])
+    assert res.format == "gdelt" and res.status == "error" and "GDELT 1.0" in res.error
 
 
 def test_real_export_sample(con):

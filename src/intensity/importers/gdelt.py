@@ -60,9 +60,14 @@ def sniff(path: Path) -> str | None:
     fields = _first_line(path)
     if fields and column_key(fields[0]) == "globaleventid":
         return "gdelt"
-    if len(fields) >= len(COLUMNS) and fields[0].isdigit() and len(fields[1]) == 8 and fields[1].isdigit():
+    # GDELT 1.0 rows (57 columns) start the same way: claimed too, so that the stager tells
+    # the user which version it reads instead of the canonical reader's "missing column(s)".
+    if len(fields) >= _GDELT1_COLUMNS and fields[0].isdigit() and len(fields[1]) == 8 and fields[1].isdigit():
         return "gdelt"
     return None
+
+
+_GDELT1_COLUMNS = 57
 
 
 def _after(con, res, *, file_id: int) -> None:
