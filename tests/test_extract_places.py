@@ -88,3 +88,20 @@ def test_scanner_tries_only_the_alternatives_of_the_word():
         set_gating(True)
     # every alternative's group name survives in the subsets
     assert all(re.fullmatch(r"g\d+", m.lastgroup) for m in sc.finditer(g))
+
+
+def _countries(text: str) -> set:
+    return {e.country_iso3 for e in extract_events(text, published=PUB)}
+
+
+def test_common_words_and_first_names_are_not_namesake_towns():
+    # GeoNames lists "And" (Anand, India), "Being" (Beijing), "Kills" (Kilis, Turkey), "More"
+    # (Mora, Cameroon) and "Philip" (Phillip, Australia) as names: in a title-case headline or a
+    # quote they are words, and the event stays where the text puts it.
+    assert "IND" not in _countries("''And we are only just getting started'': artillery strikes hit Kherson")
+    assert "TUR" not in _countries("Car Bomb Kills Russia-Installed Official In Occupied Melitopol")
+    assert "CMR" not in _countries("Ukraine Needs More Rockets After Shelling Of Kharkiv")
+    assert "AUS" not in _countries("Philip Breedlove says Ukraine could strike the Kerch bridge")
+    assert "CHN" not in _countries("Russian soldiers shelled Izium after being pushed back")
+    # a listed word still leads into a region by its administrative word
+    assert _places("Fighting in Kherson oblast continued.") == [("UA-65", None)]
