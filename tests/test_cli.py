@@ -174,3 +174,15 @@ def test_status_gives_per_source_rows_and_one_totals_row(run, db_path, tmp_path)
     assert all(r["rejects"] is None and r["schema_version"] is None for r in rows.values())
     assert rows["other"]["files"] == 1 and rows["other"]["unresolved_region"] == 1
     assert rows["other"]["fatalities"] is None  # none reported
+
+
+def test_regions_need_no_store_and_check_the_country(run, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)  # no data/intensity.duckdb here
+    monkeypatch.delenv("INTENSITY_DB", raising=False)
+    res = run("regions", "--country", "ukr", "--format", "json")
+    assert res.exit_code == 0, res.output
+    codes = {r["admin1_code"] for r in json.loads(res.stdout)}
+    assert {"UA-63", "UA-30", "UA-43"} <= codes and all(c.startswith("UA-") for c in codes)
+    assert not any(tmp_path.rglob("*.duckdb"))  # nothing was created
+    res = run("regions", "--country", "XXX")
+    assert res.exit_code == 2 and "unknown country" in res.stderr

@@ -427,18 +427,25 @@ def regions(
     db: DbOption = None,
     fmt: FormatOption = "table",
 ) -> None:
-    """List admin1 regions with their ISO 3166-2 codes and accepted spellings."""
+    """List admin1 regions with their ISO 3166-2 codes and accepted spellings.
+
+    Without a store (and no --db), the shipped reference data is listed from memory.
+    """
+    from intensity.aggregate import check_country
+    from intensity.config import db_path
     from intensity.db import connect, query as run_query
     from intensity.output import write
 
     _check_format(fmt)
-    con = connect(db, read_only=True)
+    # The gazetteer is reference data, the same in every store: no store is needed to list it.
+    in_memory = db is None and not db_path(None).exists()
+    con = connect(":memory:") if in_memory else connect(db, read_only=True)
     try:
         df = run_query(
             con,
             "SELECT country_iso3, admin1_code, admin1, local_name, aliases FROM regions "
             "WHERE is_admin1 AND ($country IS NULL OR country_iso3 = $country) ORDER BY admin1_code",
-            params={"country": country.upper() if country else None},
+            params={"country": check_country(con, country)},
         )
     finally:
         con.close()
