@@ -248,3 +248,38 @@ def test_duckdb_io_error_inside_a_command_is_exit_74_not_a_bug(capsys):
     assert exc.value.exit_code == EXIT_IOERR
     err = capsys.readouterr().err.splitlines()
     assert err[0].startswith("error: ") and "x.duckdb.wal" in err[0] and err[1].startswith("hint: ")
+
+
+def test_reading_a_foreign_duckdb_file_writes_nothing_and_demo_then_refuses(run, tmp_path):
+    import duckdb
+
+    own = tmp_path / "mine.duckdb"
+    c = duckdb.connect(str(own))
+    c.execute("CREATE TABLE mine AS SELECT 1 AS x")
+    c.close()
+    for command in (("sql", "SELECT * FROM mine"), ("status",), ("counts",)):
+        _clean(run(*command, "--db", own), EXIT_USAGE)
+    _clean(run("demo", "--db", own), EXIT_USAGE)
+    c = duckdb.connect(str(own), read_only=True)
+    assert c.execute("SELECT table_name FROM duckdb_tables()").fetchall() == [("mine",)]
+    c.close()
+
+
+def test_detect_on_a_mistyped_store_is_an_error_and_creates_nothing(run, tmp_path):
+    typo = tmp_path / "typo.duckdb"
+    _clean(run("detect", "--since", "2024-03", "--db", typo), EXIT_USAGE)
+    _clean(run("extract", "--reprocess", "--db", typo), EXIT_USAGE)
+    assert not typo.exists()
+
+
+@pytest.mark.parametrize("fmt", ["table", "csv", "json", "jsonl"])
+def test_blob_bit_union_and_non_finite_values_print(run, db_path, fmt):
+    import json
+
+    res = run("sql", "SELECT 'x'::BLOB AS b, '101'::BIT AS bits, union_value(k := 1) AS u, "
+              "'inf'::DOUBLE AS i, 'nan'::DOUBLE AS n", "--db", db_path, "--format", fmt)
+    assert res.exit_code == 0, res.output
+    assert "101" in res.stdout
+    if fmt in ("json", "jsonl"):
+        (row,) = json.loads(res.stdout) if fmt == "json" else [json.loads(res.stdout)]
+        assert row == {"b": "x", "bits": "101", "u": "1", "i": None, "n": None}

@@ -100,3 +100,13 @@ def test_a_broken_article_record_is_one_reject_and_the_rest_load(con, tmp_path):
     again = ingest_files(con, [path])[0]
     assert again.loaded == 0 and again.unchanged == 2 and again.rejected == 3
     assert con.execute("SELECT count(*) FROM rejects").fetchall()[0][0] == 3
+
+
+def test_extract_cli_skips_a_broken_record_with_a_warning(tmp_path):
+    path = tmp_path / "arts.jsonl"
+    path.write_text(json.dumps({"id": "a", "published": "2024-03-24",
+                                "text": "Russian forces shelled Kherson yesterday."}) + "\n{bad\n")
+    res = CliRunner().invoke(app, ["extract", str(path), "--format", "jsonl"])
+    assert res.exit_code == 0, res.output
+    assert [json.loads(line)["article_id"] for line in res.stdout.splitlines()] == ["a"]
+    assert f"{path}:2: skipped: not JSON" in res.stderr

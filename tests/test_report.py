@@ -230,6 +230,9 @@ def test_provenance_counts_every_unresolved_name_and_keeps_unreported_fatalities
     assert src["unresolved_region"] == 13 and src["without_region"] == 14
     view = con.execute("SELECT fatalities, unresolved_region, without_region FROM v_sources").fetchall()
     assert view == [(None, 13, 14)]
+    # the provenance line covers the report's window, as the sources table does
+    _, prov = _provenance(con, date(2024, 3, 1), date(2024, 3, 6))
+    assert prov["unresolved"] == 6 and prov["unresolved_distinct"] == 6
 
 
 def test_small_q_values_keep_their_digits():

@@ -116,6 +116,18 @@ def _file_error(r) -> str:
     return reason if r.path in reason else f"{r.path}: {reason}"
 
 
+def _open_existing(db, *, write: bool):
+    """A connection to a store that must already exist: a mistyped --db is an error, not a new
+    empty store (a read-only open checks it, then the writer opens it)."""
+    from intensity.db import connect
+
+    con = connect(db, read_only=True)
+    if not write:
+        return con
+    con.close()
+    return connect(db)
+
+
 def _as_of(value: Optional[str]) -> Optional[date]:
     from intensity.dates import parse_date
 
@@ -243,10 +255,9 @@ def extract(
 
     _check_format(fmt, ("jsonl", "table"))
     if reprocess:
-        from intensity.db import connect
         from intensity.extract.store import reprocess as run
 
-        con = connect(db)
+        con = _open_existing(db, write=True)
         try:
             res = run(con)
         finally:
@@ -263,7 +274,11 @@ def extract(
     day = check_published(published)
     rows = []
     for path in expand_paths(paths):
-        for art in read_articles(path, published=day):
+        bad: list = []
+        arts = read_articles(path, published=day, rejects=bad)
+        for line, reason, _ in bad:  # as ingest rejects them: the other articles still count
+            _err(f"warning: {path}:{line}: skipped: {reason}")
+        for art in arts:
             for ev in extract_events(art.text, published=art.published, title=art.title, article_id=art.article_id):
                 if fmt == "jsonl":
                     typer.echo(json.dumps(ev.to_json(), ensure_ascii=False, default=str))
@@ -532,14 +547,13 @@ def detect(
     Each signal is computed only from data up to its first alarm date. The default
     method is a calibrated negative-binomial CUSUM; see docs/detection.md.
     """
-    from intensity.db import connect
     from intensity.detect import detect_signals, rank_series
     from intensity.output import write
 
     _check_format(fmt)
     ref = _as_of(as_of)
     save = save and not ranked
-    con = connect(db, read_only=not save)
+    con = _open_existing(db, write=save)
     try:
         if ranked:
             df = rank_series(con, day=until, as_of=ref, country=country, region=region, event_type=type_,

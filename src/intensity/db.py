@@ -129,11 +129,23 @@ def connect(
             con.close()
             raise
     elif _outdated(con):
+        if not _is_intensity_store(con):
+            # A DuckDB file of the user's own: reading it must not write our schema into it.
+            con.close()
+            raise UsageError(f"{target} is a DuckDB database but not an intensity event store",
+                             hint="point --db at a store made by `intensity ingest` or `intensity demo`")
         # A store written by an older version: migrate it once, then read as asked.
         con.close()
         connect(target, wait=wait).close()
         return connect(target, read_only=True, wait=wait)
     return con
+
+
+def _is_intensity_store(con: duckdb.DuckDBPyConnection) -> bool:
+    """Whether the open database carries intensity's migration log (``schema_version``)."""
+    return bool(con.execute(
+        "SELECT 1 FROM duckdb_tables() WHERE table_name = 'schema_version' AND schema_name = 'main'"
+    ).fetchall())
 
 
 def _outdated(con: duckdb.DuckDBPyConnection) -> bool:
@@ -296,11 +308,19 @@ def query(con: duckdb.DuckDBPyConnection, text: str, params: dict | None = None)
         con.execute(st.query)
     try:
         rel = con.sql(statements[-1].query, params=params)
-        if rel is not None and any("INTERVAL" in str(t) for t in rel.types):
-            # Polars cannot import Arrow's month_day_nano intervals: hand them over as text.
+        if rel is not None and any(_as_text(t) for t in rel.types):
+            # Types Polars cannot import (month_day_nano intervals, unions) or write (binary in
+            # CSV) are handed over as DuckDB's text for them.
             rel = rel.select(", ".join(
-                (f"CAST(#{i} AS VARCHAR)" if "INTERVAL" in str(t) else f"#{i}") + ' AS "' + c.replace('"', '""') + '"'
+                (f"CAST(#{i} AS VARCHAR)" if _as_text(t) else f"#{i}") + ' AS "' + c.replace('"', '""') + '"'
                 for i, (c, t) in enumerate(zip(rel.columns, rel.types), start=1)))
         return rel.pl()
     except duckdb.Error as exc:
         raise UsageError(f"SQL error: {exc}") from None
+
+
+_TEXT_TYPES = ("INTERVAL", "BLOB", "BIT", "UNION")
+
+
+def _as_text(dtype) -> bool:
+    return any(t in str(dtype).upper() for t in _TEXT_TYPES)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import sys
 from datetime import date, datetime
 from typing import TextIO
@@ -48,6 +49,11 @@ def _nested_as_json(df: pl.DataFrame) -> pl.DataFrame:
     )
 
 
+def _finite(v):
+    # JSON has no NaN or Infinity (Python would write them, and strict parsers reject the file).
+    return None if isinstance(v, float) and not math.isfinite(v) else v
+
+
 def _json_default(v):
     if isinstance(v, (date, datetime)):
         return v.isoformat()
@@ -60,7 +66,7 @@ def write(df: pl.DataFrame, fmt: str = "table", out: TextIO | None = None, *, ma
     if fmt == "csv":
         out.write(_nested_as_json(df).write_csv())
     elif fmt in ("json", "jsonl"):
-        rows = df.to_dicts()
+        rows = [{k: _finite(v) for k, v in r.items()} for r in df.to_dicts()]
         if fmt == "json":
             json.dump(rows, out, default=_json_default, ensure_ascii=False)
             out.write("\n")

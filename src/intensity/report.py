@@ -175,14 +175,16 @@ def _provenance(con, since: date, until: date) -> tuple[list[dict], dict]:
     ).pl().to_dicts()
     files = con.execute("SELECT count(*) FROM ingest_files").fetchall()[0][0]
     rejects = con.execute("SELECT count(*) FROM rejects").fetchall()[0][0]
-    # From the stored events, not per-file `unresolved_regions` rows (an event replaced by a
-    # newer file would count twice there).
-    unresolved_sql = "FROM events WHERE admin1 IS NOT NULL AND admin1_code IS NULL"
+    # From the window's stored events, as the sources table above it (not per-file
+    # `unresolved_regions` rows: an event replaced by a newer file would count twice there).
+    unresolved_sql = ("FROM events WHERE admin1 IS NOT NULL AND admin1_code IS NULL "
+                      "AND event_date BETWEEN ? AND ?")
     n_unresolved, n_names = con.execute(
-        f"SELECT count(*), count(DISTINCT (country_iso3, admin1)) {unresolved_sql}"
+        f"SELECT count(*), count(DISTINCT admin1) {unresolved_sql}", [since, until]
     ).fetchall()[0]
     unresolved = con.execute(
-        f"SELECT admin1, count(*) AS n {unresolved_sql} GROUP BY admin1 ORDER BY n DESC, admin1 LIMIT 10"
+        f"SELECT admin1, count(*) AS n {unresolved_sql} GROUP BY admin1 ORDER BY n DESC, admin1 LIMIT 10",
+        [since, until],
     ).fetchall()
     versions = con.execute(
         "SELECT DISTINCT extractor_version FROM events WHERE extractor_version IS NOT NULL ORDER BY 1"
