@@ -107,7 +107,7 @@ def country_weekly(daily: pl.DataFrame, *, max_countries: int = 6) -> pl.DataFra
     rank = {c: i for i, c in enumerate(countries)}
     return (
         daily.filter(pl.col("country_iso3").is_in(countries))
-        # weekday() is 1 (Monday) .. 7 (Sunday): days back to the Saturday that starts the week
+        # dates.acled_week_start, vectorised: weekday() is 1 (Monday) .. 7 (Sunday)
         .with_columns(week=pl.col("day") - pl.duration(days=(pl.col("day").dt.weekday() + 1) % 7))
         .group_by("country_iso3", "event_type", "week")
         .agg(pl.col("events").sum())

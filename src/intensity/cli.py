@@ -103,19 +103,6 @@ def _check_format(fmt: str, choices: tuple[str, ...] | None = None) -> str:
     return fmt
 
 
-def _check_paths(paths) -> None:
-    for p in paths:
-        if not p.exists():
-            raise UsageError(f"no such file or directory: {p}",
-                             hint="check the path (a folder loads every file in it)")
-
-
-def _file_error(r) -> str:
-    """One line for a file that failed to load; the library's message mostly names the file already."""
-    reason = r.error or f"{r.rejected} row(s) rejected under --strict; nothing loaded"
-    return reason if r.path in reason else f"{r.path}: {reason}"
-
-
 def _open_existing(db, *, write: bool):
     """A connection to a store that must already exist: a mistyped --db is an error, not a new
     empty store (a read-only open checks it, then the writer opens it)."""
@@ -193,7 +180,6 @@ def ingest(
     from intensity.ingest import expand_paths, ingest_files
     from intensity.progress import file_progress
 
-    _check_paths(paths)
     files = expand_paths(paths)
     if not files:
         raise UsageError("no input files found")
@@ -224,7 +210,7 @@ def ingest(
         _print_ingest_summary(results)
     failed = [r for r in results if r.status != "ok"]
     for r in failed:
-        _err(f"error: {_file_error(r)}")
+        _err(f"error: {r.error_line()}")
     if failed:
         raise typer.Exit(code=EXIT_DATAERR)
 
@@ -270,7 +256,6 @@ def extract(
     from intensity.extract import extract_events, read_articles
     from intensity.ingest import expand_paths
 
-    _check_paths(paths)
     day = check_published(published)
     rows = []
     for path in expand_paths(paths):
@@ -488,13 +473,14 @@ def status(db: DbOption = None, fmt: FormatOption = "table") -> None:
             FROM v_sources AS s
             LEFT JOIN (SELECT source, count(DISTINCT file_id) AS files FROM events GROUP BY source) AS f USING (source)
             UNION ALL BY NAME
-            SELECT '(all)' AS source, count(*) AS events, min(event_date) AS first_date,
-                   max(event_date) AS last_date, sum(fatalities) AS fatalities,
-                   count(*) FILTER (WHERE admin1 IS NOT NULL AND admin1_code IS NULL) AS unresolved_region,
-                   count(*) FILTER (WHERE admin1_code IS NULL) AS without_region,
+            SELECT '(all)' AS source, CAST(coalesce(sum(events), 0) AS BIGINT) AS events,
+                   min(first_date) AS first_date, max(last_date) AS last_date,
+                   CAST(sum(fatalities) AS BIGINT) AS fatalities,
+                   CAST(coalesce(sum(unresolved_region), 0) AS BIGINT) AS unresolved_region,
+                   CAST(coalesce(sum(without_region), 0) AS BIGINT) AS without_region,
                    (SELECT count(*) FROM ingest_files) AS files, (SELECT count(*) FROM rejects) AS rejects,
                    (SELECT max(version) FROM schema_version) AS schema_version
-            FROM events
+            FROM v_sources
             ORDER BY source = '(all)', source
             """,
         )

@@ -89,7 +89,7 @@ def connect(
     """
     target = db_path(path) if path != ":memory:" else Path(":memory:")
     in_memory = str(target) == ":memory:"
-    if read_only and not in_memory and not target.exists() and not target.is_dir():
+    if read_only and not in_memory and not target.exists():
         raise UsageError(
             f"no database at {target}",
             hint="create one with `intensity ingest FILE` or `intensity demo`",

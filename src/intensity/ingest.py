@@ -76,6 +76,11 @@ class IngestResult:
     reject_samples: list[tuple[int | None, str]] = field(default_factory=list)
     file_id: int | None = None
 
+    def error_line(self) -> str:
+        """One line saying why this file did not load (the message mostly names the file already)."""
+        reason = self.error or f"{self.rejected} row(s) rejected under --strict; nothing loaded"
+        return reason if self.path in reason else f"{self.path}: {reason}"
+
 
 # A stager creates the temp relations `stg_src` (_line + source columns), `stg_raw` (_line,
 # _raw) and `stg_csv_rejects` (line, reason, raw) from a path, then returns the mapping
@@ -312,6 +317,14 @@ def _load_importers() -> None:
     import intensity.importers  # noqa: F401
 
 
+def check_format_name(name: str) -> str:
+    """``name`` if it is a registered input format, else :class:`UsageError`."""
+    _load_importers()
+    if name not in STAGERS:
+        raise UsageError(f"unknown format {name!r}; choose from {', '.join(sorted(STAGERS))}")
+    return name
+
+
 def detect_format(path: Path, override: str | None = None) -> str:
     """The input format: the override, else a registered sniffer, else the extension.
 
@@ -319,11 +332,9 @@ def detect_format(path: Path, override: str | None = None) -> str:
         UsageError: ``override`` names no registered format.
         InputDataError: no sniffer knows the file and its extension is not a known one.
     """
-    _load_importers()
     if override:
-        if override not in STAGERS:
-            raise UsageError(f"unknown format {override!r}; choose from {', '.join(sorted(STAGERS))}")
-        return override
+        return check_format_name(override)
+    _load_importers()
     for sniff in SNIFFERS:
         found = sniff(path)
         if found:
@@ -359,7 +370,8 @@ def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
         elif p.exists():
             out.append(p)
         else:
-            raise UsageError(f"no such file or directory: {p}")
+            raise UsageError(f"no such file or directory: {p}",
+                             hint="check the path (a folder loads every file in it)")
     return out
 
 
@@ -396,8 +408,8 @@ def ingest_files(
 def _ingest_files(con, paths, *, format, strict, on_file, options) -> list[IngestResult]:
     results = []
     files = expand_paths(paths)
-    if format and files:
-        detect_format(files[0], format)  # an unknown --format fails before anything loads
+    if format:
+        check_format_name(format)  # an unknown --format fails before anything loads
     for path in files:
         res = IngestResult(path=str(path), format=format or "unknown")
         con.begin()

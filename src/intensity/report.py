@@ -76,7 +76,7 @@ def _fmt_num(v, digits: int = 2) -> str:
 
 def _fmt_p(v) -> str:
     """A p- or q-value with two significant digits: 0.000 would hide 2e-05 vs 0.0004."""
-    if v is None or (isinstance(v, float) and v != v):
+    if not _finite(v):
         return ""
     v = float(v)
     return f"{v:.2g}" if v < 0.01 else f"{v:.3f}"
@@ -175,15 +175,13 @@ def _provenance(con, since: date, until: date) -> tuple[list[dict], dict]:
     ).pl().to_dicts()
     files = con.execute("SELECT count(*) FROM ingest_files").fetchall()[0][0]
     rejects = con.execute("SELECT count(*) FROM rejects").fetchall()[0][0]
-    # From the window's stored events, as the sources table above it (not per-file
-    # `unresolved_regions` rows: an event replaced by a newer file would count twice there).
-    unresolved_sql = ("FROM events WHERE admin1 IS NOT NULL AND admin1_code IS NULL "
-                      "AND event_date BETWEEN ? AND ?")
-    n_unresolved, n_names = con.execute(
-        f"SELECT count(*), count(DISTINCT admin1) {unresolved_sql}", [since, until]
-    ).fetchall()[0]
+    # The window's stored events, as in the sources table (not per-file `unresolved_regions`
+    # rows: an event replaced by a newer file would count twice there); count(*) OVER () is
+    # the number of distinct names before the LIMIT.
     unresolved = con.execute(
-        f"SELECT admin1, count(*) AS n {unresolved_sql} GROUP BY admin1 ORDER BY n DESC, admin1 LIMIT 10",
+        "SELECT admin1, count(*) AS n, count(*) OVER () AS names FROM events "
+        "WHERE admin1 IS NOT NULL AND admin1_code IS NULL AND event_date BETWEEN ? AND ? "
+        "GROUP BY admin1 ORDER BY n DESC, admin1 LIMIT 10",
         [since, until],
     ).fetchall()
     versions = con.execute(
@@ -192,9 +190,9 @@ def _provenance(con, since: date, until: date) -> tuple[list[dict], dict]:
     return sources, {
         "files": files,
         "rejects": rejects,
-        "unresolved": int(n_unresolved),
-        "unresolved_distinct": int(n_names),
-        "unresolved_names": ", ".join(f"{name} ({n})" for name, n in unresolved),
+        "unresolved": sum(src["unresolved_region"] for src in sources),
+        "unresolved_distinct": unresolved[0][2] if unresolved else 0,
+        "unresolved_names": ", ".join(f"{name} ({n})" for name, n, _ in unresolved),
         "extractor_versions": ", ".join(v for (v,) in versions),
     }
 

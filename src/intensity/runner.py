@@ -128,8 +128,7 @@ def run(settings: Settings, *, as_of: date | None = None, quiet: bool = False) -
             log.info("run %s: %d new input file(s)", run_id, len(files))
             for r in ingest_files(con, files):
                 if r.status == "error":
-                    # The message names the file already (and carries its hint).
-                    error = r.error if r.path in r.error else f"{r.path}: {r.error}"
+                    error = r.error_line()
                     result.input_errors.append(error)
                     log.error("%s", error)
                 else:

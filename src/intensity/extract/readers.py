@@ -110,21 +110,20 @@ def _jsonl(text: str, p: Path, published: date | None, rejects: list | None = No
         if not line.strip():
             continue
         try:
-            obj = _article_record(line, p, n, published)
+            obj, day = _article_record(line, p, n, published)
         except InputDataError as exc:
             if rejects is None:
                 raise
             rejects.append((n, str(exc).removeprefix(f"{p}:{n}: "), line))
             continue
-        day = obj.pop("_day")
         title = obj.get("title") if isinstance(obj.get("title"), str) else None
         aid = str(obj["id"]) if obj.get("id") not in (None, "") else content_hash(obj["text"], title)[:16]
         yield Article(aid, obj["text"], day, title=title, url=obj.get("url"), source=obj.get("source"),
                       path=str(p), line=n)
 
 
-def _article_record(line: str, p: Path, n: int, published: date | None) -> dict:
-    """One JSON Lines record as a dict with its publication day in ``_day``, or InputDataError."""
+def _article_record(line: str, p: Path, n: int, published: date | None) -> tuple[dict, date]:
+    """One JSON Lines record and its publication day, or InputDataError."""
     try:
         obj = json.loads(line)
     except json.JSONDecodeError as exc:
@@ -135,8 +134,7 @@ def _article_record(line: str, p: Path, n: int, published: date | None) -> dict:
     day = _parse_day(pub, f"{p}:{n}") if pub else published
     if day is None:
         raise InputDataError(f"{p}:{n}: no 'published' date", hint="pass --published YYYY-MM-DD")
-    obj["_day"] = day
-    return obj
+    return obj, day
 
 
 _SKIP = {"script", "style", "nav", "header", "footer", "aside", "form", "noscript", "svg", "iframe", "button",
