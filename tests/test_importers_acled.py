@@ -266,3 +266,22 @@ def test_cli_summary_shows_replaced_and_unresolved(db_path, tmp_path):
     header = out.stdout.splitlines()[0].split()
     assert {"replaced", "unresolved", "loaded"} <= set(header)
     assert "acled" in out.stdout
+
+
+def test_row_hashes_recomputed_from_stored_rows_match_the_import(db_path):
+    # The importer's extra columns (ACLED timestamp, label, sources) are in the hash; a store
+    # whose hashes are recomputed (DuckDB upgrade) must still see this file as unchanged.
+    import intensity
+
+    con = intensity.connect(db_path)
+    first = ingest_one(con, FIXTURES / "acled_reordered.csv")
+    hashes = con.execute("SELECT event_id, row_hash FROM events ORDER BY 1").fetchall()
+    assert con.execute("SELECT count(source_updated_at) FROM events").fetchall()[0][0] == first.loaded
+    con.execute("UPDATE events SET row_hash = 'stale'")
+    con.execute("UPDATE meta SET value = 'stale' WHERE key = 'row_hash_fingerprint'")
+    con.close()
+    con = intensity.connect(db_path)
+    assert con.execute("SELECT event_id, row_hash FROM events ORDER BY 1").fetchall() == hashes
+    again = ingest_one(con, FIXTURES / "acled_reordered.csv")
+    assert (again.loaded, again.replaced, again.unchanged) == (0, 0, first.loaded)
+    con.close()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 from pathlib import Path
 
@@ -121,6 +122,37 @@ def test_missing_event_id_is_derived_stably(con, tmp_path):
     intensity.ingest_files(con, [path])
     ids = [r[0] for r in con.execute("SELECT event_id FROM events").fetchall()]
     assert len(ids) == 1 and ids[0].startswith("sheet:")
+
+
+def test_derived_event_id_keeps_its_first_release_formula(con, tmp_path):
+    # Ids are identities: the md5 of the content's text, fields joined by U+001F, NULL
+    # counts as '' ('-' for a count), as the first release computed them.
+    path = tmp_path / "noid.csv"
+    path.write_text("source,event_date,country_iso3,event_type,fatalities,notes\n"
+                    "sheet,2024-03-01,UKR,battles,3,clash near Vovchansk\n")
+    intensity.ingest_files(con, [path])
+    fields = ["sheet", "", "2024-03-01", "1", "UKR", "", "", "", "", "", "", "", "battles", "", "", "",
+              "3", "-", "-", "-", "-", "", "1", "clash near Vovchansk", "", "", ""]
+    want = "sheet:" + hashlib.md5("\x1f".join(fields).encode()).hexdigest()[:20]
+    assert con.execute("SELECT event_id FROM events").fetchall() == [(want,)]
+
+
+def test_stored_row_hashes_are_recomputed_when_their_fingerprint_changes(db_path):
+    # As after a DuckDB upgrade that changes hash(), or for a store hashed with md5 before.
+    con = intensity.connect(db_path)
+    intensity.ingest_files(con, [FIXTURES / "canonical_small.csv"])
+    hashes = con.execute("SELECT event_id, row_hash FROM events ORDER BY 1").fetchall()
+    con.execute("UPDATE events SET row_hash = md5(event_id)")
+    con.execute("UPDATE meta SET value = 'md5' WHERE key = 'row_hash_fingerprint'")
+    con.close()
+    # A read-only open of the outdated store migrates it first.
+    ro = intensity.connect(db_path, read_only=True)
+    assert ro.execute("SELECT event_id, row_hash FROM events ORDER BY 1").fetchall() == hashes
+    ro.close()
+    con = intensity.connect(db_path)
+    (res,) = intensity.ingest_files(con, [FIXTURES / "canonical_small.csv"])
+    assert (res.loaded, res.replaced, res.unchanged) == (0, 0, 5)
+    con.close()
 
 
 @pytest.mark.parametrize("content", [b"", b"\x00\x01\x02binary\x00", b"just,some,columns\n1,2,3\n"])

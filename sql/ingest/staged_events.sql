@@ -163,24 +163,22 @@ typed AS (
         _extra,
         event_id_in
     FROM checked
-),
-hashed AS (
-    SELECT
-        *,
-        md5(concat_ws(chr(31),
-            source, coalesce(source_event_id, ''), CAST(event_date AS VARCHAR), CAST(date_precision AS VARCHAR),
-            country_iso3, coalesce(admin1_code, ''), coalesce(admin1, ''), coalesce(admin2, ''),
-            coalesce(location, ''), coalesce(CAST(latitude AS VARCHAR), ''), coalesce(CAST(longitude AS VARCHAR), ''),
-            coalesce(CAST(geo_precision AS VARCHAR), ''), coalesce(event_type, ''), coalesce(sub_event_type, ''),
-            coalesce(actor1, ''), coalesce(actor2, ''), coalesce(CAST(fatalities AS VARCHAR), '-'),
-            coalesce(CAST(fatalities_low AS VARCHAR), '-'), coalesce(CAST(fatalities_high AS VARCHAR), '-'),
-            coalesce(CAST(injured AS VARCHAR), '-'), coalesce(CAST(munitions AS VARCHAR), '-'),
-            coalesce(weapon, ''), CAST(source_count AS VARCHAR), coalesce(notes, ''), coalesce(article_id, ''),
-            coalesce(CAST(confidence AS VARCHAR), ''), coalesce(extractor_version, '')
-        )) AS row_hash
-    FROM typed
 )
+-- The content hash (events.row_hash) is added by ingest.load_staged (db.row_hash_sql). An
+-- event with neither event_id nor source_event_id is named after the md5 of its content, a
+-- formula kept from the first release so that those ids never change.
 SELECT
     * EXCLUDE (event_id_in),
-    coalesce(event_id_in, source || ':' || coalesce(source_event_id, substr(row_hash, 1, 20))) AS event_id
-FROM hashed
+    coalesce(event_id_in, source || ':' || coalesce(source_event_id, substr(
+        md5(concat_ws(chr(31),
+                source, coalesce(source_event_id, ''), CAST(event_date AS VARCHAR), CAST(date_precision AS VARCHAR),
+                country_iso3, coalesce(admin1_code, ''), coalesce(admin1, ''), coalesce(admin2, ''),
+                coalesce(location, ''), coalesce(CAST(latitude AS VARCHAR), ''), coalesce(CAST(longitude AS VARCHAR), ''),
+                coalesce(CAST(geo_precision AS VARCHAR), ''), coalesce(event_type, ''), coalesce(sub_event_type, ''),
+                coalesce(actor1, ''), coalesce(actor2, ''), coalesce(CAST(fatalities AS VARCHAR), '-'),
+                coalesce(CAST(fatalities_low AS VARCHAR), '-'), coalesce(CAST(fatalities_high AS VARCHAR), '-'),
+                coalesce(CAST(injured AS VARCHAR), '-'), coalesce(CAST(munitions AS VARCHAR), '-'),
+                coalesce(weapon, ''), CAST(source_count AS VARCHAR), coalesce(notes, ''), coalesce(article_id, ''),
+                coalesce(CAST(confidence AS VARCHAR), ''), coalesce(extractor_version, '')
+            )), 1, 20))) AS event_id
+FROM typed

@@ -280,23 +280,16 @@ def extract(
 
 
 def _print_ingest_summary(results) -> None:
-    import polars as pl
+    from intensity.output import table
 
-    from intensity.output import write
-
-    df = pl.DataFrame(
-        [
-            {"file": r.path, "format": r.format, "status": r.status, "read": r.rows_read,
-             "loaded": r.loaded, "replaced": r.replaced, "unchanged": r.unchanged,
-             "rejected": r.rejected, "unresolved": r.unresolved}
-            # skipped (e.g. GDELT roots outside the conflict set) and merged (GDELT
-            # duplicates) only appear when an importer used them
-            | ({"skipped": r.skipped, "merged": r.merged}
-               if any(x.skipped or x.merged for x in results) else {})
-            for r in results
-        ]
-    )
-    write(df, "table")
+    columns = ["file", "format", "status", "read", "loaded", "replaced", "unchanged", "rejected", "unresolved"]
+    # skipped (e.g. GDELT roots outside the conflict set) and merged (GDELT duplicates)
+    # only appear when an importer used them
+    if any(r.skipped or r.merged for r in results):
+        columns += ["skipped", "merged"]
+    rows = [[r.path, r.format, r.status, r.rows_read, r.loaded, r.replaced, r.unchanged, r.rejected,
+             r.unresolved, r.skipped, r.merged][: len(columns)] for r in results]
+    table(columns, rows, numeric=[i >= 3 for i in range(len(columns))])
     for r in results:
         for w in r.warnings:
             _err(f"warning: {r.path}: {w}")

@@ -25,7 +25,7 @@ import duckdb
 
 from intensity import rollup
 from intensity import sql as sqlfiles
-from intensity.db import EVENTS_INDEX, restore_events_index, utcnow
+from intensity.db import EVENTS_INDEX, content_columns, restore_events_index, row_hash_sql, utcnow
 from intensity.errors import InputDataError, UsageError
 
 # The canonical input columns, in the order of the events table.
@@ -603,7 +603,7 @@ def load_staged(con, res: IngestResult, *, now, extra: tuple[str, ...] = (),
     NULL for new events) behind for the caller, and fills the counts in ``res``.
     ``extra`` names further ``events`` columns, already typed, that ``stg`` carries as
     fields of its ``_extra`` STRUCT; they are stored as they are and take part in
-    telling changed rows from unchanged ones.
+    telling changed rows from unchanged ones (``row_hash``, :func:`intensity.db.row_hash_sql`).
 
     With ``commit_staging`` the temp tables built so far are committed and the writes run
     in a new transaction: DuckDB scans a table created in the running transaction on one
@@ -620,11 +620,12 @@ def load_staged(con, res: IngestResult, *, now, extra: tuple[str, ...] = (),
         con.execute(f"CREATE TEMP TABLE stg_admin1_names AS {sqlfiles.load('ingest', 'stg_admin1_names')}")
     else:
         con.execute("CREATE TEMP TABLE stg_admin1_names (country VARCHAR, admin1_in VARCHAR, name_code VARCHAR)")
-    select = sqlfiles.load("ingest", "staged_events")
-    if extra:
-        xh = " || chr(31) || ".join(f"coalesce(CAST(_extra.{_ident(c)} AS VARCHAR), '')" for c in extra)
-        select = f"SELECT * REPLACE (md5(row_hash || chr(31) || {xh}) AS row_hash) FROM ({select})"
-    con.execute(f"CREATE TEMP TABLE staged AS {select}")
+    # The content hash covers the values as `events` will store them (typed, extras
+    # included), so that db can recompute it from the stored rows.
+    stored = {c: _ident(c) for c in CANONICAL_INPUT} | {c: f"_extra.{_ident(c)}" for c in extra}
+    hashed = [f"CAST({stored.get(c, 'NULL')} AS {t})" for c, t in content_columns(con)]
+    con.execute(f"CREATE TEMP TABLE staged AS SELECT *, {row_hash_sql(hashed)} AS row_hash "
+                f"FROM ({sqlfiles.load('ingest', 'staged_events')})")
     con.execute(
         """
         CREATE TEMP TABLE stg_rejects_all AS

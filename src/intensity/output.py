@@ -1,4 +1,8 @@
-"""Write Polars frames to a text stream as an aligned table, CSV, JSON or JSON Lines."""
+"""Write Polars frames to a text stream as an aligned table, CSV, JSON or JSON Lines.
+
+:func:`table` writes plain rows, so a command that prints only a summary (ingest) need
+not import Polars (~0.3 s of its start-up).
+"""
 
 from __future__ import annotations
 
@@ -6,9 +10,10 @@ import json
 import math
 import sys
 from datetime import date, datetime
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
-import polars as pl
+if TYPE_CHECKING:
+    import polars as pl
 
 FORMATS = ("table", "csv", "json", "jsonl")
 
@@ -41,6 +46,8 @@ def _clip(text: str, width: int) -> str:
 
 def _nested_as_json(df: pl.DataFrame) -> pl.DataFrame:
     """LIST/ARRAY/STRUCT columns as JSON text: CSV has no nested values."""
+    import polars as pl
+
     nested = [c for c, t in df.schema.items() if t.is_nested()]
     return df.with_columns(
         pl.Series(c, [None if v is None else json.dumps(v, default=_json_default, ensure_ascii=False)
@@ -74,20 +81,30 @@ def write(df: pl.DataFrame, fmt: str = "table", out: TextIO | None = None, *, ma
             for r in rows:
                 out.write(json.dumps(r, default=_json_default, ensure_ascii=False) + "\n")
     elif fmt == "table":
-        cols = df.columns
-        body = [[_clip(_cell(v), max_width) for v in row] for row in df.iter_rows()]
-        widths = [max([len(c), *(len(r[i]) for r in body)]) for i, c in enumerate(cols)]
-        numeric = [df.schema[c].is_numeric() for c in cols]
-
-        def line(cells):
-            return "  ".join(
-                (c.rjust(w) if num else c.ljust(w)) for c, w, num in zip(cells, widths, numeric)
-            ).rstrip()
-
-        out.write(line(cols) + "\n")
-        out.write("  ".join("-" * w for w in widths) + "\n")
-        for r in body:
-            out.write(line(r) + "\n")
-        out.write(f"({df.height} row{'s' if df.height != 1 else ''})\n")
+        table(df.columns, df.iter_rows(), numeric=[t.is_numeric() for t in df.dtypes], out=out,
+              max_width=max_width)
     else:
         raise ValueError(f"unknown output format {fmt!r}")
+
+
+def table(columns: list[str], rows, *, numeric: list[bool], out: TextIO | None = None,
+          max_width: int = 60) -> None:
+    """Write ``rows`` (sequences in ``columns`` order) as an aligned text table.
+
+    ``numeric`` says which columns are right-aligned; cells longer than ``max_width`` are cut
+    and end in an ellipsis.
+    """
+    out = out or sys.stdout
+    body = [[_clip(_cell(v), max_width) for v in row] for row in rows]
+    widths = [max([len(c), *(len(r[i]) for r in body)]) for i, c in enumerate(columns)]
+
+    def line(cells):
+        return "  ".join(
+            (c.rjust(w) if num else c.ljust(w)) for c, w, num in zip(cells, widths, numeric)
+        ).rstrip()
+
+    out.write(line(columns) + "\n")
+    out.write("  ".join("-" * w for w in widths) + "\n")
+    for r in body:
+        out.write(line(r) + "\n")
+    out.write(f"({len(body)} row{'s' if len(body) != 1 else ''})\n")
