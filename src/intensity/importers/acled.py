@@ -60,14 +60,14 @@ def sniff(path: Path) -> str | None:
 
 def _after(con, res, *, file_id: int) -> None:
     # rows the reader parsed but staging left out are the stale ones
-    stale = scalar(con, "SELECT count(*) FROM imp_src") - scalar(con, "SELECT count(*) FROM staged")
+    stale = scalar(con, "SELECT n FROM imp_total") - scalar(con, "SELECT count(*) FROM staged")
     if stale:
         res.skipped += stale
         res.rows_read += stale
         res.warnings.append(
             f"kept {stale} stored event(s) whose ACLED timestamp is newer than this file's"
         )
-    common.store_attributes(con, "acled_attributes", ATTRIBUTES, file_id=file_id, source="imp_view")
+    common.store_attributes(con, "acled_attributes", list(ATTRIBUTES), file_id=file_id, source="imp_attrs")
     common.cleanup(con)
 
 
@@ -137,6 +137,9 @@ def stage_acled(con, path: Path) -> dict[str, str]:
     )
     common.run_ingest_sql(con, "acled_staged", table="imp_staged", view=True)
     con.execute("CREATE OR REPLACE TEMP VIEW stg_src AS SELECT * FROM imp_staged WHERE NOT stale")
+    # The side table's columns, narrow: the export's own rows are freed before the writes.
+    con.execute(f"CREATE OR REPLACE TEMP TABLE imp_attrs AS SELECT _line, "
+                f"{', '.join(f'{e} AS {c}' for c, e in ATTRIBUTES.items())} FROM imp_view AS a")
     common.commit_staging(con)
     mapping = {c: ident(c) for c in CANONICAL}
     mapping.update({"+" + c: ident(c) for c in EXTRA})

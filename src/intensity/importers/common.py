@@ -27,7 +27,7 @@ TEMP_NAMES = (
     "imp_src", "imp_view", "imp_staged", "imp_country_keys", "imp_countries", "imp_admin1_names",
     "imp_admin1_resolved", "imp_admin1_successors", "imp_fips_countries", "imp_fips_admin1",
     "imp_labels", "imp_cameo", "imp_ucdp_types", "imp_ucdp_rules", "imp_rows", "imp_sub_keys",
-    "imp_precision", "imp_roots", "imp_places",
+    "imp_precision", "imp_roots", "imp_places", "imp_total", "imp_attrs",
 )
 
 
@@ -178,6 +178,8 @@ def stage_source(
         f"CREATE OR REPLACE TEMP VIEW stg_raw AS SELECT _line, {ingest._csv_record(cols, delim)} "
         "AS _raw FROM imp_src"
     )
+    # Counted now: the rows themselves are dropped before the writes (ingest.load_staged).
+    con.execute("CREATE OR REPLACE TEMP TABLE imp_total AS SELECT count(*) AS n FROM imp_src")
     found: dict[str, str] = {}
     for c in cols:
         found.setdefault(column_key(c), c)

@@ -71,7 +71,7 @@ _GDELT1_COLUMNS = 57
 
 
 def _after(con, res, *, file_id: int) -> None:
-    total = scalar(con, "SELECT count(*) FROM imp_view")
+    total = scalar(con, "SELECT n FROM imp_total")
     kept = scalar(con, "SELECT coalesce(sum(n_rows), 0) FROM imp_staged")
     groups = scalar(con, "SELECT count(*) FROM imp_staged")
     res.skipped += total - kept
