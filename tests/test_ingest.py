@@ -275,3 +275,43 @@ def test_future_dates_load_with_a_warning(con, tmp_path):
     past.write_text(f"event_id,event_date,country_iso3,event_type\np:1,{today},UKR,battles\n")
     (res,) = intensity.ingest_files(con, [past])
     assert not [w for w in res.warnings if "after today" in w]
+
+
+def test_null_preserving_columns_pass_validation_as_null(con):
+    # ingest.NULL_PRESERVING columns that a file lacks are not staged but stored as NULL;
+    # that is right only if validation turns NULL into NULL for each of them.
+    from intensity import sql as sqlfiles
+    from intensity.ingest import CANONICAL_INPUT, NULL_PRESERVING
+
+    given = {"source": "'t'", "event_date": "'2024-03-01'", "country_iso3": "'UKR'", "event_type": "'battles'",
+             "admin1": "'Kharkiv'"}
+    con.execute("CREATE TEMP VIEW stg AS SELECT 2 AS _line, "
+                + ", ".join(f"{given.get(c, 'NULL')}::VARCHAR AS {c}" for c in CANONICAL_INPUT)
+                + ", NULL AS _extra")
+    con.execute("CREATE TEMP TABLE stg_admin1_names (country VARCHAR, admin1_in VARCHAR, name_code VARCHAR)")
+    cur = con.execute(f"SELECT * FROM ({sqlfiles.load('ingest', 'staged_events')})")
+    row = dict(zip([d[0] for d in cur.description], cur.fetchall()[0]))
+    assert row["reject_reason"] is None
+    assert {c: row[c] for c in NULL_PRESERVING} == dict.fromkeys(NULL_PRESERVING)
+    # the columns outside the list are ones validation fills in
+    assert (row["date_precision"], row["source_count"], row["admin1"]) == (1, 1, "Kharkiv")
+
+
+def test_missing_optional_columns_store_what_empty_ones_store(tmp_path):
+    from intensity.ingest import CANONICAL_INPUT
+
+    rows = [{"source": "t", "source_event_id": "1", "event_date": "2024-03-01", "country_iso3": "UKR",
+             "admin1": "Kharkiv", "event_type": "battles"},
+            {"source": "t", "source_event_id": "2", "event_date": "2024-03-02", "country_iso3": "UKR",
+             "admin1": "Sumy", "event_type": "riots"}]
+    narrow, wide = tmp_path / "narrow.csv", tmp_path / "wide.csv"
+    for path, cols in ((narrow, list(rows[0])), (wide, list(CANONICAL_INPUT))):
+        path.write_text("\n".join([",".join(cols), *(",".join(r.get(c, "") for c in cols) for r in rows)]) + "\n")
+    stored = []
+    for path in (narrow, wide):
+        con = intensity.connect(tmp_path / f"{path.stem}.duckdb")
+        (res,) = intensity.ingest_files(con, [path])
+        assert (res.loaded, res.rejected) == (2, 0)
+        stored.append(con.execute("SELECT * EXCLUDE (file_id, ingested_at) FROM events ORDER BY event_id").fetchall())
+        con.close()
+    assert stored[0] == stored[1]
