@@ -285,3 +285,24 @@ def test_row_hashes_recomputed_from_stored_rows_match_the_import(db_path):
     again = ingest_one(con, FIXTURES / "acled_reordered.csv")
     assert (again.loaded, again.replaced, again.unchanged) == (0, 0, first.loaded)
     con.close()
+
+
+def test_an_acled_event_replaced_from_a_canonical_file_keeps_no_acled_extras(db_path, tmp_path):
+    import intensity
+
+    con = intensity.connect(db_path)
+    ingest_one(con, FIXTURES / "acled_reordered.csv")
+    canonical = tmp_path / "as_canonical.csv"
+    con.execute(f"COPY (SELECT event_id, source, event_date, country_iso3, admin1_code, event_type, "
+                f"sub_event_type, fatalities, notes FROM events) TO '{canonical}' (HEADER)")
+    first = ingest_one(con, canonical)
+    assert first.replaced == first.rows_read > 0
+    assert con.execute("SELECT count(source_updated_at) + count(source_label) + count(source_refs) "
+                       "FROM events").fetchall()[0][0] == 0
+    # the stored rows match their hashes: a rehash (DuckDB upgrade) changes nothing
+    con.execute("UPDATE meta SET value = 'stale' WHERE key = 'row_hash_fingerprint'")
+    con.close()
+    con = intensity.connect(db_path)
+    again = ingest_one(con, canonical)
+    assert (again.loaded, again.replaced, again.unchanged) == (0, 0, first.rows_read)
+    con.close()

@@ -315,3 +315,15 @@ def test_missing_optional_columns_store_what_empty_ones_store(tmp_path):
         stored.append(con.execute("SELECT * EXCLUDE (file_id, ingested_at) FROM events ORDER BY event_id").fetchall())
         con.close()
     assert stored[0] == stored[1]
+
+
+def test_rows_hashed_under_another_scheme_still_count_as_unchanged(con):
+    # An older intensity writing md5 hashes into a store this version has rehashed: the
+    # content decides, and the stored hashes are put right.
+    path = FIXTURES / "canonical_small.csv"
+    intensity.ingest_files(con, [path])
+    hashes = con.execute("SELECT event_id, row_hash FROM events ORDER BY 1").fetchall()
+    con.execute("UPDATE events SET row_hash = md5(event_id)")
+    (res,) = intensity.ingest_files(con, [path])
+    assert (res.loaded, res.replaced, res.unchanged) == (0, 0, 5)
+    assert con.execute("SELECT event_id, row_hash FROM events ORDER BY 1").fetchall() == hashes

@@ -640,7 +640,8 @@ def load_staged(con, res: IngestResult, *, now, extra: tuple[str, ...] = (),
     # included), so that db can recompute it from the stored rows.
     stored = ({c: _ident(c) for c in CANONICAL_INPUT if c not in absent}
               | {c: f"_extra.{_ident(c)}" for c in extra})
-    hashed = [f"CAST({stored.get(c, 'NULL')} AS {t})" for c, t in content_columns(con)]
+    content = content_columns(con)
+    hashed = [f"CAST({stored.get(c, 'NULL')} AS {t})" for c, t in content]
     left_out = f" EXCLUDE ({', '.join(map(_ident, absent))})" if absent else ""
     con.execute(f"CREATE TEMP TABLE staged AS SELECT *{left_out}, {row_hash_sql(hashed)} AS row_hash "
                 f"FROM ({sqlfiles.load('ingest', 'staged_events')})")
@@ -684,11 +685,12 @@ def load_staged(con, res: IngestResult, *, now, extra: tuple[str, ...] = (),
         f"""
         CREATE TEMP TABLE incoming AS
         SELECT i._line, i.event_id, i.row_hash, i.unresolved, e.row_hash AS old_hash,
-               i.event_date AS day, e.event_date AS old_day
+               i.event_date AS day, e.event_date AS old_day, false AS stale_hash
         FROM {valid} AS i
         LEFT JOIN events AS e USING (event_id)
         """
     )
+    _recheck_hash_mismatches(con, content)
     res.rows_read = con.execute("SELECT count(*) FROM staged").fetchall()[0][0] + con.execute(
         "SELECT count(*) FROM stg_csv_rejects"
     ).fetchall()[0][0]
@@ -716,13 +718,20 @@ def load_staged(con, res: IngestResult, *, now, extra: tuple[str, ...] = (),
         con.commit()
         con.begin()
     file_id = res.file_id = con.execute("SELECT nextval('ingest_file_id_seq')").fetchall()[0][0]
-    columns = EVENT_COLUMNS + tuple(extra)
+    if res.unchanged:
+        _repair_stale_hashes(con)
+    # Every extra column is written, NULL where this format has none: an event replaced by
+    # another source keeps nothing of the old one (and its stored row matches its hash).
+    columns = EVENT_COLUMNS + tuple(c for c, _ in content if c not in EVENT_COLUMNS)
     cols = ", ".join(_ident(c) for c in columns)
-    values = ", ".join(
-        {"file_id": "?", "ingested_at": "?"}.get(c, f"i._extra.{_ident(c)}" if c in extra
-                                                 else "NULL" if c in absent else f"i.{_ident(c)}")
-        for c in columns
-    )
+    def value(c: str) -> str:
+        if c in ("file_id", "ingested_at"):
+            return "?"
+        if c in extra:
+            return f"i._extra.{_ident(c)}"
+        return "NULL" if c in absent or c not in EVENT_COLUMNS else f"i.{_ident(c)}"
+
+    values = ", ".join(map(value, columns))
     updates = ", ".join(f"{_ident(c)} = excluded.{_ident(c)}" for c in columns if c != "event_id")
     # New events go in with a plain INSERT (the fast path); only changed ones need the upsert.
     if res.loaded and not (res.replaced or res.unchanged):
@@ -749,6 +758,29 @@ def load_staged(con, res: IngestResult, *, now, extra: tuple[str, ...] = (),
     rollup.touch(con, "SELECT day FROM incoming WHERE old_hash IS DISTINCT FROM row_hash "
                       "UNION ALL SELECT old_day FROM incoming WHERE old_hash <> row_hash")
     rollup.flush(con)
+
+
+def _recheck_hash_mismatches(con, content) -> None:
+    """Compare a row whose stored hash differs with the hash of the stored row itself.
+
+    A stored hash can be of another scheme while the content is the same: one written by an
+    older intensity into a store a newer one has rehashed (db._refresh_row_hashes). Such a
+    row counts as unchanged and its stored hash is corrected; only rows with a mismatch are
+    read back.
+    """
+    recomputed = row_hash_sql([f"e.{_ident(c)}" for c, _ in content])
+    con.execute(
+        f"UPDATE incoming AS k SET old_hash = {recomputed}, stale_hash = true FROM events AS e "
+        "WHERE e.event_id = k.event_id AND k.old_hash <> k.row_hash"
+    )
+
+
+def _repair_stale_hashes(con) -> None:
+    """Store the current hash of the unchanged rows whose stored hash was of another scheme."""
+    con.execute(
+        "UPDATE events AS e SET row_hash = k.row_hash FROM incoming AS k "
+        "WHERE e.event_id = k.event_id AND k.stale_hash AND k.old_hash = k.row_hash"
+    )
 
 
 # The stagers' tables of source rows as read (all VARCHAR). After validation nothing reads
