@@ -156,8 +156,9 @@ def _outdated(con: duckdb.DuckDBPyConnection) -> bool:
         return True
     from intensity import rollup
 
-    return (not {v for v, _, _ in sqlfiles.migrations()} <= applied or rollup_fp != rollup.fingerprint()
-            or get_meta(con, "row_hash_fingerprint") != _row_hash_fingerprint(con))
+    # Not the row-hash fingerprint: only ingest reads the hashes, and it opens for writing,
+    # so a DuckDB upgrade never makes a read-only command need write access.
+    return not {v for v, _, _ in sqlfiles.migrations()} <= applied or rollup_fp != rollup.fingerprint()
 
 
 # --------------------------------------------------------------------------- migrations
@@ -290,8 +291,8 @@ def _row_hash_fingerprint(con: duckdb.DuckDBPyConnection) -> str:
 
 
 def _refresh_row_hashes(con: duckdb.DuckDBPyConnection) -> None:
-    # Recomputed from the stored values, so re-loading a file after a DuckDB upgrade (or this
-    # scheme's introduction) still finds its rows unchanged.
+    # Recomputed from the stored values on the first write connection after a DuckDB upgrade
+    # (or this scheme's introduction), so re-loading a file still finds its rows unchanged.
     fp = _row_hash_fingerprint(con)
     if get_meta(con, "row_hash_fingerprint") == fp:
         return
