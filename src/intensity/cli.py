@@ -103,18 +103,6 @@ def _check_format(fmt: str, choices: tuple[str, ...] | None = None) -> str:
     return fmt
 
 
-def _open_existing(db, *, write: bool):
-    """A connection to a store that must already exist: a mistyped --db is an error, not a new
-    empty store (a read-only open checks it, then the writer opens it)."""
-    from intensity.db import connect
-
-    con = connect(db, read_only=True)
-    if not write:
-        return con
-    con.close()
-    return connect(db)
-
-
 def _as_of(value: Optional[str]) -> Optional[date]:
     from intensity.dates import parse_date
 
@@ -241,9 +229,10 @@ def extract(
 
     _check_format(fmt, ("jsonl", "table"))
     if reprocess:
+        from intensity.db import connect
         from intensity.extract.store import reprocess as run
 
-        con = _open_existing(db, write=True)
+        con = connect(db, create=False)  # a mistyped --db is an error, not a new empty store
         try:
             res = run(con)
         finally:
@@ -526,13 +515,14 @@ def detect(
     Each signal is computed only from data up to its first alarm date. The default
     method is a calibrated negative-binomial CUSUM; see docs/detection.md.
     """
+    from intensity.db import connect
     from intensity.detect import detect_signals, rank_series
     from intensity.output import write
 
     _check_format(fmt)
     ref = _as_of(as_of)
     save = save and not ranked
-    con = _open_existing(db, write=save)
+    con = connect(db, read_only=not save, create=False)
     try:
         if ranked:
             df = rank_series(con, day=until, as_of=ref, country=country, region=region, event_type=type_,

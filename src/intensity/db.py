@@ -69,6 +69,7 @@ def connect(
     *,
     read_only: bool = False,
     wait: float | None = None,
+    create: bool = True,
 ) -> duckdb.DuckDBPyConnection:
     """Open the event store, creating and migrating it when opened for writing.
 
@@ -79,17 +80,19 @@ def connect(
         wait: seconds to keep retrying while another process holds the lock.
             Defaults to 3 s for readers and 0 for writers, so scheduled writers
             fail fast with exit 75 and let the scheduler retry.
+        create: a writer may create a missing store; false makes that an error, as it is
+            for readers (a command that needs data given a mistyped --db).
 
     Raises:
         DatabaseBusy: another process holds the lock for longer than ``wait``.
-        UsageError: ``read_only`` and the file does not exist; the path is a
+        UsageError: ``read_only`` (or not ``create``) and the file does not exist; the path is a
             directory or a file that is not a DuckDB database.
         StorageError: the store or its folder cannot be created or opened
             (permissions, read-only file system).
     """
     target = db_path(path) if path != ":memory:" else Path(":memory:")
     in_memory = str(target) == ":memory:"
-    if read_only and not in_memory and not target.exists():
+    if (read_only or not create) and not in_memory and not target.exists():
         raise UsageError(
             f"no database at {target}",
             hint="create one with `intensity ingest FILE` or `intensity demo`",
@@ -279,26 +282,25 @@ def row_hash_sql(exprs: list[str]) -> str:
     return f"CAST(hash({', '.join(exprs)}) AS VARCHAR)"
 
 
-def _row_hash_fingerprint(con: duckdb.DuckDBPyConnection) -> str:
+def _row_hash_fingerprint(con: duckdb.DuckDBPyConnection, columns: list[tuple[str, str]]) -> str:
     """What the stored row hashes depend on: the scheme, hash() of one value of each column
-    type (short and long strings), and the content columns."""
+    type (short and long strings), and the content ``columns``."""
     probe = con.execute(
         "SELECT hash('intensity', 'a value longer than twelve bytes', 1::TINYINT, 2::INTEGER, 3::BIGINT, "
         "0.5::DOUBLE, DATE '2024-03-24', TIMESTAMP '2024-03-24 12:34:56', NULL::VARCHAR)"
     ).fetchall()[0][0]
-    columns = ",".join(f"{n}:{t}" for n, t in content_columns(con))
-    return f"{_ROW_HASH_SCHEME} {probe} {columns}"
+    return f"{_ROW_HASH_SCHEME} {probe} " + ",".join(f"{n}:{t}" for n, t in columns)
 
 
 def _refresh_row_hashes(con: duckdb.DuckDBPyConnection) -> None:
     # Recomputed from the stored values on the first write connection after a DuckDB upgrade
     # (or this scheme's introduction), so re-loading a file still finds its rows unchanged.
-    fp = _row_hash_fingerprint(con)
+    columns = content_columns(con)
+    fp = _row_hash_fingerprint(con, columns)
     if get_meta(con, "row_hash_fingerprint") == fp:
         return
-    exprs = ['"' + name.replace('"', '""') + '"' for name, _ in content_columns(con)]
     with _transaction(con):
-        con.execute(f"UPDATE events SET row_hash = {row_hash_sql(exprs)}")
+        con.execute(f"UPDATE events SET row_hash = {row_hash_sql([sqlfiles.ident(n) for n, _ in columns])}")
         set_meta(con, "row_hash_fingerprint", fp)
 
 
@@ -366,7 +368,7 @@ def query(con: duckdb.DuckDBPyConnection, text: str, params: dict | None = None)
             # Types Polars cannot import (month_day_nano intervals, unions) or write (binary in
             # CSV) are handed over as DuckDB's text for them.
             rel = rel.select(", ".join(
-                (f"CAST(#{i} AS VARCHAR)" if _as_text(t) else f"#{i}") + ' AS "' + c.replace('"', '""') + '"'
+                (f"CAST(#{i} AS VARCHAR)" if _as_text(t) else f"#{i}") + " AS " + sqlfiles.ident(c)
                 for i, (c, t) in enumerate(zip(rel.columns, rel.types), start=1)))
         return rel.pl()
     except duckdb.Error as exc:

@@ -119,12 +119,7 @@ def stager(name: str, *, after: Callable[..., None] | None = None, resolves_admi
     return wrap
 
 
-def _lit(value: str) -> str:
-    return "'" + str(value).replace("'", "''") + "'"
-
-
-def _ident(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
+_lit, _ident = sqlfiles.lit, sqlfiles.ident
 
 
 def _csv_record(cols: list[str], delim: str = ",") -> str:
@@ -507,13 +502,21 @@ _STAGING = ("stg", "stg_raw", "stg_src", "stg_read", "stg_lines", "stg_objs", "s
             "stg_csv_rej", "stg_csv_scan", "stg_admin1_names", "staged", "stg_valid", "incoming", "stg_rejects_all")
 
 
+def drop_relations(con: duckdb.DuckDBPyConnection, names) -> None:
+    """Drop the named temp tables and views that exist.
+
+    The kinds are looked up first: inside a transaction a failed DROP would abort it.
+    """
+    found = con.execute(
+        "SELECT table_name, table_type FROM information_schema.tables WHERE table_catalog = 'temp' "
+        f"AND table_name IN ({', '.join(map(_lit, names))})"
+    ).fetchall()
+    for name, kind in found:
+        con.execute(f"DROP {'VIEW' if kind == 'VIEW' else 'TABLE'} IF EXISTS {name}")
+
+
 def _drop_staging(con) -> None:
-    for name in _STAGING:
-        for kind in ("VIEW", "TABLE"):
-            try:
-                con.execute(f"DROP {kind} IF EXISTS {name}")
-            except duckdb.CatalogException:
-                pass  # the name is the other kind
+    drop_relations(con, _STAGING)
 
 
 def _ingest_one(con, path: Path, fmt: str, res: IngestResult, *, strict: bool,
@@ -638,10 +641,10 @@ def load_staged(con, res: IngestResult, *, now, extra: tuple[str, ...] = (),
         con.execute("CREATE TEMP TABLE stg_admin1_names (country VARCHAR, admin1_in VARCHAR, name_code VARCHAR)")
     # The content hash covers the values as `events` will store them (typed, extras
     # included), so that db can recompute it from the stored rows.
-    stored = ({c: _ident(c) for c in CANONICAL_INPUT if c not in absent}
-              | {c: f"_extra.{_ident(c)}" for c in extra})
+    as_stored = ({c: _ident(c) for c in CANONICAL_INPUT if c not in absent}
+                 | {c: f"_extra.{_ident(c)}" for c in extra})
     content = content_columns(con)
-    hashed = [f"CAST({stored.get(c, 'NULL')} AS {t})" for c, t in content]
+    hashed = [f"CAST({as_stored.get(c, 'NULL')} AS {t})" for c, t in content]
     left_out = f" EXCLUDE ({', '.join(map(_ident, absent))})" if absent else ""
     con.execute(f"CREATE TEMP TABLE staged AS SELECT *{left_out}, {row_hash_sql(hashed)} AS row_hash "
                 f"FROM ({sqlfiles.load('ingest', 'staged_events')})")
@@ -724,6 +727,7 @@ def load_staged(con, res: IngestResult, *, now, extra: tuple[str, ...] = (),
     # another source keeps nothing of the old one (and its stored row matches its hash).
     columns = EVENT_COLUMNS + tuple(c for c, _ in content if c not in EVENT_COLUMNS)
     cols = ", ".join(_ident(c) for c in columns)
+
     def value(c: str) -> str:
         if c in ("file_id", "ingested_at"):
             return "?"
@@ -790,12 +794,8 @@ _SOURCE_TABLES = ("stg_read", "stg_lines", "stg_objs")
 
 def _release_source_rows(con) -> None:
     """Drop the source-row tables before the writes, so that they need not share the memory
-    cap with the insert: a 1M-row ACLED load spilled ~400 MB of them to disk."""
-    names = ", ".join(_lit(n) for n in _SOURCE_TABLES)
-    for (name,) in con.execute(
-        f"SELECT table_name FROM duckdb_tables() WHERE temporary AND table_name IN ({names})"
-    ).fetchall():
-        con.execute(f"DROP TABLE {name}")
+    cap with the insert (a 1M-row ACLED insert spilled ~280 MB to disk with them kept)."""
+    drop_relations(con, _SOURCE_TABLES)
 
 
 # A bulk load (new rows at least this share of the stored ones) drops the unique index on

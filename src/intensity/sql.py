@@ -10,6 +10,16 @@ from intensity.resources import sql_dir
 KINDS = ("schema", "transforms", "views", "ingest")
 
 
+def ident(name: str) -> str:
+    """A quoted SQL identifier."""
+    return '"' + name.replace('"', '""') + '"'
+
+
+def lit(value) -> str:
+    """A SQL string literal."""
+    return "'" + str(value).replace("'", "''") + "'"
+
+
 @cache
 def load(kind: str, name: str) -> str:
     """Return the text of ``sql/<kind>/<name>.sql``.

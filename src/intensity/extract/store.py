@@ -26,10 +26,7 @@ from intensity.extract import EXTRACTOR_VERSION, extract_events
 from intensity.extract.hook import PUBLISHED
 from intensity.extract.model import CANONICAL_FIELDS
 from intensity.extract.readers import Article, read_articles
-
-
-def _ident(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
+from intensity.sql import ident as _ident
 
 
 def _stored(con, articles: list[Article]) -> tuple[dict, dict]:

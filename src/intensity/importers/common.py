@@ -31,14 +31,8 @@ TEMP_NAMES = (
 )
 
 
-def lit(value) -> str:
-    """A SQL string literal."""
-    return "'" + str(value).replace("'", "''") + "'"
-
-
-def ident(name: str) -> str:
-    """A quoted SQL identifier."""
-    return '"' + name.replace('"', '""') + '"'
+lit, ident = sqlfiles.lit, sqlfiles.ident
+drop_relations = ingest.drop_relations
 
 
 def column_key(name: str) -> str:
@@ -50,19 +44,6 @@ def scalar(con: duckdb.DuckDBPyConnection, sql: str, params=None):
     """The single value of a one-row, one-column query (fully read: DuckDB 2 safe)."""
     rows = con.execute(sql, params or []).fetchall()
     return rows[0][0] if rows else None
-
-
-def drop_relations(con: duckdb.DuckDBPyConnection, names) -> None:
-    """Drop the named temp tables and views that exist.
-
-    The kinds are looked up first: inside a transaction a failed DROP would abort it.
-    """
-    names = ", ".join(lit(n) for n in names)
-    found = con.execute(
-        f"SELECT table_name, table_type FROM information_schema.tables WHERE table_name IN ({names})"
-    ).fetchall()
-    for name, kind in found:
-        con.execute(f"DROP {'VIEW' if kind == 'VIEW' else 'TABLE'} IF EXISTS {name}")
 
 
 def cleanup(con: duckdb.DuckDBPyConnection) -> None:
