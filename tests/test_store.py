@@ -53,21 +53,51 @@ def test_regions_cover_every_pycountry_admin1(con):
     assert rows == {"UA-63": "Kharkiv", "RU-BEL": "Belgorod", "UA-30": "Kyiv City", "UA-32": "Kyiv"}
 
 
-def test_seeded_regions_match_their_reference_rows(con):
-    # The store's reference tables are seeded from list parameters, not a DataFrame: every
-    # row and value (NULLs and the aliases lists included) must arrive as built.
-    from intensity.regions import reference_rows
+def test_seeded_regions_match_pycountry(con):
+    # The reference tables are derived in SQL from pycountry's data files; pycountry's own
+    # objects are the oracle (its parent codes, names, file order), plus the curated CSVs.
+    import csv
 
-    countries, regions, _ = reference_rows()
+    import pycountry
+
+    from intensity.resources import reference_dir
+
+    def read(name):
+        with open(reference_dir() / name, newline="", encoding="utf-8") as fh:
+            return list(csv.DictReader(fh))
+
+    english = {r["admin1_code"]: r["admin1"] for r in read("admin1_names.csv")}
+    curated = {}
+    for r in read("admin1_aliases.csv"):
+        curated.setdefault(r["admin1_code"], []).append(r["alias"])
+    iso3 = {c.alpha_2: c.alpha_3 for c in pycountry.countries}
+    expected = [
+        (s.code, iso3[s.country_code], english.get(s.code, s.name), s.name, s.type, s.parent_code,
+         s.parent_code is None, list(dict.fromkeys([s.name, *curated.get(s.code, [])])))
+        for s in pycountry.subdivisions if s.country_code in iso3
+    ]
     stored = con.execute(
         "SELECT admin1_code, country_iso3, admin1, local_name, type, parent_code, is_admin1, aliases "
         "FROM regions ORDER BY admin1_code"
     ).fetchall()
-    built = sorted(tuple(r[c] for c in ("admin1_code", "country_iso3", "admin1", "local_name", "type",
-                                        "parent_code", "is_admin1", "aliases")) for r in regions)
-    assert stored == built
+    assert stored == sorted(expected)
     assert any(r[5] is None for r in stored) and any(r[5] is not None for r in stored)
-    assert con.execute("SELECT count(*) FROM countries").fetchall()[0][0] == len(countries)
+    countries = con.execute("SELECT country_iso3, country_iso2, name FROM countries ORDER BY 1").fetchall()
+    assert countries == sorted((c.alpha_3, c.alpha_2, getattr(c, "common_name", None) or c.name)
+                               for c in pycountry.countries)
+
+
+def test_reference_rows_keep_pycountry_order():
+    # The extraction gazetteer is built from these rows in order: keep pycountry's.
+    import pycountry
+
+    from intensity.regions import reference_rows
+
+    countries, regions, aliases = reference_rows()
+    assert [c["country_iso3"] for c in countries] == [c.alpha_3 for c in pycountry.countries]
+    assert [r["admin1_code"] for r in regions] == [s.code for s in pycountry.subdivisions]
+    first = [a for a in aliases if a["admin1_code"] == "UA-63"]
+    assert [a["alias"] for a in first][:2] == ["Kharkiv", "UA-63"] and first[-1]["priority"] == 2
 
 
 def test_rows_select_round_trip():

@@ -213,17 +213,15 @@ def restore_events_index(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def _fingerprint() -> str:
-    """Hash of everything the derived objects are built from (reference CSVs, views)."""
+    """Hash of everything the derived objects are built from (reference CSVs, pycountry's
+    ISO 3166 files, the SQL that derives them, views)."""
+    from intensity.regions import pycountry_data
+
     h = hashlib.sha256(__version__.encode())
-    for p in sorted(reference_dir().glob("*.csv")) + sqlfiles.files("views"):
+    for p in (sorted(reference_dir().glob("*.csv")) + sqlfiles.files("reference") + sqlfiles.files("views")
+              + [pycountry_data() / "iso3166-1.json", pycountry_data() / "iso3166-2.json"]):
         h.update(p.name.encode())
         h.update(p.read_bytes())
-    try:
-        import pycountry
-
-        h.update(getattr(pycountry, "__version__", "").encode())
-    except ImportError:  # pragma: no cover - pycountry is a dependency
-        pass
     return h.hexdigest()
 
 

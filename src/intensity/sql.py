@@ -7,7 +7,7 @@ from pathlib import Path
 
 from intensity.resources import sql_dir
 
-KINDS = ("schema", "transforms", "views", "ingest")
+KINDS = ("schema", "transforms", "views", "ingest", "reference")
 
 
 def ident(name: str) -> str:
@@ -26,7 +26,8 @@ def load(kind: str, name: str) -> str:
 
     Args:
         kind: one of ``schema``, ``transforms``, ``views`` (portable SELECTs and DDL)
-            or ``ingest`` (DuckDB-only statements used while loading files).
+            or ``ingest`` and ``reference`` (DuckDB-only: statements used while loading
+            files; the reference tables derived from pycountry and ``data/reference``).
         name: the relation (or migration) name, without ``.sql``.
 
     Raises:

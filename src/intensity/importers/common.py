@@ -11,14 +11,12 @@ import codecs
 import os
 import re
 import tempfile
-from functools import cache
 from pathlib import Path
 
 import duckdb
 
-from intensity import ingest
+from intensity import ingest, regions
 from intensity import sql as sqlfiles
-from intensity.db import rows_select
 from intensity.errors import InputDataError
 from intensity.resources import reference_dir
 
@@ -201,27 +199,6 @@ def run_ingest_sql(con, name: str, *, table: str | None = None, view: bool = Fal
 # --------------------------------------------------------------------------- countries
 
 
-@cache
-def _country_rows() -> tuple[tuple[str, str, str, int], ...]:
-    """(kind, value, iso3, priority): pycountry names and codes, then curated aliases."""
-    import csv
-
-    import pycountry
-
-    rows = []
-    for c in pycountry.countries:
-        rows.append(("code", c.alpha_3, c.alpha_3, 0))
-        rows.append(("code", c.alpha_2, c.alpha_3, 0))
-        rows.append(("number", str(int(c.numeric)), c.alpha_3, 0))
-        for attr in ("name", "common_name", "official_name"):
-            if getattr(c, attr, None):
-                rows.append(("name", getattr(c, attr), c.alpha_3, 1))
-    with open(reference_dir() / "country_aliases.csv", newline="", encoding="utf-8") as fh:
-        for r in csv.DictReader(fh):
-            rows.append(("name", r["alias"], r["country_iso3"], 2))
-    return tuple(rows)
-
-
 def country_keys(con) -> None:
     """Temp table ``imp_country_keys(key, country_iso3)``.
 
@@ -229,23 +206,23 @@ def country_keys(con) -> None:
     zeros, and ``norm_name`` of English names and of ``country_aliases.csv``. A key that
     names two countries at its best priority is dropped rather than guessed.
     """
-    frame, params = rows_select({"kind": "VARCHAR", "value": "VARCHAR", "iso3": "VARCHAR",
-                                 "priority": "INTEGER"}, _country_rows())
+    regions.create_reference(con, ["ref_countries"])
     con.execute(
         f"""
         CREATE OR REPLACE TEMP TABLE imp_country_keys AS
         WITH k AS (
             SELECT CASE kind WHEN 'name' THEN norm_name(value) ELSE upper(value) END AS key,
-                   iso3, priority
-            FROM ({frame})
+                   country_iso3 AS iso3, priority
+            FROM ({sqlfiles.load('reference', 'country_key_rows')})
         ),
         best AS (SELECT key, iso3, min(priority) AS priority FROM k GROUP BY ALL)
         SELECT key, iso3 AS country_iso3 FROM best
         QUALIFY priority = min(priority) OVER (PARTITION BY key)
             AND count(*) OVER (PARTITION BY key, priority) = 1
         """,
-        params,
+        {"country_aliases": str(reference_dir() / "country_aliases.csv")},
     )
+    con.execute("DROP TABLE IF EXISTS temp.ref_countries")
 
 
 def country_lookup_sql(value: str, alias: str) -> tuple[str, str]:
