@@ -427,6 +427,20 @@ def test_intensity_ratio_is_quasi_likelihood_not_poisson():
     assert qp_se > 1.5 * poisson_se
 
 
+def test_empty_windows_give_no_ratio_and_one_empty_window_is_haldane_corrected():
+    # Day 99 of three series: silent throughout; one event in the last 7 days only; events
+    # in the baseline only. 0/0 once read as a rate ratio of 8 (0.5/7 over 0.5/56).
+    x = np.zeros((100, 3))
+    x[97, 1] = 1
+    x[50, 2] = 4
+    for fn in (quantify, quantify_statsmodels):
+        q = fn(x, x, np.array([0.1] * 3), np.array([99] * 3), np.array([0, 1, 2]))
+        assert np.isnan([q[k][0] for k in ("rr7", "rr7_lo", "rr7_hi", "rr28", "p_value",
+                                           "intensity_ratio")]).all()
+        assert q["rr7"][1] == pytest.approx((1.5 / 7) / (0.5 / 56))  # 0.5 added to both windows
+        assert q["rr7"][2] == pytest.approx((0.5 / 7) / (4.5 / 56)) and q["corrected"][1:].all()
+
+
 # --------------------------------------------------------------------------- traces
 
 

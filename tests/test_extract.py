@@ -165,6 +165,21 @@ def test_vague_dates_never_get_day_precision(phrase, prec):
     assert e.date_precision == prec and e.event_date < PUB
 
 
+@pytest.mark.parametrize("text,fatalities", [
+    ("A roadside bomb killed 3 marines near Ramadi on Saturday.", 3),
+    ("Russian shelling killed 2 mayors in Kherson on Saturday.", 2),
+    ("Russian shelling killed 4 decorated veterans in Kherson on Saturday.", 4),
+])
+def test_words_starting_with_a_month_are_not_dates(text, fatalities):
+    # "3 marines" once read as 3 March (day_month had no word boundary): wrong month, count lost.
+    e = one(text)
+    assert (e.event_date, e.date_precision, e.fatalities) == (date(2024, 3, 23), 1, fatalities)
+    for phrase, day in (("3 Mar.", date(2024, 3, 3)), ("3 March", date(2024, 3, 3)),
+                        ("3rd of Mar", date(2024, 3, 3)), ("Sept 3", date(2023, 9, 3))):
+        e = one(f"Russian forces shelled Kherson on {phrase}, killing 2.")
+        assert (e.event_date, e.fatalities) == (day, 2), phrase
+
+
 def test_explicit_year_and_ambiguous_day_month():
     e = one("On 15 March 2023, Russian forces shelled Kupiansk, Kharkiv.", published=date(2023, 3, 15))
     assert e.event_date == date(2023, 3, 15)

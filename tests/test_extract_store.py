@@ -31,6 +31,16 @@ def test_article_ingest_is_idempotent_and_deduplicated(con, tmp_path):
     assert rows[1][4] == 2
     ev = con.execute("SELECT count(*) FROM event_evidence").fetchall()[0][0]
     assert ev == 2
+    # The summary's counts are of events; a note says what happened to the articles.
+    assert r1.warnings == ["1 article(s) read: 1 new, 0 already stored; 2 event(s) extracted "
+                           "(the counts above are of events)"]
+    assert r2[1].warnings[0].startswith("1 article(s) read: 0 new, 1 already stored;")
+    jl = tmp_path / "many.jsonl"
+    jl.write_text("".join(json.dumps({"id": f"n{i}", "published": "2024-03-24", "text": t}) + "\n"
+                          for i, t in enumerate(["Nothing happened today.", ARTICLE.split("\n", 1)[1],
+                                                 "Nothing happened today."])), encoding="utf-8")
+    r3 = ingest_files(con, [jl])[0]
+    assert r3.warnings[0].startswith("3 article(s) read: 1 new, 1 already stored, 1 repeating another in this file;")
 
 
 def test_reprocess_replaces_events_of_older_extractor(db_path, tmp_path):

@@ -177,9 +177,24 @@ def test_undecidable_numeric_dates_read_day_first(con, tmp_path):
     assert con.execute("SELECT CAST(event_date AS VARCHAR) FROM events").fetchall() == [("2024-04-03",)]
 
 
+def test_unreadable_timestamp_loads_the_event_with_a_warning(con, tmp_path):
+    p = tmp_path / "acled.csv"
+    p.write_text(
+        "event_id_cnty,event_date,event_type,sub_event_type,country,admin1,fatalities,timestamp\n"
+        "TST4001,2024-01-02,Battles,Armed clash,Ukraine,Sumy,0,not a ts\n"
+        "TST4002,2024-01-02,Battles,Armed clash,Ukraine,Sumy,0,1700000000\n"
+        "TST4003,2024-01-02,Battles,Armed clash,Ukraine,Sumy,0,\n"
+    )
+    res = ingest_one(con, p)
+    assert (res.loaded, res.rejected) == (3, 0)
+    assert res.warnings == ["1 row(s) with an unreadable timestamp (e.g. 'not a ts') loaded without it"]
+    got = dict(con.execute("SELECT source_event_id, source_updated_at IS NULL FROM events").fetchall())
+    assert got == {"TST4001": True, "TST4002": False, "TST4003": True}
+
+
 def test_old_typology_crosswalk_by_actor_types(con):
     res = ingest_one(con, FIXTURES / "acled_old_typology.csv")
-    assert (res.loaded, res.rejected) == (10, 0)
+    assert (res.loaded, res.rejected) == (12, 0)
     got = dict((r[0], r[1:]) for r in con.execute(
         "SELECT source_event_id, event_type, sub_event_type FROM events").fetchall())
     assert got == {
@@ -193,6 +208,9 @@ def test_old_typology_crosswalk_by_actor_types(con):
         "TST08RTA": ("strategic_developments", None),
         "TST09RTA": ("violence_against_civilians", None),
         "TST10RTA": ("battles", "government_regains_territory"),
+        # the armed actor as actor 1, the protesters as actor 2
+        "TST11RTA": ("protests", "protest_with_intervention"),
+        "TST12RTA": ("protests", "excessive_force_against_protesters"),
     }
     # the quoted note with a line break survives
     note = con.execute("SELECT notes FROM events WHERE source_event_id = 'TST10RTA'").fetchall()[0][0]

@@ -34,6 +34,8 @@ def test_headline_sentence_reads_like_the_issue():
     s = headline_sentence(_signal())
     assert s.startswith("Explosions/Remote violence in Belgorod (RU-BEL): 3.1x its 8-week baseline (95% CI 2.2-4.4)")
     assert "since 12 Mar 2024; 41 events, 9 killed" in s
+    ended = headline_sentence(_signal(end_date=date(2024, 3, 20)))
+    assert "from 12 Mar 2024 to 20 Mar 2024; 41 events, 9 killed" in ended
 
 
 @pytest.fixture
@@ -171,14 +173,17 @@ def test_batched_event_queries_match_one_query_per_signal(demo_run):
         where = (f"country_iso3 = '{s['country_iso3']}' {region} AND event_type = '{s['event_type']}' "
                  "AND event_date BETWEEN $start AND $until")
         start = s["onset_date"] or s["first_alarm_date"]
+        # an ended episode counts its own events only, not a later episode's
+        stop = min(s["end_date"], until) if s.get("end_date") else until
         want = con.sql(f"SELECT count(*), coalesce(sum(fatalities), 0) FROM events WHERE {where}",
-                       params={"start": start, "until": until}).fetchall()[0]
+                       params={"start": start, "until": stop}).fetchall()[0]
         assert (n, killed) == (want[0], want[1])
         assert total == want[0] and len(rows) == min(5, want[0])
         latest = con.sql(f"SELECT event_date FROM events WHERE {where} ORDER BY event_date DESC, event_id LIMIT 5",
-                         params={"start": start, "until": until}).fetchall()
+                         params={"start": start, "until": stop}).fetchall()
         assert [r["event_date"] for r in rows] == [d for (d,) in latest]
     assert sum(n for n, _ in onset) > 0
+    assert any(s.get("end_date") and s["end_date"] < until for s in sigs)
 
 
 def test_summary_json_is_indented_json_with_a_line_per_row():

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 
 from browser import open_report
@@ -48,6 +50,8 @@ def test_acled_sample_report_in_chromium(db_path, tmp_path):
     assert res.status == "ok" and res.loaded > 900
     rep = build_report(con, since="2023-03-01", until="2023-03-31", out=tmp_path / "reports")
     con.close()
+    # --until alone replays that day: the summary is as of it, not of the store's last day
+    assert rep.summary["report"]["as_of"] == date(2023, 3, 31)
     seen = open_report(rep.path / "index.html", tmp_path / "acled.png")
     assert seen["console_errors"] == [] and seen["page_errors"] == [] and seen["external_requests"] == []
     assert seen["images"] and all(i["complete"] and i["w"] > 0 for i in seen["images"])

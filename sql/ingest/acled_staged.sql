@@ -50,10 +50,14 @@ v AS (
                         THEN 'mob_violence'
                     WHEN 5 IN (try_cast(s.inter1 AS INTEGER), try_cast(s.inter2 AS INTEGER))
                         THEN 'violent_demonstration'
-                    WHEN try_cast(s.inter2 AS INTEGER) IN (1, 2, 3, 4, 8)
+                    -- the armed actor may be either side ("Police Forces" as actor 1, protesters as 2)
+                    WHEN (try_cast(s.inter2 AS INTEGER) IN (1, 2, 3, 4, 8)
+                          OR (try_cast(s.inter2 AS INTEGER) = 6 AND try_cast(s.inter1 AS INTEGER) IN (1, 2, 3, 4, 8)))
                          AND coalesce(try_cast(s.fatalities AS DOUBLE), 0) > 0
                         THEN 'excessive_force_against_protesters'
-                    WHEN try_cast(s.inter2 AS INTEGER) IN (1, 2, 3, 4, 8) THEN 'protest_with_intervention'
+                    WHEN try_cast(s.inter2 AS INTEGER) IN (1, 2, 3, 4, 8)
+                      OR (try_cast(s.inter2 AS INTEGER) = 6 AND try_cast(s.inter1 AS INTEGER) IN (1, 2, 3, 4, 8))
+                        THEN 'protest_with_intervention'
                     ELSE 'peaceful_protest'
                 END
             ELSE ty.st

@@ -119,8 +119,9 @@ def headline_sentence(sig: dict) -> str:
     ``Shelling/artillery/missile attack in Belgorod (RU-BEL): 3.1x its 8-week baseline
     (95% CI 2.2-4.4) since 12 Mar; 41 events, 9 killed``."""
     what = _type_label(sig["event_type"], sig.get("sub_event_type"))
-    since = sig.get("onset_date") or sig.get("first_alarm_date")
-    since_txt = f" since {since:%d %b %Y}" if isinstance(since, date) else ""
+    since, end = sig.get("onset_date") or sig.get("first_alarm_date"), sig.get("end_date")
+    since_txt = ("" if not isinstance(since, date) else f" from {since:%d %b %Y} to {end:%d %b %Y}"
+                 if isinstance(end, date) else f" since {since:%d %b %Y}")
     rr, lo, hi = sig.get("rr7"), sig.get("rr7_lo"), sig.get("rr7_hi")
     if sig.get("kind") == "emergence":
         size = "new activity after a quiet 8-week baseline"
@@ -197,9 +198,10 @@ def _provenance(con, since: date, until: date) -> tuple[list[dict], dict]:
     }
 
 
-def _signal_keys(sigs: list[dict], *, fallback: date | None) -> pl.DataFrame:
-    """One row per signal (``_k`` = its index): the series it is about and the day it starts
-    (onset, else first alarm, else ``fallback``)."""
+def _signal_keys(sigs: list[dict], *, fallback: date | None, until: date) -> pl.DataFrame:
+    """One row per signal (``_k`` = its index): the series it is about, the day it starts
+    (onset, else first alarm, else ``fallback``) and the day it stops: an ended episode's
+    ``end_date``, else ``until`` (a later episode of the series has its own events)."""
     return pl.DataFrame({
         "_k": range(len(sigs)),
         "country_iso3": [s["country_iso3"] for s in sigs],
@@ -207,14 +209,15 @@ def _signal_keys(sigs: list[dict], *, fallback: date | None) -> pl.DataFrame:
         "total": [s.get("level") == "country" for s in sigs],
         "event_type": [s["event_type"] for s in sigs],
         "start": [s.get("onset_date") or s.get("first_alarm_date") or fallback for s in sigs],
-    }, schema_overrides={"admin1_code": pl.String, "start": pl.Date})
+        "stop": [min(s["end_date"], until) if isinstance(s.get("end_date"), date) else until for s in sigs],
+    }, schema_overrides={"admin1_code": pl.String, "start": pl.Date, "stop": pl.Date})
 
 
 def _events_behind(con, sigs: list[dict], *, until: date, limit: int = 40) -> list[tuple[list[dict], int]]:
     """The latest ``limit`` events behind each signal and how many there are: one query for all."""
     if not sigs:
         return []
-    want = _signal_keys(sigs, fallback=until - timedelta(days=27))
+    want = _signal_keys(sigs, fallback=until - timedelta(days=27), until=until)
     con.register("_report_events_behind", want)
     try:
         got = con.sql(
@@ -224,9 +227,8 @@ def _events_behind(con, sigs: list[dict], *, until: date, limit: int = 40) -> li
             "count(*) OVER (PARTITION BY w._k) AS _total "
             "FROM _report_events_behind w JOIN events e ON e.country_iso3 = w.country_iso3 "
             "AND (w.total OR e.admin1_code IS NOT DISTINCT FROM w.admin1_code) AND e.event_type = w.event_type "
-            "AND e.event_date BETWEEN w.start AND $until) "
+            "AND e.event_date BETWEEN w.start AND w.stop) "
             f"WHERE _rn <= {int(limit)} ORDER BY _k, _rn",
-            params={"until": until},
         ).pl()
     finally:
         con.unregister("_report_events_behind")
@@ -430,18 +432,18 @@ def resolve_window(con, since, until, as_of) -> tuple[date, date, date]:
 
 
 def _since_onset(con, sigs: list[dict], until: date) -> list[tuple[int, int]]:
-    """(events, killed) from each signal's onset (or first alarm) to ``until``: one query for all."""
+    """(events, killed) from each signal's onset (or first alarm) to the end of its episode
+    (``until`` while it goes on): one query for all."""
     if not sigs:
         return []
-    want = _signal_keys(sigs, fallback=None)
+    want = _signal_keys(sigs, fallback=None, until=until)
     con.register("_report_since_onset", want)
     try:
         got = con.execute(
             "SELECT w._k, count(e.event_date), CAST(coalesce(sum(e.fatalities), 0) AS BIGINT) "
             "FROM _report_since_onset w LEFT JOIN events e ON e.country_iso3 = w.country_iso3 "
             "AND (w.total OR e.admin1_code IS NOT DISTINCT FROM w.admin1_code) AND e.event_type = w.event_type "
-            "AND e.event_date BETWEEN w.start AND ? GROUP BY w._k",
-            [until],
+            "AND e.event_date BETWEEN w.start AND w.stop GROUP BY w._k",
         ).fetchall()
     finally:
         con.unregister("_report_since_onset")
@@ -628,5 +630,6 @@ def build_report(
     res = write_report(con, since=lo, until=hi, out=Path(out), signals=signals, ranked=ranked, traces=traces,
                        daily=daily, intensity=intensity, method=description, country=country, region=region_code,
                        update_latest=update_latest, max_flagged=max_flagged,
-                       extra_summary={"as_of": ref, "new_signals": new_signals})
+                       # with --until alone the report replays that day: it is what the report is as of
+                       extra_summary={"as_of": ref if as_of else hi, "new_signals": new_signals})
     return res

@@ -15,9 +15,9 @@ Two implementations of the same models:
 Windows for a day ``d`` (all days ``<= d``): the 7-day ratio compares days
 ``d-6..d`` with the CUSUM baseline ``d-63..d-8``; the 28-day ratio compares
 ``d-27..d`` with the 56 days before them (``d-83..d-28``); the trend is fitted over
-``d-27..d``; the intensity ratio uses the 7-day windows. A window with no events is
-continuity-corrected by adding 0.5 to its total (the estimate is then marked
-``corrected``). The trend is left empty when it is not estimable (events on fewer
+``d-27..d``; the intensity ratio uses the 7-day windows. When a window has no events,
+0.5 is added to both totals (Haldane's correction; the estimate is then marked
+``corrected``); when both are empty there is no ratio (NaN). The trend is left empty when it is not estimable (events on fewer
 than 3 of the 28 days, or a slope beyond x20 a week, the sign of quasi-separation).
 """
 
@@ -44,13 +44,17 @@ def _sums(c: np.ndarray, day: np.ndarray, series: np.ndarray, lo_off: int, hi_of
 
 
 def _ratio(s1, n1, s0, n0, alpha):
-    """log rate ratio, its Wald SE under NB(alpha), and whether a zero total was corrected."""
+    """log rate ratio, its Wald SE under NB(alpha), and whether a zero total was corrected.
+
+    Two empty windows say nothing about a ratio: NaN (the corrected 0.5 / 0.5 would read
+    as a ratio of n0 / n1, 8 for 7 days against 56).
+    """
     corrected = (s1 == 0) | (s0 == 0)
     s1c = np.where(corrected, s1 + 0.5, s1)
     s0c = np.where(corrected, s0 + 0.5, s0)
     m1, m0 = s1c / n1, s0c / n0
     with np.errstate(invalid="ignore", divide="ignore"):
-        b = np.log(m1 / m0)
+        b = np.where((s1 == 0) & (s0 == 0), np.nan, np.log(m1 / m0))
         se = np.sqrt((1 + alpha * m0) / (n0 * m0) + (1 + alpha * m1) / (n1 * m1))
     return b, se, corrected
 
@@ -64,7 +68,7 @@ def _qp_ratio(w1, n1, w0, n0, ss1, ss0):
         # Pearson X2 = sum (y - m)^2 / m per group, from the sums of y and y^2.
         x2 = (ss1 - 2 * m1 * w1 + n1 * m1 * m1) / m1 + (ss0 - 2 * m0 * w0 + n0 * m0 * m0) / m0
         phi = np.maximum(x2 / (n0 + n1 - 2), 1e-12)
-        b = np.log(m1 / m0)
+        b = np.where((w1 <= 0) & (w0 <= 0), np.nan, np.log(m1 / m0))  # as in _ratio
         se = np.sqrt(phi * (1 / (n0 * m0) + 1 / (n1 * m1)))
     return b, se
 

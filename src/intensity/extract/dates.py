@@ -48,7 +48,8 @@ def _month_re(lex: Lexicon) -> tuple:
     rx = re.compile(r"(?<![\w])(?:" + "|".join(words) + r")(?![\w])", re.IGNORECASE)
     day_month = re.compile(
         r"(?<!\d)(?P<d>\d{1,2})(?:st|nd|rd|th)?(?:\s*(?:-|–|and|to)\s*(?P<d2>\d{1,2})(?:st|nd|rd|th)?)?\s+(?:of\s+)?(?P<mon>"
-        + "|".join(words).replace("(?P<m", "(?P<a") + r")\.?(?:,?\s+(?P<y>\d{4}))?",
+        # not followed by a letter: "3 marines", "2 mayors" and "4 MARS" are not dates
+        + "|".join(words).replace("(?P<m", "(?P<a") + r")(?![^\W\d_])\.?(?:,?\s+(?P<y>\d{4}))?",
         re.IGNORECASE,
     )
     month_day = re.compile(

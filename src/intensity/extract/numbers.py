@@ -96,10 +96,12 @@ def find_numbers(text: str, lex: Lexicon, scan: Scan | None = None) -> list[Numb
     return out
 
 
-_MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+# A month name or its abbreviation as a whole word: "3 marines" and "2 mayors" are counts.
+_MONTH = (r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
+          r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)(?![a-z])")
 _YEAR_COUNT = re.compile(r"\s+(people|civilians|soldiers|troops|shells|missiles|drones|rockets)")
-_MONTH_AFTER = re.compile(r"\s*(st|nd|rd|th)?\s*(of\s+)?(" + "|".join(_MONTHS) + ")")
-_MONTH_BEFORE = re.compile(r"(" + "|".join(_MONTHS) + r")[a-z]*\.?\s*$")
+_MONTH_AFTER = re.compile(r"\s*(st|nd|rd|th)?\s*(of\s+)?" + _MONTH)
+_MONTH_BEFORE = re.compile(r"(?<![a-z])" + _MONTH + r"\.?\s*$")
 _TIME_AFTER = re.compile(r"\s*(am|pm|a\.m|p\.m|hours|hrs|h\b|:)")
 _TIME_BEFORE = re.compile(r"[:/]\s*$")
 _UNIT_AFTER = re.compile(r"\s*(km|kilomet|metres|meters|miles|m\b|%|per ?cent|years?|year-old|-year|days?|weeks?|months?|kg|tons?|tonnes?)")

@@ -84,10 +84,12 @@ def _stage_events(con, articles: list[Article]) -> int:
     return len(rows)
 
 
-def _upsert_articles(con, articles: list[Article]) -> list[Article]:
-    """Store new/changed articles; return the articles to extract (ids resolved by content hash)."""
+def _upsert_articles(con, articles: list[Article]) -> tuple[list[Article], int]:
+    """Store new/changed articles; return the articles to extract (ids resolved by content
+    hash) and how many of them were not stored yet."""
     by_hash, by_id = _stored(con, articles)
     out, changed, seen = [], [], set()
+    new = 0
     now = utcnow()
     for a in articles:
         h = a.content_hash
@@ -111,8 +113,9 @@ def _upsert_articles(con, articles: list[Article]) -> list[Article]:
             " ingested_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [a.article_id, a.source, a.url, a.title, a.published, a.text, h, EXTRACTOR_VERSION, now])
         out.append(a)
+        new += 1
     _drop_events(con, changed)
-    return out
+    return out, new
 
 
 def stage_articles(con: duckdb.DuckDBPyConnection, path: Path, *, published: date | None = None, **_ignored) -> dict:
@@ -121,13 +124,21 @@ def stage_articles(con: duckdb.DuckDBPyConnection, path: Path, *, published: dat
 
     bad: list[tuple[int, str, str]] = []
     arts = read_articles(path, published=published or PUBLISHED.get(), rejects=bad)
+    n_read = len(arts)
     _drop_staging(con)
-    arts = _upsert_articles(con, arts)
-    _stage_events(con, arts)
+    arts, n_new = _upsert_articles(con, arts)
+    n_events = _stage_events(con, arts)
     if bad:
         # A broken record is one reject (with its line), as for event files; the rest load.
         con.executemany("INSERT INTO stg_csv_rejects VALUES (?, ?, ?)", [list(b) for b in bad])
-    return {c: _ident(c) for c in CANONICAL_FIELDS}
+    mapping = {c: _ident(c) for c in CANONICAL_FIELDS}
+    # The summary's rows are the extracted events; this says what happened to the articles.
+    repeated = n_read - len(arts)
+    mapping["__warning__"] = (
+        f"{n_read} article(s) read: {n_new} new, {len(arts) - n_new} already stored"
+        + (f", {repeated} repeating another in this file" if repeated else "")
+        + f"; {n_events} event(s) extracted (the counts above are of events)")
+    return mapping
 
 
 def reprocess(con: duckdb.DuckDBPyConnection, *, force: bool = False):

@@ -135,6 +135,10 @@ def stage_acled(con, path: Path) -> dict[str, str]:
         "CREATE OR REPLACE TEMP MACRO imp_acled_ts(x) AS CASE WHEN try_cast(x AS BIGINT) IS NOT NULL "
         "THEN make_timestamp(try_cast(x AS BIGINT) * 1000000) ELSE try_cast(x AS TIMESTAMP) END"
     )
+    bad_ts, bad_example = con.execute(
+        "SELECT count(*), any_value(\"timestamp\") FROM imp_view "
+        "WHERE nullif(tidy(\"timestamp\"), '') IS NOT NULL AND imp_acled_ts(\"timestamp\") IS NULL"
+    ).fetchall()[0]
     common.run_ingest_sql(con, "acled_staged", table="imp_staged", view=True)
     con.execute("CREATE OR REPLACE TEMP VIEW stg_src AS SELECT * FROM imp_staged WHERE NOT stale")
     # The side table's columns, narrow: the export's own rows are freed before the writes.
@@ -148,6 +152,9 @@ def stage_acled(con, path: Path) -> dict[str, str]:
         notes.append(f"read as {encoding} (the file is not valid UTF-8)")
     if "fatalities" not in found:
         notes.append("no fatalities column: fatalities are NULL (not reported)")
+    if bad_ts:
+        # The event still loads; without its timestamp any later export replaces it.
+        notes.append(f"{bad_ts} row(s) with an unreadable timestamp (e.g. {bad_example!r}) loaded without it")
     if notes:
         mapping["__warning__"] = "; ".join(notes)
     return mapping
