@@ -62,6 +62,14 @@ def test_unmapped_required_fields_are_named():
     check_required(parse_map("date=d,type='other',region=oblast"))  # region alone may do
 
 
+@pytest.mark.parametrize("fmt", ["%d.%m.%Y%", "%Q", "day.month"])
+def test_a_date_format_duckdb_cannot_read_is_a_usage_error(fmt):
+    # "%d.%m.%Y%" once reached DuckDB inside the load and ended in a traceback (exit 1).
+    with pytest.raises(UsageError) as err:
+        check_required(parse_map(f"date=d,type='other',region=oblast,date_format={fmt}"))
+    assert "date_format" in str(err.value) and "%d.%m.%Y" in err.value.hint
+
+
 def test_toml_mapping_and_override(tmp_path):
     p = tmp_path / "m.toml"
     p.write_text('[columns]\ndate = "started_at"\nregion = "oblast"\n'

@@ -64,7 +64,7 @@ def test_rejects_have_line_numbers_and_reasons(con):
     assert rejects[3].startswith("unparseable event_date")
     assert rejects[4].startswith("unknown event_type: skirmish")
     assert rejects[5] == "missing required field: event_date"
-    assert rejects[6].startswith("fatalities must be a non-negative")
+    assert rejects[6].startswith("fatalities must be a whole number from 0")
     assert "belongs to explosions_remote_violence" in rejects[7]
     assert "MISSING COLUMNS" in rejects[8]
     assert rejects[9].startswith("unknown country_iso3")
@@ -73,6 +73,70 @@ def test_rejects_have_line_numbers_and_reasons(con):
     unresolved = con.execute("SELECT country_iso3, admin1, n_events FROM unresolved_regions").fetchall()
     assert unresolved == [("UKR", "Atlantis", 1)]
     assert con.execute("SELECT admin1_code FROM events WHERE event_id = 'ok:3'").fetchone()[0] is None
+
+
+@pytest.mark.parametrize("column,value,reason", [
+    ("fatalities", "NaN", "fatalities must be a whole number from 0 to 2147483647: NaN"),
+    ("fatalities", "inf", "fatalities must be"), ("fatalities", "1e20", "fatalities must be"),
+    ("fatalities", "2147483648", "fatalities must be"), ("injured", "3000000000", "injured must be"),
+    ("geo_precision", "200", "geo_precision must be 1 (the place)"), ("source_count", "1e30", "source_count must be"),
+    ("event_date", "-2024-01-01", "unparseable event_date: -2024-01-01"),
+    ("event_date", "infinity", "unparseable event_date"), ("event_date", "epoch", "unparseable event_date"),
+    ("event_date", "0000-01-01", "unparseable event_date"),
+])
+def test_values_the_store_cannot_hold_are_rejects_not_a_failed_file(con, tmp_path, column, value, reason):
+    # These once raised a conversion error for the whole file (NaN, numbers beyond INTEGER,
+    # TINYINT), or loaded dates no reader could show ('epoch', BC years).
+    cols = {"event_id": "x:1", "event_date": "2024-03-01", "event_type": "battles", "country_iso3": "UKR",
+            "source": "t"}
+    bad = {**cols, "event_id": "x:2", column: value}
+    path = tmp_path / "bad.csv"
+    names = list(dict.fromkeys([*cols, column]))
+    path.write_text(",".join(names) + "\n" + "\n".join(",".join(r.get(c, "1") for c in names)
+                                                          for r in (cols, bad)) + "\n")
+    after = tmp_path / "after.csv"
+    after.write_text("event_id,event_date,event_type,country_iso3,source\nx:3,2024-03-02,battles,UKR,t\n")
+    res, res2 = intensity.ingest_files(con, [path, after])
+    assert (res.status, res.loaded, res.rejected, res2.loaded) == ("ok", 1, 1, 1)
+    assert con.execute("SELECT reason FROM rejects").fetchall()[0][0].startswith(reason)
+    assert con.execute("SELECT min(event_date), max(event_date) FROM events").fetchall()[0] is not None
+
+
+HEAD = "event_id,event_date,event_type,country_iso3,source,notes\n"
+
+
+def _row(i: int, notes: str = '"shelled, then left"') -> str:
+    return f"e{i},2024-03-01,battles,UKR,t,{notes}\n"
+
+
+def test_one_stray_quote_rejects_its_record_not_the_file(con, tmp_path):
+    # The sniffer took the stray quote as "no quoting": 48 of 49 rows split at the comma.
+    path = tmp_path / "stray.csv"
+    path.write_text(HEAD + "".join(_row(i) for i in range(1, 25)) + _row(25, '"stray quote')
+                    + "".join(_row(i) for i in range(26, 50)))
+    (res,) = intensity.ingest_files(con, [path])
+    assert (res.loaded, res.rejected) == (47, 1)
+    assert con.execute("SELECT DISTINCT notes FROM events").fetchall() == [("shelled, then left",)]
+    # the unterminated field runs into the next line: that record is the reject
+    assert con.execute("SELECT line FROM rejects").fetchall() == [(26,)]
+    assert sorted(int(i[1:]) for (i,) in con.execute("SELECT event_id FROM events").fetchall()) == \
+        [*range(1, 25), *range(27, 50)]
+
+
+def test_crlf_rows_followed_by_lf_rows_load(con, tmp_path):
+    path = tmp_path / "mixed.csv"
+    path.write_bytes(HEAD.replace("\n", "\r\n").encode() + _row(1).replace("\n", "\r\n").encode()
+                     + _row(2).encode() + _row(3).encode())
+    (res,) = intensity.ingest_files(con, [path])
+    assert (res.status, res.loaded, res.rejected) == ("ok", 3, 0)
+
+
+def test_fields_up_to_8_mb_load_and_longer_ones_are_a_clear_error(con, tmp_path):
+    ok, long = tmp_path / "ok.csv", tmp_path / "long.csv"
+    ok.write_text(HEAD + _row(1) + _row(2, "x" * 3_000_000) + _row(3))
+    long.write_text(HEAD + _row(4) + _row(5, "x" * 9_000_000))
+    res, bad = intensity.ingest_files(con, [ok, long])
+    assert (res.loaded, bad.status) == (3, "error") and "longer than 8 MB" in bad.error
 
 
 def test_reingest_does_not_duplicate_rejects(con):

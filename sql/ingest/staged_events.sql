@@ -105,29 +105,30 @@ checked AS (
             WHEN source IS NULL THEN 'missing required field: source (or an event_id like source:id)'
             WHEN date_precision_raw IS NOT NULL AND coalesce(date_precision NOT BETWEEN 1 AND 3, true)
                 THEN 'date_precision must be 1 (day), 2 (week) or 3 (month): ' || date_precision_raw
-            WHEN geo_precision_raw IS NOT NULL AND geo_precision IS NULL
-                THEN 'geo_precision must be a whole number: ' || geo_precision_raw
+            WHEN geo_precision_raw IS NOT NULL AND coalesce(geo_precision NOT BETWEEN 1 AND 3, true)
+                THEN 'geo_precision must be 1 (the place), 2 (near it) or 3 (the region): ' || geo_precision_raw
             WHEN latitude_raw IS NOT NULL AND coalesce(abs(latitude) > 90, true)
                 THEN 'latitude must be a number in [-90, 90]: ' || latitude_raw
             WHEN longitude_raw IS NOT NULL AND coalesce(abs(longitude) > 180, true)
                 THEN 'longitude must be a number in [-180, 180]: ' || longitude_raw
             WHEN fatalities_raw IS NOT NULL AND fatalities IS NULL
-                THEN 'fatalities must be a non-negative whole number: ' || fatalities_raw
+                THEN 'fatalities must be a whole number from 0 to 2147483647: ' || fatalities_raw
             WHEN fatalities_low_raw IS NOT NULL AND fatalities_low IS NULL
-                THEN 'fatalities_low must be a non-negative whole number: ' || fatalities_low_raw
+                THEN 'fatalities_low must be a whole number from 0 to 2147483647: ' || fatalities_low_raw
             WHEN fatalities_high_raw IS NOT NULL AND fatalities_high IS NULL
-                THEN 'fatalities_high must be a non-negative whole number: ' || fatalities_high_raw
+                THEN 'fatalities_high must be a whole number from 0 to 2147483647: ' || fatalities_high_raw
             WHEN injured_raw IS NOT NULL AND injured IS NULL
-                THEN 'injured must be a non-negative whole number: ' || injured_raw
+                THEN 'injured must be a whole number from 0 to 2147483647: ' || injured_raw
             WHEN munitions_raw IS NOT NULL AND munitions IS NULL
-                THEN 'munitions must be a non-negative whole number: ' || munitions_raw
+                THEN 'munitions must be a whole number from 0 to 2147483647: ' || munitions_raw
             WHEN source_count_raw IS NOT NULL AND coalesce(source_count < 1, true)
-                THEN 'source_count must be a whole number >= 1: ' || source_count_raw
+                THEN 'source_count must be a whole number from 1 to 2147483647: ' || source_count_raw
             WHEN confidence_raw IS NOT NULL AND coalesce(confidence NOT BETWEEN 0 AND 1, true)
                 THEN 'confidence must be a number in [0, 1]: ' || confidence_raw
         END AS reject_reason
     FROM j
 ),
+-- TRY_CAST: a rejected row's value may not fit (its reason says why); valid ones always do.
 typed AS (
     SELECT
         _line,
@@ -136,7 +137,7 @@ typed AS (
         source,
         source_event_id,
         event_date,
-        CAST(coalesce(date_precision, 1) AS TINYINT)         AS date_precision,
+        TRY_CAST(coalesce(date_precision, 1) AS TINYINT)     AS date_precision,
         coalesce(country_in, code_country)                   AS country_iso3,
         coalesce(code_known, name_code)                      AS admin1_code,
         coalesce(admin1_in, code_name)                       AS admin1,
@@ -144,18 +145,18 @@ typed AS (
         location,
         latitude,
         longitude,
-        CAST(geo_precision AS TINYINT)                       AS geo_precision,
+        TRY_CAST(geo_precision AS TINYINT)                   AS geo_precision,
         coalesce(et, st_parent)                              AS event_type,
         st                                                   AS sub_event_type,
         actor1,
         actor2,
-        CAST(fatalities AS INTEGER)                          AS fatalities,
-        CAST(fatalities_low AS INTEGER)                      AS fatalities_low,
-        CAST(fatalities_high AS INTEGER)                     AS fatalities_high,
-        CAST(injured AS INTEGER)                             AS injured,
-        CAST(munitions AS INTEGER)                           AS munitions,
+        TRY_CAST(fatalities AS INTEGER)                      AS fatalities,
+        TRY_CAST(fatalities_low AS INTEGER)                  AS fatalities_low,
+        TRY_CAST(fatalities_high AS INTEGER)                 AS fatalities_high,
+        TRY_CAST(injured AS INTEGER)                         AS injured,
+        TRY_CAST(munitions AS INTEGER)                       AS munitions,
         weapon,
-        CAST(coalesce(source_count, 1) AS INTEGER)           AS source_count,
+        TRY_CAST(coalesce(source_count, 1) AS INTEGER)       AS source_count,
         notes,
         article_id,
         confidence,
