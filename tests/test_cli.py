@@ -72,6 +72,9 @@ def test_rejects_are_reported_and_strict_exits_65(run, db_path):
     assert "line 3: unparseable event_date" in res.stderr
     res = run("ingest", bad, "--db", db_path, "--strict")
     assert res.exit_code == 65
+    # rolled back with the file: the message must not send the user to `rejects`
+    assert "first 7 of 7; nothing of the file was stored under --strict" in res.stderr
+    assert "all in the `rejects` table" not in res.stderr and "line 3: unparseable event_date" in res.stderr
 
 
 def test_unreadable_file_exits_65(run, db_path, tmp_path):

@@ -98,7 +98,11 @@ def test_killed_runs_never_leave_latest_incomplete(site):
     assert not [p for p in reports.iterdir() if ".tmp-" in p.name or ".old-" in p.name]
     con = intensity.connect(site / "store.duckdb", read_only=True)
     assert con.execute("SELECT count(*) FROM events").fetchall()[0][0] > 10_000
+    # A killed run's row is closed by the next run, not left 'running' for ever.
+    statuses = con.execute("SELECT status, error FROM runs ORDER BY run_id").fetchall()
     con.close()
+    assert statuses[-1][0] == "ok" and all(st != "running" for st, _ in statuses)
+    assert any(st == "failed" and "did not finish" in err for st, err in statuses[1:-1])
 
 
 def test_reader_during_a_write_gets_busy_not_traceback(site, hold_write_lock):

@@ -81,9 +81,15 @@ def handled(fn):
             raise typer.Exit(code=EXIT_IOERR) from None
         except Exception as exc:  # a bug: say so, briefly, with where to look
             duckdb = sys.modules.get("duckdb")
-            if duckdb is not None and isinstance(exc, duckdb.IOException):
-                _err(f"error: {exc}")
-                _err("hint: check that the database file and its folder are readable and writable")
+            # Ctrl-C inside a query: DuckDB raises RuntimeError("Query interrupted") or its own type
+            if (duckdb is not None and isinstance(exc, duckdb.InterruptException)) or (
+                    isinstance(exc, RuntimeError) and str(exc) == "Query interrupted"):
+                _err("interrupted")
+                raise typer.Exit(code=130) from None
+            if duckdb is not None and (isinstance(exc, duckdb.IOException) or "No space left on device" in str(exc)):
+                _err(f"error: {str(exc).splitlines()[0]}")
+                _err("hint: check that the database file and its folder are readable and writable, "
+                     "and that the disk has room (the store's writes were rolled back)")
                 raise typer.Exit(code=EXIT_IOERR) from None
             import traceback
 
@@ -282,8 +288,13 @@ def _print_ingest_summary(results) -> None:
     for r in results:
         for w in r.warnings:
             _err(f"warning: {r.path}: {w}")
-        if r.reject_samples and r.status != "error":
+        if r.reject_samples and r.status == "rejected":
+            # --strict rolled the file back, its rejects with it
+            _err(f"rejects in {r.path} (first {len(r.reject_samples)} of {r.rejected}; nothing of the file "
+                 "was stored under --strict: without it the rest loads and all rejects go to `rejects`):")
+        elif r.reject_samples and r.status != "error":
             _err(f"rejects in {r.path} (first {len(r.reject_samples)}; all in the `rejects` table):")
+        if r.status != "error":
             for line, reason in r.reject_samples:
                 _err(f"  line {line}: {reason}")
 
@@ -594,7 +605,8 @@ def run_command(
     alert_exit_code: Annotated[
         Optional[int], typer.Option("--alert-exit-code", help="Exit with this code when new escalations appear.")
     ] = None,
-    quiet: QuietOption = False,
+    quiet: Annotated[bool, typer.Option(
+        "--quiet", "-q", help="Print only the report's folder (stdout, for scripts) and errors.")] = False,
 ) -> None:
     """Scheduled job: ingest new input files, refresh signals, publish the report, record the run.
 

@@ -117,6 +117,9 @@ def run(settings: Settings, *, as_of: date | None = None, quiet: bool = False) -
         started = utcnow()
         con = connect(settings.db)
         try:
+            # Under the run lock no other run is going: a 'running' row is one whose process died.
+            con.execute("UPDATE runs SET status = 'failed', error = 'the run did not finish: its process "
+                        "ended (killed, or the machine stopped)' WHERE status = 'running'")
             run_id = con.execute("SELECT nextval('run_id_seq')").fetchall()[0][0]
             con.execute(
                 "INSERT INTO runs (run_id, started_at, status, inputs, version, pid) VALUES (?, ?, 'running', ?, ?, ?)",
@@ -126,7 +129,7 @@ def run(settings: Settings, *, as_of: date | None = None, quiet: bool = False) -
             config_error = _missing_inputs(settings.inputs)
             files = [] if config_error else _new_files(con, settings.inputs)
             log.info("run %s: %d new input file(s)", run_id, len(files))
-            for r in ingest_files(con, files):
+            def count(r) -> None:  # as each file is done, so a failure later keeps the counts
                 if r.status == "error":
                     error = r.error_line()
                     result.input_errors.append(error)
@@ -135,6 +138,14 @@ def run(settings: Settings, *, as_of: date | None = None, quiet: bool = False) -
                     result.files_ingested += 1
                     result.rows_loaded += r.loaded + r.replaced
                     result.rows_rejected += r.rejected
+
+            try:
+                ingest_files(con, files, on_file=count)
+            except BaseException as exc:
+                con.close()
+                result.status = "failed"
+                _finish(settings, result, started, error=f"{type(exc).__name__}: {exc}")
+                raise
         finally:
             con.close()
         if config_error:
