@@ -139,6 +139,18 @@ def test_fields_up_to_8_mb_load_and_longer_ones_are_a_clear_error(con, tmp_path)
     assert (res.loaded, bad.status) == (3, "error") and "longer than 8 MB" in bad.error
 
 
+def test_a_jsonl_line_that_is_not_utf8_is_one_reject(con, tmp_path):
+    rec = '{{"event_id": "j{}", "event_date": "2024-03-01", "event_type": "battles", "country_iso3": "UKR", ' \
+          '"source": "t"{}}}\n'
+    path = tmp_path / "latin1.jsonl"
+    path.write_bytes(rec.format(1, "").encode() + rec.format(2, ', "notes": "caf\xe9"').encode("latin-1")
+                     + rec.format(3, "").encode())
+    (res,) = intensity.ingest_files(con, [path])
+    assert (res.status, res.loaded, res.rejected) == ("ok", 2, 1)
+    line, reason, raw = con.execute("SELECT line, reason, raw_line FROM rejects").fetchall()[0]
+    assert (line, reason) == (2, "INVALID ENCODING: the line is not UTF-8") and '"j2"' in raw
+
+
 def test_reingest_does_not_duplicate_rejects(con):
     for _ in range(2):
         intensity.ingest_files(con, [FIXTURES / "canonical_bad.csv"])

@@ -288,17 +288,21 @@ def stage_jsonl(con: duckdb.DuckDBPyConnection, path: Path) -> list[str]:
     leading UTF-8 byte order mark (as Windows tools write) is dropped, as the CSV reader does.
     """
     _drop_staging(con)
+    source, bad_lines = _utf8_lines(path)
     try:
         con.execute(
             f"""
             CREATE TEMP TABLE stg_lines AS
             WITH t AS (SELECT string_split(replace(ltrim(content, chr(65279)), chr(13), ''), chr(10)) AS ls
-                       FROM read_text({_lit(path)}))
+                       FROM read_text({_lit(source)}))
             SELECT unnest(generate_series(1, len(ls))) AS _line, unnest(ls) AS _raw FROM t
             """
         )
     except duckdb.Error as exc:
         raise InputDataError(f"cannot read {path} as JSON Lines: {_first_line(exc)}") from None
+    finally:
+        if source != path:
+            source.unlink(missing_ok=True)
     con.execute("DELETE FROM stg_lines WHERE tidy(_raw) = ''")
     # CASE, not AND: DuckDB evaluates both sides of AND, and json_type raises on bad JSON.
     is_obj = "CASE WHEN json_valid(_raw) THEN json_type(_raw) = 'OBJECT' ELSE false END"
@@ -307,6 +311,9 @@ def stage_jsonl(con: duckdb.DuckDBPyConnection, path: Path) -> list[str]:
         "'invalid JSON: not one JSON object on this line' AS reason, _raw AS raw "
         f"FROM stg_lines WHERE NOT {is_obj}"
     )
+    if bad_lines:
+        con.executemany("INSERT INTO stg_csv_rejects VALUES (?, 'INVALID ENCODING: the line is not UTF-8', ?)",
+                        [list(b) for b in bad_lines])
     keys = [
         r[0]
         for r in con.execute(
@@ -322,6 +329,40 @@ def stage_jsonl(con: duckdb.DuckDBPyConnection, path: Path) -> list[str]:
     con.execute(f"CREATE TEMP VIEW stg_src AS SELECT _line{exprs} FROM stg_objs")
     con.execute("CREATE TEMP VIEW stg_raw AS SELECT _line, _raw FROM stg_lines")
     return keys
+
+
+def _utf8_lines(path: Path) -> tuple[Path, list[tuple[int, str]]]:
+    """``(path, [])`` for a UTF-8 file; otherwise a temp copy with the lines that are not
+    UTF-8 blanked (JSON text is UTF-8, RFC 8259) and those lines as (number, text).
+
+    DuckDB's read_text refuses a whole file for one bad byte, and inside the file's
+    transaction that failure would abort it, so the bytes are checked here first.
+    """
+    import codecs
+    import tempfile
+
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    try:
+        with open(path, "rb") as fh:
+            for chunk in iter(lambda: fh.read(1 << 22), b""):
+                decoder.decode(chunk)
+            decoder.decode(b"", final=True)
+        return path, []
+    except UnicodeDecodeError:
+        pass
+    except OSError:
+        return path, []  # read_text reports it
+    bad = []
+    fd, tmp = tempfile.mkstemp(prefix="intensity-jsonl-", suffix=".jsonl")
+    with os.fdopen(fd, "wb") as out, open(path, "rb") as src:
+        for number, line in enumerate(src, 1):
+            try:
+                line.decode("utf-8")
+                out.write(line)
+            except UnicodeDecodeError:
+                bad.append((number, line.rstrip(b"\r\n").decode("utf-8", errors="replace")))
+                out.write(b"\n")
+    return Path(tmp), bad
 
 
 def stage_parquet(con: duckdb.DuckDBPyConnection, path: Path) -> list[str]:
