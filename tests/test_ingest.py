@@ -151,6 +151,22 @@ def test_a_jsonl_line_that_is_not_utf8_is_one_reject(con, tmp_path):
     assert (line, reason) == (2, "INVALID ENCODING: the line is not UTF-8") and '"j2"' in raw
 
 
+def test_excel_unicode_text_and_sep_line_files_load_with_their_line_numbers(con, tmp_path):
+    # Excel's "Unicode Text" is UTF-16 with a byte order mark, tab-separated; its CSV export in
+    # many locales starts with a "sep=;" line. Both read as not-an-event-file before.
+    u16 = tmp_path / "unicode.csv"
+    text = ("event_id\tevent_date\tevent_type\tcountry_iso3\tsource\tnotes\r\n"
+            "u:1\t2024-03-01\tbattles\tUKR\tt\tКиїв\r\nu:2\tbad\tbattles\tUKR\tt\tx\r\n")
+    u16.write_bytes(b"\xff\xfe" + text.encode("utf-16-le"))
+    sep = tmp_path / "sep.csv"
+    sep.write_text("sep=;\nevent_id;event_date;event_type;country_iso3;source\n"
+                   "s:1;2024-03-01;battles;UKR;t\ns:2;bad;battles;UKR;t\ns:3;2024-03-02;battles;UKR;t\n")
+    a, b = intensity.ingest_files(con, [u16, sep])
+    assert (a.loaded, a.rejected, b.loaded, b.rejected) == (1, 1, 2, 1)
+    assert con.execute("SELECT notes FROM events WHERE event_id = 'u:1'").fetchall() == [("Київ",)]
+    assert sorted(con.execute("SELECT path LIKE '%sep.csv', line FROM rejects").fetchall()) == [(False, 3), (True, 4)]
+
+
 def test_reingest_does_not_duplicate_rejects(con):
     for _ in range(2):
         intensity.ingest_files(con, [FIXTURES / "canonical_bad.csv"])
