@@ -79,10 +79,10 @@ def test_rejects_have_line_numbers_and_reasons(con):
     ("fatalities", "NaN", "fatalities must be a whole number from 0 to 2147483647: NaN"),
     ("fatalities", "inf", "fatalities must be"), ("fatalities", "1e20", "fatalities must be"),
     ("fatalities", "2147483648", "fatalities must be"), ("injured", "3000000000", "injured must be"),
-    ("geo_precision", "200", "geo_precision must be 1 (the place)"), ("source_count", "1e30", "source_count must be"),
+    ("geo_precision", "200", "geo_precision must be a whole number from 0 to 127"), ("source_count", "1e30", "source_count must be"),
     ("event_date", "-2024-01-01", "unparseable event_date: -2024-01-01"),
     ("event_date", "infinity", "unparseable event_date"), ("event_date", "epoch", "unparseable event_date"),
-    ("event_date", "0000-01-01", "unparseable event_date"),
+    ("event_date", "0000-01-01", "unparseable event_date"), ("event_date", "2024.13.01", "unparseable event_date"),
 ])
 def test_values_the_store_cannot_hold_are_rejects_not_a_failed_file(con, tmp_path, column, value, reason):
     # These once raised a conversion error for the whole file (NaN, numbers beyond INTEGER,
@@ -117,10 +117,34 @@ def test_one_stray_quote_rejects_its_record_not_the_file(con, tmp_path):
     (res,) = intensity.ingest_files(con, [path])
     assert (res.loaded, res.rejected) == (47, 1)
     assert con.execute("SELECT DISTINCT notes FROM events").fetchall() == [("shelled, then left",)]
-    # the unterminated field runs into the next line: that record is the reject
+    # the unterminated field runs into the next line: both lines are one rejected record
     assert con.execute("SELECT line FROM rejects").fetchall() == [(26,)]
+    assert "e26,2024-03-01" in con.execute("SELECT raw_line FROM rejects").fetchall()[0][0]
     assert sorted(int(i[1:]) for (i,) in con.execute("SELECT event_id FROM events").fetchall()) == \
         [*range(1, 25), *range(27, 50)]
+
+
+def test_rfc_quoting_is_not_kept_when_it_loads_fewer_rows(con, tmp_path):
+    # 19 ragged rows and a stray quote far from the next quote: RFC 4180 reading would fold
+    # ~100 good lines into one reject. The sniffer's reading loads more and is kept.
+    rows = [_row(i, "plain") for i in range(1, 201)]
+    for i in range(0, 200, 10):
+        rows[i] = rows[i].replace("plain", "plain,extra")
+    rows[49] = _row(50, '"stray')
+    rows[150] = _row(151, '"quoted"')
+    path = tmp_path / "ragged_stray.csv"
+    path.write_text(HEAD + "".join(rows))
+    (res,) = intensity.ingest_files(con, [path])
+    assert (res.loaded, res.rejected) == (181, 19)  # the sniffer's reading: only the ragged rows
+    assert con.execute("SELECT count(*) FROM events WHERE event_id = 'e100'").fetchall() == [(1,)]
+
+
+def test_slash_dates_still_load(con, tmp_path):
+    path = tmp_path / "slash.csv"
+    path.write_text("event_id,event_date,event_type,country_iso3,source\nx:1,2024/03/01,battles,UKR,t\n")
+    (res,) = intensity.ingest_files(con, [path])
+    assert res.loaded == 1 and con.execute("SELECT CAST(event_date AS VARCHAR) FROM events").fetchall() == [
+        ("2024-03-01",)]
 
 
 def test_crlf_rows_followed_by_lf_rows_load(con, tmp_path):

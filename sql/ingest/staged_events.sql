@@ -105,8 +105,9 @@ checked AS (
             WHEN source IS NULL THEN 'missing required field: source (or an event_id like source:id)'
             WHEN date_precision_raw IS NOT NULL AND coalesce(date_precision NOT BETWEEN 1 AND 3, true)
                 THEN 'date_precision must be 1 (day), 2 (week) or 3 (month): ' || date_precision_raw
-            WHEN geo_precision_raw IS NOT NULL AND coalesce(geo_precision NOT BETWEEN 1 AND 3, true)
-                THEN 'geo_precision must be 1 (the place), 2 (near it) or 3 (the region): ' || geo_precision_raw
+            WHEN geo_precision_raw IS NOT NULL AND coalesce(geo_precision > 127, true)
+                THEN 'geo_precision must be a whole number from 0 to 127 (1 the place, 2 near it, 3 the region): '
+                     || geo_precision_raw
             WHEN latitude_raw IS NOT NULL AND coalesce(abs(latitude) > 90, true)
                 THEN 'latitude must be a number in [-90, 90]: ' || latitude_raw
             WHEN longitude_raw IS NOT NULL AND coalesce(abs(longitude) > 180, true)

@@ -159,6 +159,10 @@ def stage_csv(con: duckdb.DuckDBPyConnection, path: Path, **read_opts) -> list[s
     utf16 = _utf16_as_utf8(path)
     try:
         return _stage_csv(con, utf16 or path, **read_opts)
+    except InputDataError as exc:
+        if utf16:  # name the user's file, not the copy
+            exc.args = (str(exc).replace(str(utf16), f"{path} (read as UTF-16)"),)
+        raise
     finally:
         if utf16:
             utf16.unlink(missing_ok=True)
@@ -218,12 +222,16 @@ def _stage_csv(con: duckdb.DuckDBPyConnection, path: Path, **read_opts) -> list[
         raise InputDataError(f"cannot read {path} as delimited text: {_first_line(exc)}") from None
     if rfc is not None and _quoting_broke(con):
         # One unbalanced quote makes the sniffer choose no quote character at all; then every
-        # properly quoted "a, b" field splits in two and most rows have "too many columns".
-        # RFC 4180 quoting is tried aside, and kept if it rejects fewer records.
-        plain = _probe(path, {**opts, **rfc})
-        if plain is not None and plain < _rejected_lines(con):
+        # properly quoted "a, b" field splits in two and rows have "too many columns". RFC 4180
+        # quoting is tried aside and kept only if it loads more rows (it can also fold many
+        # lines into one rejected record: a stray quote runs to the next quote in the file).
+        plain = _probe(path, {**opts, **rfc}, memory_limit=_memory_limit(con))
+        if plain is not None and plain[0] > con.execute("SELECT count(*) FROM stg_read").fetchall()[0][0]:
             _drop_staging(con)
-            _read_csv(con, path, {**opts, **rfc})
+            try:
+                _read_csv(con, path, {**opts, **rfc})
+            except duckdb.Error as exc:
+                raise InputDataError(f"cannot read {path} as delimited text: {_first_line(exc)}") from None
     cols = _columns(con, "stg_read")
     con.execute(
         # One reject per record, even where the reader reports each missing column.
@@ -260,9 +268,12 @@ def _stage_csv(con: duckdb.DuckDBPyConnection, path: Path, **read_opts) -> list[
 MAX_FIELD = 8 << 20
 
 
+def _read_csv_sql(path: Path, opts: dict) -> str:
+    return f"SELECT * FROM read_csv({_lit(path)}, {', '.join(f'{k}={v}' for k, v in opts.items())})"
+
+
 def _read_csv(con, path: Path, opts: dict) -> None:
-    args = ", ".join(f"{k}={v}" for k, v in opts.items())
-    con.execute(f"CREATE TEMP TABLE stg_read AS SELECT * FROM read_csv({_lit(path)}, {args})")
+    con.execute(f"CREATE TEMP TABLE stg_read AS {_read_csv_sql(path, opts)}")
 
 
 def _rfc4180_options(path: Path, delim: str, *, skip: int = 0) -> dict | None:
@@ -283,20 +294,28 @@ def _rfc4180_options(path: Path, delim: str, *, skip: int = 0) -> dict | None:
     return {"quote": "'\"'", "escape": "'\"'", "auto_detect": "false", "columns": columns}
 
 
-def _probe(path: Path, opts: dict, *, sniff_only: bool = False) -> int | None:
-    """The records read_csv rejects with ``opts`` (0 with ``sniff_only``: the dialect is
-    only detected), or None if it cannot read the file at all.
+def _memory_limit(con) -> str:
+    return con.execute("SELECT current_setting('memory_limit')").fetchall()[0][0]
+
+
+def _probe(path: Path, opts: dict, *, sniff_only: bool = False,
+           memory_limit: str | None = None) -> tuple[int, int] | None:
+    """(rows read, records rejected) with ``opts`` ((0, 0) with ``sniff_only``: the dialect is
+    only detected), or None if read_csv cannot read the file at all.
 
     Runs on a connection of its own: inside the file's transaction a failed read would abort it.
     """
-    probe = duckdb.connect(config={"autoinstall_known_extensions": "false"})
+    config = {"autoinstall_known_extensions": "false"}
+    if memory_limit:
+        config["memory_limit"] = memory_limit
+    probe = duckdb.connect(config=config)
     try:
-        args = ", ".join(f"{k}={v}" for k, v in {**opts, "rejects_table": "'rj'", "rejects_scan": "'rs'"}.items())
+        sql = _read_csv_sql(path, {**opts, "rejects_table": "'rj'", "rejects_scan": "'rs'"})
         if sniff_only:
-            probe.execute(f"DESCRIBE SELECT * FROM read_csv({_lit(path)}, {args})").fetchall()
-            return 0
-        probe.execute(f"SELECT count(*) FROM read_csv({_lit(path)}, {args})").fetchall()
-        return probe.execute("SELECT count(DISTINCT line) FROM rj").fetchall()[0][0]
+            probe.execute(f"DESCRIBE {sql}").fetchall()
+            return 0, 0
+        rows = probe.execute(f"SELECT count(*) FROM ({sql})").fetchall()[0][0]
+        return rows, probe.execute("SELECT count(DISTINCT line) FROM rj").fetchall()[0][0]
     except duckdb.Error:
         return None
     finally:
@@ -306,10 +325,6 @@ def _probe(path: Path, opts: dict, *, sniff_only: bool = False) -> int | None:
 def _has_cr(path: Path) -> bool:
     with open(path, "rb") as fh:
         return b"\r" in fh.read(1 << 16)
-
-
-def _rejected_lines(con) -> int:
-    return con.execute("SELECT count(DISTINCT line) FROM stg_csv_rej").fetchall()[0][0]
 
 
 def _quoting_broke(con) -> bool:

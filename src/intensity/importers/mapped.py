@@ -189,11 +189,14 @@ def check_required(spec: MappingSpec) -> None:
     if "date_format" in spec.options:
         import duckdb
 
+        check = duckdb.connect()
         try:  # DuckDB's own parser says whether it can use the format ("%Q", a trailing "%")
-            duckdb.connect().execute("SELECT try_strptime('', ?)", [spec.options["date_format"]]).fetchall()
+            check.execute("SELECT try_strptime('', ?)", [spec.options["date_format"]]).fetchall()
         except duckdb.Error as exc:
             raise UsageError(f"date_format {spec.options['date_format']!r} is not a format DuckDB can read: "
                              f"{str(exc).splitlines()[0]}", hint="a strptime format, e.g. %d.%m.%Y") from None
+        finally:
+            check.close()
 
 
 def _sub_type(value: str) -> tuple[str, str] | None:
