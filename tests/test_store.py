@@ -100,20 +100,6 @@ def test_reference_rows_keep_pycountry_order():
     assert [a["alias"] for a in first][:2] == ["Kharkiv", "UA-63"] and first[-1]["priority"] == 2
 
 
-def test_rows_select_round_trip():
-    from intensity.db import rows_select
-
-    con = duckdb.connect()
-    cols = {"a": "VARCHAR", "n": "INTEGER", "l": "VARCHAR[]"}
-    rows = [("x", 1, ["p", "q"]), (None, None, []), ("it's", -2, None)]
-    sql, params = rows_select(cols, rows)
-    assert con.execute(sql, params).fetchall() == rows
-    sql, params = rows_select(cols, [dict(zip(cols, r)) for r in rows])
-    assert con.execute(sql, params).fetchall() == rows
-    sql, params = rows_select(cols, [])
-    assert con.execute(sql, params).fetchall() == []
-
-
 @pytest.mark.parametrize(
     "country,name,code",
     [

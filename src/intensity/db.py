@@ -302,22 +302,6 @@ def _refresh_row_hashes(con: duckdb.DuckDBPyConnection) -> None:
         set_meta(con, "row_hash_fingerprint", fp)
 
 
-def rows_select(columns: dict[str, str], rows) -> tuple[str, list]:
-    """A SELECT yielding ``rows`` (dicts or sequences in ``columns`` order), with its parameters.
-
-    ``columns`` maps each column name to its DuckDB type; each column travels as one list
-    parameter, so small reference tables need no DataFrame (importing Polars cost ~0.35 s).
-    """
-    names = list(columns)
-    rows = list(rows)
-    if rows and isinstance(rows[0], dict):
-        values = [[r[c] for r in rows] for c in names]
-    else:
-        values = [[r[i] for r in rows] for i in range(len(names))]
-    select = ", ".join(f"unnest(?::{t}[]) AS {c}" for c, t in columns.items())
-    return f"SELECT {select}", values
-
-
 def set_meta(con: duckdb.DuckDBPyConnection, key: str, value: str) -> None:
     """Set one key of the ``meta`` table."""
     con.execute(
