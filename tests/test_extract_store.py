@@ -32,8 +32,8 @@ def test_article_ingest_is_idempotent_and_deduplicated(con, tmp_path):
     ev = con.execute("SELECT count(*) FROM event_evidence").fetchall()[0][0]
     assert ev == 2
     # The summary's counts are of events; a note says what happened to the articles.
-    assert r1.warnings == ["1 article(s) read: 1 new, 0 already stored; 2 event(s) extracted "
-                           "(the counts above are of events)"]
+    assert r1.warnings == [("1 article(s) read: 1 new, 0 already stored; 2 event(s) extracted "
+                            "(the counts above are of events)")]
     assert r2[1].warnings[0].startswith("1 article(s) read: 0 new, 1 already stored;")
     jl = tmp_path / "many.jsonl"
     jl.write_text("".join(json.dumps({"id": f"n{i}", "published": "2024-03-24", "text": t}) + "\n"
