@@ -191,6 +191,13 @@ def test_excel_unicode_text_and_sep_line_files_load_with_their_line_numbers(con,
     assert sorted(con.execute("SELECT path LIKE '%sep.csv', line FROM rejects").fetchall()) == [(False, 3), (True, 4)]
 
 
+def test_pretty_printed_json_is_called_that_not_missing_columns(con, tmp_path):
+    path = tmp_path / "pretty.jsonl"
+    path.write_text('{\n  "event_id": "a:1",\n  "event_date": "2024-03-01"\n}\n')
+    (res,) = intensity.ingest_files(con, [path])
+    assert res.status == "error" and "no line holds a JSON object" in res.error and "jq -c" in res.error
+
+
 def test_reingest_does_not_duplicate_rejects(con):
     for _ in range(2):
         intensity.ingest_files(con, [FIXTURES / "canonical_bad.csv"])

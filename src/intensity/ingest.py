@@ -375,6 +375,9 @@ def stage_jsonl(con: duckdb.DuckDBPyConnection, path: Path) -> list[str]:
     ]
     if not con.execute("SELECT count(*) FROM stg_lines").fetchall()[0][0]:
         raise InputDataError(f"{path} holds no JSON records")
+    if not keys:  # e.g. one pretty-printed JSON document: "missing columns" would mislead
+        raise InputDataError(f"{path} is not JSON Lines: no line holds a JSON object",
+                             hint="write one object per line, e.g. jq -c '.[]' events.json > events.jsonl")
     exprs = "".join(f", _raw ->> {_lit(k)} AS {_ident(k)}" for k in keys)
     # The objects as a table, so no later filter can be pushed in front of the JSON check
     # (`->>` raises on a line that is not JSON).
