@@ -138,12 +138,21 @@ def _columns(con, table: str) -> list[str]:
     return [r[0] for r in con.execute(f"DESCRIBE {table}").fetchall()]
 
 
+def _head(path: Path) -> bytes:
+    """The first 64 KiB of a file."""
+    with open(path, "rb") as fh:
+        return fh.read(1 << 16)
+
+
 def _sniff_delimiter(path: Path) -> str:
     """The delimiter of a text table, from its header line (DuckDB's sniffer is
     thrown by ragged rows)."""
-    with open(path, "rb") as fh:
-        head = fh.readline(1 << 16).decode("utf-8", errors="replace")
-    counts = {d: head.count(d) for d in (",", "\t", ";", "|")}
+    return _delimiter_of(_head(path))
+
+
+def _delimiter_of(head: bytes) -> str:
+    line = head.split(b"\n", 1)[0].decode("utf-8", errors="replace")
+    counts = {d: line.count(d) for d in (",", "\t", ";", "|")}
     best = max(counts, key=counts.get)
     return best if counts[best] else ","
 
@@ -168,37 +177,46 @@ def stage_csv(con: duckdb.DuckDBPyConnection, path: Path, **read_opts) -> list[s
             utf16.unlink(missing_ok=True)
 
 
-def _utf16_as_utf8(path: Path) -> Path | None:
-    """A UTF-8 temp copy of a UTF-16 file (what Excel's "Unicode Text" writes), else None.
+def utf8_copy(path: Path, encoding: str, *, errors: str = "replace") -> Path:
+    """A UTF-8 copy of a text file in ``encoding``, in the temp directory (streamed).
 
-    DuckDB reads UTF-8 only, and a UTF-16 file announces itself with a byte order mark.
+    DuckDB reads UTF-8 (and strict Latin-1) only. The caller deletes the copy.
     """
     import tempfile
 
+    fd, tmp = tempfile.mkstemp(prefix=f"intensity-{encoding}-", suffix=path.suffix)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as out, \
+                open(path, encoding=encoding, errors=errors, newline="") as src:
+            for chunk in iter(lambda: src.read(1 << 22), ""):
+                out.write(chunk)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return Path(tmp)
+
+
+def _utf16_as_utf8(path: Path) -> Path | None:
+    """A UTF-8 copy of a UTF-16 file (what Excel's "Unicode Text" writes; it starts with a
+    byte order mark), else None."""
     with open(path, "rb") as fh:
         bom = fh.read(2)
-    if bom not in (b"\xff\xfe", b"\xfe\xff"):
-        return None
-    fd, tmp = tempfile.mkstemp(prefix="intensity-utf16-", suffix=path.suffix)
-    with os.fdopen(fd, "w", encoding="utf-8", newline="") as out, \
-            open(path, encoding="utf-16", errors="replace", newline="") as src:
-        for chunk in iter(lambda: src.read(1 << 20), ""):
-            out.write(chunk)
-    return Path(tmp)
+    return utf8_copy(path, "utf-16") if bom in (b"\xff\xfe", b"\xfe\xff") else None
 
 
 _EXCEL_SEP = re.compile(r"sep=(.)\s*")
 
 
 def _stage_csv(con: duckdb.DuckDBPyConnection, path: Path, **read_opts) -> list[str]:
-    with open(path, "rb") as fh:
-        sep = _EXCEL_SEP.fullmatch(fh.readline(64).decode("utf-8-sig", errors="replace"))
+    head = _head(path)
+    sep = _EXCEL_SEP.fullmatch(head.split(b"\n", 1)[0][:64].decode("utf-8-sig", errors="replace"))
     if sep and "delim" not in read_opts:
         # Excel's "sep=;" line names the delimiter; the header is the next line.
         read_opts = {**read_opts, "delim": sep.group(1), "skip": 1}
-    delim = read_opts.pop("delim", None) or _sniff_delimiter(path)
+    delim = read_opts.pop("delim", None) or _delimiter_of(head)
+    skip = int(read_opts.get("skip", 0))
     # Record numbers: the header is record 1, unless the file has none.
-    first = (1 if str(read_opts.get("header", "true")).lower() == "false" else 2) + int(read_opts.get("skip", 0))
+    first = (1 if str(read_opts.get("header", "true")).lower() == "false" else 2) + skip
     # store_rejects also keeps DuckDB's sniffer from giving up on ragged rows. A record may
     # hold up to 8 MB (DuckDB's default limit, 2 MB, failed the whole file; the sniffer's
     # time grows with the limit: 0.09 s at 2 MB, 0.16 s at 8 MB, 0.5 s at 64 MB on 400 MB).
@@ -206,8 +224,8 @@ def _stage_csv(con: duckdb.DuckDBPyConnection, path: Path, **read_opts) -> list[
             "rejects_table": "'stg_csv_rej'", "rejects_scan": "'stg_csv_scan'", "max_line_size": str(MAX_FIELD)}
     opts.update({k: str(v) for k, v in read_opts.items()})
     # The caller's own quoting (GDELT has none) is never second-guessed.
-    rfc = None if "quote" in read_opts else _rfc4180_options(path, delim, skip=int(read_opts.get("skip", 0)))
-    if rfc is not None and _has_cr(path) and _probe(path, opts, sniff_only=True) is None:
+    rfc = None if "quote" in read_opts else _rfc4180_options(path, delim, skip=skip)
+    if rfc is not None and b"\r" in head and _probe(path, opts, sniff_only=True) is None:
         # The sniffer gives up on some readable files: CRLF rows followed by LF rows (lines
         # appended to an Excel export). Plain RFC 4180 quoting reads them, leniently.
         opts, rfc = {**opts, **rfc, "strict_mode": "false"}, None
@@ -220,13 +238,14 @@ def _stage_csv(con: duckdb.DuckDBPyConnection, path: Path, **read_opts) -> list[
                                  hint="split the long field, or check that the file's quoting is intact"
                                  ) from None
         raise InputDataError(f"cannot read {path} as delimited text: {_first_line(exc)}") from None
-    if rfc is not None and _quoting_broke(con):
+    rows = con.execute("SELECT count(*) FROM stg_read").fetchall()[0][0]
+    if rfc is not None and _quoting_broke(con, rows):
         # One unbalanced quote makes the sniffer choose no quote character at all; then every
         # properly quoted "a, b" field splits in two and rows have "too many columns". RFC 4180
         # quoting is tried aside and kept only if it loads more rows (it can also fold many
         # lines into one rejected record: a stray quote runs to the next quote in the file).
         plain = _probe(path, {**opts, **rfc}, memory_limit=_memory_limit(con))
-        if plain is not None and plain[0] > con.execute("SELECT count(*) FROM stg_read").fetchall()[0][0]:
+        if plain is not None and plain[0] > rows:
             _drop_staging(con)
             try:
                 _read_csv(con, path, {**opts, **rfc})
@@ -322,16 +341,11 @@ def _probe(path: Path, opts: dict, *, sniff_only: bool = False,
         probe.close()
 
 
-def _has_cr(path: Path) -> bool:
-    with open(path, "rb") as fh:
-        return b"\r" in fh.read(1 << 16)
-
-
-def _quoting_broke(con) -> bool:
-    """More than 10 records, and at least 1 in 100, rejected as too many or too few columns."""
+def _quoting_broke(con, rows: int) -> bool:
+    """More than 10 records, and at least 1 per 100 rows read, rejected as too many or too few columns."""
     bad = con.execute("SELECT count(DISTINCT line) FROM stg_csv_rej "
                       "WHERE error_type IN ('TOO MANY COLUMNS', 'MISSING COLUMNS')").fetchall()[0][0]
-    return bad > 10 and bad * 100 >= con.execute("SELECT count(*) FROM stg_read").fetchall()[0][0]
+    return bad > 10 and bad * 100 >= rows
 
 
 def stage_jsonl(con: duckdb.DuckDBPyConnection, path: Path) -> list[str]:
@@ -665,7 +679,7 @@ def _memory_cap(con):
     Never raises a limit the user set lower; the old setting is restored afterwards.
     """
     want = os.environ.get("INTENSITY_INGEST_MEMORY", INGEST_MEMORY_LIMIT)
-    old = con.execute("SELECT current_setting('memory_limit')").fetchall()[0][0]
+    old = _memory_limit(con)
     cap, now = _bytes(want), _bytes(old)
     if cap is None:
         raise UsageError(f"INTENSITY_INGEST_MEMORY={want!r} is not a size like 1GB or 800MB")
@@ -678,7 +692,7 @@ def _memory_cap(con):
     finally:
         # The reported setting is rounded: RESET gives the exact default back when it was that.
         con.execute("RESET memory_limit")
-        if con.execute("SELECT current_setting('memory_limit')").fetchall()[0][0] != old:
+        if _memory_limit(con) != old:
             con.execute(f"SET memory_limit = {_lit(old)}")
 
 

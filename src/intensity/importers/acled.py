@@ -135,15 +135,15 @@ def stage_acled(con, path: Path) -> dict[str, str]:
         "CREATE OR REPLACE TEMP MACRO imp_acled_ts(x) AS CASE WHEN try_cast(x AS BIGINT) IS NOT NULL "
         "THEN make_timestamp(try_cast(x AS BIGINT) * 1000000) ELSE try_cast(x AS TIMESTAMP) END"
     )
-    bad_ts, bad_example = con.execute(
-        "SELECT count(*), any_value(\"timestamp\") FROM imp_view "
-        "WHERE nullif(tidy(\"timestamp\"), '') IS NOT NULL AND imp_acled_ts(\"timestamp\") IS NULL"
-    ).fetchall()[0]
     common.run_ingest_sql(con, "acled_staged", table="imp_staged", view=True)
     con.execute("CREATE OR REPLACE TEMP VIEW stg_src AS SELECT * FROM imp_staged WHERE NOT stale")
     # The side table's columns, narrow: the export's own rows are freed before the writes.
+    # The same pass keeps the timestamps that do not parse, for a warning.
     con.execute(f"CREATE OR REPLACE TEMP TABLE imp_attrs AS SELECT _line, "
-                f"{', '.join(f'{e} AS {c}' for c, e in ATTRIBUTES.items())} FROM imp_view AS a")
+                f"{', '.join(f'{e} AS {c}' for c, e in ATTRIBUTES.items())}, "
+                "CASE WHEN nullif(tidy(a.\"timestamp\"), '') IS NOT NULL AND imp_acled_ts(a.\"timestamp\") IS NULL "
+                "THEN a.\"timestamp\" END AS bad_timestamp FROM imp_view AS a")
+    bad_ts, bad_example = con.execute("SELECT count(bad_timestamp), any_value(bad_timestamp) FROM imp_attrs").fetchall()[0]
     common.commit_staging(con)
     mapping = {c: ident(c) for c in CANONICAL}
     mapping.update({"+" + c: ident(c) for c in EXTRA})

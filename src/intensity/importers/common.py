@@ -8,9 +8,7 @@ whole: its encoding, the order of day and month in its dates, which columns it h
 from __future__ import annotations
 
 import codecs
-import os
 import re
-import tempfile
 from pathlib import Path
 
 import duckdb
@@ -95,16 +93,8 @@ codecs.register_error("intensity_cp1252", _cp1252_fallback)
 
 
 def transcode_cp1252(path: Path) -> Path:
-    """A UTF-8 copy of a Windows-1252 file in the temp directory (streamed, 4 MiB chunks).
-
-    DuckDB reads UTF-8 (and strict Latin-1) only; Windows-1252 is a single-byte code,
-    so chunks decode independently.
-    """
-    fd, tmp = tempfile.mkstemp(prefix="intensity-cp1252-", suffix=path.suffix)
-    with os.fdopen(fd, "wb") as out, open(path, "rb") as src:
-        for chunk in iter(lambda: src.read(1 << 22), b""):
-            out.write(chunk.decode("cp1252", errors="intensity_cp1252").encode("utf-8"))
-    return Path(tmp)
+    """A UTF-8 copy of a Windows-1252 file in the temp directory (the caller deletes it)."""
+    return ingest.utf8_copy(path, "cp1252", errors="intensity_cp1252")
 
 
 def _encoding_errors(con) -> int:
@@ -207,6 +197,7 @@ def country_keys(con) -> None:
     names two countries at its best priority is dropped rather than guessed.
     """
     regions.create_reference(con, ["ref_countries"])
+    params = regions.reference_params()
     con.execute(
         f"""
         CREATE OR REPLACE TEMP TABLE imp_country_keys AS
@@ -220,9 +211,9 @@ def country_keys(con) -> None:
         QUALIFY priority = min(priority) OVER (PARTITION BY key)
             AND count(*) OVER (PARTITION BY key, priority) = 1
         """,
-        {"country_aliases": str(reference_dir() / "country_aliases.csv")},
+        {"country_aliases": params["country_aliases"]},
     )
-    con.execute("DROP TABLE IF EXISTS temp.ref_countries")
+    regions.drop_reference(con)
 
 
 def country_lookup_sql(value: str, alias: str) -> tuple[str, str]:
