@@ -107,3 +107,12 @@ def test_relative_since_after_the_data_names_as_of(loaded):
     with pytest.raises(UsageError) as err:
         intensity.detect_signals(loaded, since="8w", as_of=date(2030, 1, 1))
     assert "--as-of" in err.value.hint and str(err.value).startswith("--since 2029-")
+
+
+def test_relative_since_counts_back_from_the_last_day_with_data(loaded):
+    # The fixture's data ends 2024-03-05, years before today: "3d" is its last days,
+    # not an error or an empty window, unless --as-of says otherwise.
+    df = intensity.counts(loaded, since="3d")
+    assert (df["day"].min(), df["day"].max()) == (date(2024, 3, 2), date(2024, 3, 5))
+    df = intensity.counts(loaded, since="3d", as_of=date(2024, 3, 4))
+    assert (df["day"].min(), df["day"].max()) == (date(2024, 3, 1), date(2024, 3, 4))

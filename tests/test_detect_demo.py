@@ -168,3 +168,16 @@ def test_cli_detect_table_ranked_and_errors(demo_copy):
     assert r.exit_code == 2
     r = runner.invoke(app, ["detect", "--db", str(demo_copy), "--kind", "boom", "--no-save"])
     assert r.exit_code == 2
+
+
+def test_relative_since_counts_back_from_the_demo_data_end(demo_db):
+    # The demo data ends 2024-04-30: "8w" is its last 8 weeks, as in `intensity report`.
+    con = intensity.connect(demo_db, read_only=True)
+    try:
+        end = con.execute("SELECT max(event_date) FROM events").fetchone()[0]
+        relative = intensity.detect_signals(con, since="8w", totals=False)
+        explicit = intensity.detect_signals(con, since=end - timedelta(weeks=8), totals=False)
+    finally:
+        con.close()
+    assert relative.height > 0
+    assert relative.drop("computed_at").equals(explicit.drop("computed_at"))

@@ -8,7 +8,7 @@ import numpy as np
 import polars as pl
 
 from intensity import sql as sqlfiles
-from intensity.dates import acled_week_start, window
+from intensity.dates import acled_week_start, reference_day, window
 from intensity.errors import UsageError
 
 
@@ -87,7 +87,8 @@ def counts(
         since, until: the window; see :func:`intensity.dates.parse_date`.
             ``until`` defaults to the last day with data (at most ``as_of``);
             ``since`` to 90 days before ``until``.
-        as_of: reference day for relative dates (default today).
+        as_of: reference day for relative dates (default: the last day with data, at
+            most today).
         country: ISO 3166-1 alpha-3 code to keep.
         region: ISO 3166-2 code or admin1 name to keep.
         event_type: an event type or sub-event type code to keep.
@@ -100,12 +101,12 @@ def counts(
     """
     if by not in ("day", "week"):
         raise UsageError(f"--by must be day or week, not {by!r}")
+    ref = reference_day(con, as_of)
     if until is None:
         # Default to the data-through day, so a stale export does not end in invented zeros.
         last = con.execute("SELECT max(event_date) FROM events").fetchall()[0][0]
-        ref = as_of or date.today()
         until = min(last, ref) if last else ref
-    lo, hi = window(since, until, as_of=as_of)
+    lo, hi = window(since, until, as_of=ref)
     country = check_country(con, country)
     params = {
         "since": lo,

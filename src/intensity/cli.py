@@ -43,7 +43,7 @@ UntilOption = Annotated[
     typer.Option("--until", help="Window end (a month means its last day) [default: last day with data]."),
 ]
 AsOfOption = Annotated[
-    Optional[str], typer.Option("--as-of", help="Reference day for relative dates [default: today].")
+    Optional[str], typer.Option("--as-of", help="Reference day for relative dates [default: the last day with data].")
 ]
 # ingest.STAGERS, written out: importing the registry would load DuckDB for every --help
 # (tests/test_cli_errors.py checks that the two agree).

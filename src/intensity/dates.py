@@ -81,8 +81,24 @@ def window(
     lo = parse_date(since, as_of=ref) if since is not None else hi - timedelta(days=default_days - 1)
     if lo > hi:
         raise UsageError(f"--since {lo} is after --until {hi}",
-                         hint="give an earlier --since; spans such as 30d count back from --as-of (default today)")
+                         hint="give an earlier --since; spans such as 30d count back from --as-of "
+                         "(default: the last day with data)")
     return lo, hi
+
+
+def reference_day(con, as_of: date | None = None) -> date:
+    """The day relative dates (``30d``, ``today``) count back from.
+
+    ``as_of`` when given; otherwise the last day with data, or today when that is
+    earlier (or the store is empty). Counting from the data rather than the calendar
+    makes ``--since 30d`` on an older export the last 30 days of that export in every
+    command, as ``--until`` already defaults to its last day.
+    """
+    if as_of is not None:
+        return as_of
+    last = con.execute("SELECT max(event_date) FROM events").fetchall()[0][0]
+    today = date.today()
+    return min(last, today) if last else today
 
 
 def acled_week_start(d: date) -> date:

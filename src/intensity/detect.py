@@ -32,7 +32,8 @@ KINDS = ("escalation", "emergence", "de-escalation")
 
 # Relative windows count back from --as-of (today by default), so on an export that ends in the
 # past "--since 8w" lies after its last day.
-_AS_OF_HINT = "the data ends {end}; spans such as 8w count back from --as-of (default today): add --as-of {end}"
+_AS_OF_HINT = ("the data ends {end}; give an earlier --since (spans such as 8w count back from --as-of, "
+               "default the last day with data)")
 
 SIGNAL_COLUMNS = (
     "signal_id", "method", "level", "country_iso3", "admin1_code", "admin1", "event_type", "type_filter",
@@ -455,7 +456,8 @@ def detect_signals(
         since, until: the window (see :func:`intensity.dates.parse_date`); ``until``
             defaults to the last day with data (at most ``as_of``), ``since`` to 30
             days before it. Data after ``until`` is ignored, so a past window is a replay.
-        as_of: reference day for relative dates; data after it is ignored.
+        as_of: reference day for relative dates (default: the last day with data, at most
+            today); data after it is ignored.
         method: ``nb_cusum`` (default), ``acled_surge``, ``hdx_fatalities``,
             ``ears_c2``, ``pelt``, a comma-separated list, or ``all``.
         country: ISO 3166-1 alpha-3 code to keep.
@@ -471,7 +473,7 @@ def detect_signals(
     Returns:
         One row per alarm episode (columns :data:`SIGNAL_COLUMNS`), by first alarm date.
     """
-    from intensity.dates import parse_date
+    from intensity.dates import parse_date, reference_day
 
     params = params or DetectParams()
     methods = _methods(method)
@@ -479,7 +481,7 @@ def detect_signals(
         con, until=until, as_of=as_of, country=country, region=region, event_type=event_type)
     if through is None:
         return _empty_signals()
-    lo = parse_date(since, as_of=as_of or date.today()) if since is not None else through - timedelta(days=29)
+    lo = parse_date(since, as_of=reference_day(con, as_of)) if since is not None else through - timedelta(days=29)
     if lo > through:
         raise UsageError(f"--since {lo} is after the last day of data {through}",
                          hint=_AS_OF_HINT.format(end=through))
@@ -748,7 +750,7 @@ def series_trace(
         One row per day (columns :data:`TRACE_COLUMNS`); baseline columns are null
         before a full baseline exists (the first 63 days).
     """
-    from intensity.dates import parse_date
+    from intensity.dates import parse_date, reference_day
 
     params = params or DetectParams()
     through, _, _, _, tf = _resolve(con, until=until, as_of=as_of, country=None, region=None,
@@ -757,6 +759,6 @@ def series_trace(
         raise UsageError("the store holds no events")
     data = _load(con, through, tf, params, totals=True)
     run = screen_series(data, params=params, calibration=calibration)
-    lo = parse_date(since, as_of=as_of or date.today()) if since is not None else None
+    lo = parse_date(since, as_of=reference_day(con, as_of)) if since is not None else None
     return trace_run(run, country=country.upper(), admin1_code=admin1_code, event_type=event_type, level=level,
                      method=_methods(method)[0], since=lo)

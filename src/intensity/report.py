@@ -421,12 +421,12 @@ def resolve_window(con, since, until, as_of) -> tuple[date, date, date]:
     Defaulting to the last day with data (not today) keeps a report on an older
     export from ending in weeks of invented zeros and spurious de-escalations.
     """
-    from intensity.dates import parse_date, window
+    from intensity.dates import parse_date, reference_day, window
 
     last = con.execute("SELECT max(event_date) FROM events").fetchall()[0][0]
     if last is None:
         raise UsageError("the store holds no events", hint="load some with `intensity ingest` or `intensity demo`")
-    ref = parse_date(as_of) if as_of else min(last, date.today())
+    ref = reference_day(con, parse_date(as_of) if as_of else None)
     lo, hi = window(since, until if until is not None else ref, as_of=ref)
     return lo, hi, ref
 
