@@ -154,3 +154,34 @@ def test_actor_names_give_the_country_context():
 
     rx = load("en").actor_country_re
     assert rx.search("Ana and Ola met") is None and rx.search("ANA soldiers") is not None
+
+
+@pytest.mark.parametrize("text,fatalities", [
+    # animals and things counted are no casualties; the active clause after "and" has its own object
+    ("On Tuesday, cattle raiders stole 200 cows in Baringo, Kenya, and killed one herder.", 1),
+    ("On Tuesday, gunmen torched 30 houses and killed 2 villagers in Zamfara state, Nigeria.", 2),
+    # ... but a passive pair of verbs keeps its subject
+    ("On Tuesday, 2 policemen were shot and killed by gunmen in Kano, Nigeria.", 2),
+    # killing verbs other than "kill" take the count as their object
+    ("On Tuesday, police shot dead 4 protesters in Addis Ababa, Ethiopia.", 4),
+    ("On Tuesday, militants executed 3 men in Mosul, Iraq.", 3),
+])
+def test_casualty_counts_of_people_only(text, fatalities):
+    assert first(text).fatalities == fatalities
+
+
+def test_killing_a_civilian_named_by_role_is_an_attack():
+    e = first("On Tuesday, armed men killed a village chief in Kasai Central.")
+    assert (e.sub_event_type, e.admin1_code) == ("attack", "CD-KC")
+
+
+@pytest.mark.parametrize("text,code,location", [
+    # a settlement known only abroad (Kuda, India) loses to the region the sentence names
+    ("On Tuesday, Boko Haram fighters raided the village of Kuda in Madagali, Adamawa State, killing 7 civilians.",
+     "NG-AD", "Kuda"),
+    # "Central" is no place by itself, but "Central Darfur" is
+    ("On Tuesday, government airstrikes hit rebel positions in Jebel Marra, Central Darfur.", "SD-DC", "Jebel Marra"),
+])
+def test_region_named_beats_a_namesake_abroad(text, code, location):
+    e = first(text)
+    assert (e.admin1_code, e.location) == (code, location)

@@ -494,9 +494,10 @@ class Spotter:
                 # ("State" in "Islamic State" is no place, "State" in "Borno State" is: the next word tells)
                 if not _fetch(fw, more, 2):
                     continue
-                nxt = fw[1].group().lower()
-                if nxt not in admin_words and (nxt not in self.admin_two or not _fetch(fw, more, 3)
-                                               or not _followed(fw, 1, admin_words)):
+                nxt = fw[1].group()
+                # (a capitalised next word may make a longer name, "Central Darfur"; "Central" alone is skipped below)
+                if not nxt[0].isupper() and nxt.lower() not in admin_words and (
+                        nxt.lower() not in self.admin_two or not _fetch(fw, more, 3) or not _followed(fw, 1, admin_words)):
                     continue
             kmax = 1
             e0 = first.end()
@@ -656,7 +657,8 @@ def spot_reference(text: str, idx: Index, *, not_places: frozenset[str], grammar
     n = len(words)
     while i < n:
         s0, e0, w0 = words[i]
-        if not w0[0].isupper() or w0.lower() in not_places and not _followed_by(words, i, 1, admin_words):
+        if not w0[0].isupper() or w0.lower() in not_places and not _followed_by(words, i, 1, admin_words) \
+                and not (i + 1 < n and words[i + 1][2][0].isupper()):
             i += 1
             continue
         found = None

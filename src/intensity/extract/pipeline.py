@@ -53,7 +53,11 @@ _ATTRIBUTION = re.compile(
 _REPORT_VERBS = ("said", "reported", "claimed", "stated", "attribute", "confirmed", "announced")
 # numbers and casualty words
 _SPACES = re.compile(r"\s*")
-_CAS_VERB = re.compile(r"kill|injur|wound|leav", re.IGNORECASE)
+# casualty words that take the count as their object ("killing 3", "shot dead 4 protesters")
+_CAS_VERB = re.compile(r"kill|injur|wound|leav|shot dead|gunned down|execut|behead|murder|lynch|massacr", re.IGNORECASE)
+# a casualty verb after "and" starts a clause of its own ("stole 200 cows and killed one herder"),
+# unless the count is its passive subject ("2 policemen were shot and killed")
+_AND_BEFORE = re.compile(r"\band\s*$")
 _CAS_BREAK = re.compile(r"[;:]|\band\s+\d|\bwhile\b|\bafter\b|\bwhen\b")
 _BARE_NUMBER = re.compile(r"(?<![\w-])\d+(?![\w-])")
 _COPULA = re.compile(r"\b(was|were|is|has been|had been|got)\b")
@@ -69,7 +73,10 @@ _COMBATANT = re.compile(r"\b(soldiers?|troops|servicem[ae]n|militants?|fighters?
                         r"commanders?|guards?|personnel|combatants?|rebels?|gunmen|Taliban|members of)\b", re.IGNORECASE)
 _CIVILIAN = re.compile(r"\b(civilians?|residents?|villagers?|farmers?|wom[ae]n|child(?:ren)?|boys?|girls?|elders?|"
                        r"teachers?|journalists?|passengers?|worshippers?|students?|shepherds?|man|people|family|"
-                       r"doctors?|nurses?|volunteers?|tribal elder|clerics?|mullahs?|officials?)\b", re.IGNORECASE)
+                       r"doctors?|nurses?|volunteers?|tribal elder|clerics?|mullahs?|officials?|chiefs?|herders?|"
+                       r"herdsm[ae]n|pastors?|priests?|imams?|traders?|businessm[ae]n|motorists?|drivers?|"
+                       r"workers?|miners?|fishermen|pupils?|refugees?|IDPs|persons?|pilgrims?|activists?)\b",
+                       re.IGNORECASE)
 _AIRCRAFT_OBJ = re.compile(r"\b(aircraft|plane|jet|helicopter|Su-\d+|MiG-\d+|Ka-52|Mi-\d+|bomber|fighter)\b", re.IGNORECASE)
 _COMBATANT_GATE = gate(_COMBATANT)
 _CIVILIAN_GATE = gate(_CIVILIAN)
@@ -83,6 +90,7 @@ _TAKEN_PLACE = re.compile(
     r"area|territory|settlement|positions?|base|headquarters|checkpoint|hill|heights|airport|port|bridge|stronghold|"
     r"outpost|locality|cent(?:re|er)|capital|region|province|county|neighbou?rhood|suburb|road|highway|crossing|"
     r"island|mine|oil ?field)s?)\b|[A-Z])")
+_CAP_RUN = re.compile(r"[^\W\d_][\w'’-]*(?:[ ][^\W\d_a-z][\w'’-]*)*")  # "Jebel Marra" of "Jebel Marra, Central Darfur"
 _KILLED_TOO = re.compile(r"\b(?:killed|murdered|executed|dead bod(?:y|ies)|bodies|found dead|beheaded|shot dead)\b",
                          re.IGNORECASE)
 _FORCES_OF = re.compile(r"^(?:Military|Police|Security|Armed) Forces of (.+?)(?: \(|$)")
@@ -287,7 +295,8 @@ class Extractor:
                 return "disrupted_weapons_use"
         if roles.get("civilian"):
             w = sum(w for _, w in roles["civilian"])
-            if not (set(scores) & _REMOTE) and civ_victims:
+            # (civilians killed by an explosion are a remote explosive's victims, below)
+            if not (set(scores) & _REMOTE) and civ_victims and not roles.get("blast"):
                 scores["attack"] += w + 1
             elif not scores and combatant:
                 scores["armed_clash"] += w
@@ -437,9 +446,15 @@ class Extractor:
         return res, ev
 
     def _casualty_field(self, text: str, n: Number, cas) -> tuple[str | None, tuple[int, int]]:
+        # A count of things that are not people ("200 cows", "3 houses", at most one word between).
+        for s, e, fld in cas:
+            if s >= n.end:
+                if fld == "not_people" and len(text[n.end:s].split()) <= 1:
+                    return None, (0, 0)
+                break
         # A casualty verb right before the number: "killing 3", "injuring 8 civilians", "killed two".
         for s, e, fld in cas:
-            if e <= n.start and n.start - e <= 3 and _SPACES.fullmatch(text, e, n.start) and fld != "either":
+            if e <= n.start and n.start - e <= 3 and _SPACES.fullmatch(text, e, n.start) and fld in ("fatalities", "injured"):
                 if _CAS_VERB.match(text, s, e):
                     return fld, (s, e)
         # "leaving 3 dead", "3 civilians were killed", "an injury", "2 policemen including a commander were killed"
@@ -453,7 +468,9 @@ class Extractor:
                 # another real number in between takes this casualty word
                 if _BARE_NUMBER.search(between):
                     break
-                if fld == "either":
+                if fld == "not_people":
+                    continue
+                if fld == "either" or (_AND_BEFORE.search(between) and not _COPULA.search(between)):
                     return None, (0, 0)
                 if n.kind == "article" and not (len(words) == 0 or _COPULA.search(between)):
                     if not (len(words) <= 1 and fld == "injured" and text[s:e].lower().startswith("injur")):
@@ -822,6 +839,13 @@ class Extractor:
                     if r["admin1_code"] is None or r["admin1_code"] == o[2]["admin1_code"]:
                         r["admin1_code"], r["admin1"] = o[2]["admin1_code"], o[2]["admin1"]
                         r["country_iso3"] = o[2]["country_iso3"]
+                    elif o[2]["country_iso3"] != r["country_iso3"] and not ctx_countries.get(r["country_iso3"]) \
+                            and ctx_countries.get(o[2]["country_iso3"]):
+                        # A namesake abroad that nothing in the article supports ("Kuda in Madagali,
+                        # Adamawa State" is not the Kuda in India): the region named wins, and the
+                        # settlement keeps the name as written, unlocated.
+                        run = _CAP_RUN.match(t, m.start)
+                        r = {**o[2], "location": run.group() if run else m.surface, "geo": 1}
                     break
         if r["location"] is None and facility:
             r["location"] = facility.group()
