@@ -185,3 +185,16 @@ def test_killing_a_civilian_named_by_role_is_an_attack():
 def test_region_named_beats_a_namesake_abroad(text, code, location):
     e = first(text)
     assert (e.admin1_code, e.location) == (code, location)
+
+
+def test_demonym_is_not_a_namesake_town():
+    # "Syrian" is also a GeoNames spelling of Sirjan, Iran
+    e = first("On Tuesday, rebels clashed with Syrian government forces near Kafr Nabudah, Hama.")
+    assert (e.country_iso3, e.admin1_code) == ("SYR", "SY-HM")
+
+
+def test_armed_men_before_the_killing_are_its_perpetrators():
+    assert first("On Tuesday, unknown gunmen shot and killed a journalist in Karachi, Pakistan.").sub_event_type == "attack"
+    # armed men after the verb are its victims: a clash
+    assert first("On Tuesday, militants killed 3 soldiers and a civilian in Kunar province.").sub_event_type == \
+        "armed_clash"

@@ -269,7 +269,13 @@ class Extractor:
         impact = bool(cues.get("impact"))
         sc = cues.scan if isinstance(cues, _Cues) and cues.scan.text is text else Scan(text)
         combatant = sc.search(_COMBATANT_GATE) is not None
-        civ_victims = sc.search(_CIVILIAN_GATE) is not None and not combatant
+        civ = sc.search(_CIVILIAN_GATE)
+        civ_victims = civ is not None and not combatant
+        if civ is not None and combatant and roles.get("civilian"):
+            # "Unknown gunmen shot and killed a journalist": armed men named only before the
+            # killing verb are its perpetrators, and the civilians after it its victims.
+            k0 = min(s for _, _, s, _, role in trig if role == "civilian")
+            civ_victims = civ.start() > k0 and all(m.end() <= k0 for m in sc.finditer(_COMBATANT_GATE))
         # Captures of places change territory; who gains it (the government of the place, or a
         # non-state or foreign force) is settled once the place is known (see _territory_sub).
         # Capturing people ("captured two soldiers") is part of a clash.
@@ -782,8 +788,8 @@ class Extractor:
         for m in mt.places:
             if m.country:
                 continue  # a country name is never the settlement ("Ukraine", Spain)
-            if m.demonym and not m.places and not m.admin1:
-                continue
+            if m.demonym and not m.admin1:
+                continue  # an adjective of a country ("Syrian forces"), not its namesake town (Sirjan, Iran)
             if m.prep == "from":
                 origins.append(m)  # where fire came from: the place only when no other is named
                 continue
