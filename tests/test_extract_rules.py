@@ -198,3 +198,17 @@ def test_armed_men_before_the_killing_are_its_perpetrators():
     # armed men after the verb are its victims: a clash
     assert first("On Tuesday, militants killed 3 soldiers and a civilian in Kunar province.").sub_event_type == \
         "armed_clash"
+
+
+@pytest.mark.parametrize("text,code", [
+    # an adjective of a region or a model name is no region named as the place
+    ("On Tuesday, Chechen forces were fighting in Mariupol.", "UA-14"),
+    ("On Tuesday, a Kh-22 missile hit an industrial building in Kremenchuk.", "UA-53"),
+])
+def test_only_a_region_named_as_a_place_beats_a_settlement(text, code):
+    assert first(text).admin1_code == code
+
+
+def test_a_number_after_a_label_is_a_name_not_a_count():
+    e = first("On Tuesday, a magnetic bomb attached to a car exploded in PD 5 of Kabul city, wounding 3 people.")
+    assert e.injured == 3

@@ -113,6 +113,7 @@ class Lexicon:
     facility_re: re.Pattern
     grammar: dict[str, list[str]]
     extra: dict = field(default_factory=dict)
+    number_label_re: re.Pattern | None = None  # grammar's number_label words, right before a number
     # The same regexes behind a first-word gate (``intensity.extract.scan``): name -> Gated.
     gates: dict = field(default_factory=dict)
     # Names of forces and groups that belong to one country (actor_countries.csv): context, not actors.
@@ -181,6 +182,10 @@ def load(lang: str = "en") -> Lexicon:
         grammar=grammar,
     )
     from intensity.extract.scan import gate
+
+    if grammar.get("number_label"):
+        lex.number_label_re = re.compile(
+            r"(?<![\w.])(?:" + "|".join(re.escape(w) for w in grammar["number_label"]) + r")\s*$")
 
     if (d / "actor_countries.csv").exists():  # optional per language
         hints = read_rows(d / "actor_countries.csv")

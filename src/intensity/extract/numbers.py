@@ -65,6 +65,8 @@ def find_numbers(text: str, lex: Lexicon, scan: Scan | None = None) -> list[Numb
         # "2023" or "15 March" style dates are not counts: left to the date resolver.
         if _looks_like_date(mtext, m):
             continue
+        if lex.number_label_re is not None and lex.number_label_re.search(mtext, max(0, m.start() - 24), m.start()):
+            continue  # a name, "PD 5 of Kabul", "Route 9"
         if hi is not None and hi < lo:
             hi = None
         out.append(Number(lo, m.start(), m.end(), "digits", hi))

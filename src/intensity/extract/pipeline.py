@@ -90,6 +90,7 @@ _TAKEN_PLACE = re.compile(
     r"area|territory|settlement|positions?|base|headquarters|checkpoint|hill|heights|airport|port|bridge|stronghold|"
     r"outpost|locality|cent(?:re|er)|capital|region|province|county|neighbou?rhood|suburb|road|highway|crossing|"
     r"island|mine|oil ?field)s?)\b|[A-Z])")
+_WORD_NEXT = re.compile(r"\s+\w")
 _CAP_RUN = re.compile(r"[^\W\d_][\w'’-]*(?:[ ][^\W\d_a-z][\w'’-]*)*")  # "Jebel Marra" of "Jebel Marra, Central Darfur"
 _KILLED_TOO = re.compile(r"\b(?:killed|murdered|executed|dead bod(?:y|ies)|bodies|found dead|beheaded|shot dead)\b",
                          re.IGNORECASE)
@@ -848,10 +849,11 @@ class Extractor:
                     elif o[2]["country_iso3"] != r["country_iso3"] and not ctx_countries.get(r["country_iso3"]) \
                             and ctx_countries.get(o[2]["country_iso3"]):
                         # A namesake abroad that nothing in the article supports ("Kuda in Madagali,
-                        # Adamawa State" is not the Kuda in India): the region named wins, and the
-                        # settlement keeps the name as written, unlocated.
-                        run = _CAP_RUN.match(t, m.start)
-                        r = {**o[2], "location": run.group() if run else m.surface, "geo": 1}
+                        # Adamawa State" is not the Kuda in India): a region named as a place wins,
+                        # and the settlement keeps the name as written, unlocated.
+                        if self._named_as_place(t, o[1]):
+                            run = _CAP_RUN.match(t, m.start)
+                            r = {**o[2], "location": run.group() if run else m.surface, "geo": 1}
                     break
         if r["location"] is None and facility:
             r["location"] = facility.group()
@@ -863,6 +865,15 @@ class Extractor:
         if r["location"] and re.search(r"\b(near|outside|outskirts|around)\s+(?:the\s+)?$", t[max(0, m.start - 16):m.start], re.I):
             r["geo"] = 2
         return r, ev
+
+    @staticmethod
+    def _named_as_place(text: str, m: gaz.Mention) -> bool:
+        """The region name is a place in this sentence ("Adamawa State", "in Adamawa", or between
+        a comma and the end of a clause: "Jebel Marra, Central Darfur."), not an adjective
+        ("On Tuesday, Chechen forces") or a model name ("a Kh-22 missile")."""
+        if m.admin_word or m.prep in _EVENT_PREPS:
+            return True
+        return text[max(0, m.start - 2):m.start] == ", " and not _WORD_NEXT.match(text, m.end)
 
     def _group(self, mentions: list[_Mention], published: date, ctx_countries, ctx_admin, text: str,
                refs=None) -> list[ExtractedEvent]:
