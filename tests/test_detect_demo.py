@@ -181,3 +181,11 @@ def test_relative_since_counts_back_from_the_demo_data_end(demo_db):
         con.close()
     assert relative.height > 0
     assert relative.drop("computed_at").equals(explicit.drop("computed_at"))
+
+
+def test_window_errors_name_the_bound_that_was_passed(demo_copy):
+    runner = CliRunner()
+    r = runner.invoke(app, ["detect", "--db", str(demo_copy), "--since", "2024-04", "--as-of", "2024-03-15"])
+    assert r.exit_code == 2 and "is after --as-of 2024-03-15" in r.output
+    r = runner.invoke(app, ["detect", "--db", str(demo_copy), "--since", "2024-04", "--until", "2024-03-15"])
+    assert r.exit_code == 2 and "is after --until 2024-03-15" in r.output

@@ -212,3 +212,14 @@ def test_only_a_region_named_as_a_place_beats_a_settlement(text, code):
 def test_a_number_after_a_label_is_a_name_not_a_count():
     e = first("On Tuesday, a magnetic bomb attached to a car exploded in PD 5 of Kabul city, wounding 3 people.")
     assert e.injured == 3
+
+
+@pytest.mark.parametrize("text,fatalities,injured", [
+    # headline style: present-tense verbs
+    ("Drone strike on Odesa kills 3", 3, None),
+    ("Russian shelling of Kherson injures 5 people.", None, 5),
+    ("Missile attack on Kharkiv wounds 5 civilians", None, 5),
+])
+def test_present_tense_casualty_verbs(text, fatalities, injured):
+    e = first(text)
+    assert (e.fatalities, e.injured) == (fatalities, injured)

@@ -120,3 +120,16 @@ def test_extract_cli_skips_a_broken_record_with_a_warning(tmp_path):
     assert res.exit_code == 0, res.output
     assert [json.loads(line)["article_id"] for line in res.stdout.splitlines()] == ["a"]
     assert f"{path}:2: skipped: not JSON" in res.stderr
+
+
+def test_one_id_for_two_texts_in_a_file_keeps_both(con, tmp_path):
+    # a feed repeating a link as the id: both articles and their events are kept, re-reading changes nothing
+    p = tmp_path / "dup.jsonl"
+    p.write_text('{"id":"a1","published":"2024-03-10","text":"Russian shelling of Kharkiv killed 2 civilians."}\n'
+                 '{"id":"a1","published":"2024-03-11","text":"A drone strike on Odesa injured 4 people."}\n')
+    (first,) = ingest_files(con, [p])
+    assert first.loaded == 2 and first.rejected == 0
+    ids = [r[0] for r in con.execute("SELECT article_id FROM articles ORDER BY article_id").fetchall()]
+    assert ids[0] == "a1" and ids[1].startswith("a1#") and len(ids) == 2
+    (again,) = ingest_files(con, [p])
+    assert (again.loaded, again.unchanged) == (0, 2)

@@ -260,3 +260,16 @@ def test_weekly_chart_uses_acled_weeks_like_counts(demo_db):
     ours = dict(weekly.group_by("country_iso3").agg(pl.col("events").sum()).iter_rows())
     theirs = dict(weekly_counts.group_by("country_iso3").agg(pl.col("events").sum()).iter_rows())
     assert ours == theirs
+
+
+def test_window_before_the_first_event_is_a_usage_error(demo_db, tmp_path):
+    from intensity.errors import UsageError
+    from intensity.report import build_report
+
+    con = intensity.connect(demo_db, read_only=True)
+    try:
+        with pytest.raises(UsageError, match="before the store's first event"):
+            build_report(con, since="2023-01", until="2023-02", out=tmp_path / "r")
+    finally:
+        con.close()
+    assert not (tmp_path / "r").exists()

@@ -126,3 +126,13 @@ def test_missing_input_folder_fails_the_run_and_records_it(site):
     con.close()
     assert len(runs) == 1 and runs[0][0] == "failed" and "nowhere" in runs[0][1] and runs[0][2]
     assert not (site / "reports" / "latest").exists()
+
+
+def test_alert_exit_code_must_fit_an_exit_status(site):
+    # 256 would reach the shell as 0: the alert would be lost
+    r = _run(site, "--alert-exit-code", "256")
+    assert r.returncode == 2 and "at most 255" in r.stderr
+    (site / "intensity.toml").write_text(
+        '[intensity]\ndb = "store.duckdb"\ninputs = ["inbox"]\nalert_exit_code = 300\n')
+    r = _run(site)
+    assert r.returncode == 2 and "at most 255" in r.stderr

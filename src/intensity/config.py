@@ -62,7 +62,12 @@ def _coerce(name: str, value):
         return [Path(v) for v in items if str(v)]
     if name in ("lookback_days", "alert_exit_code"):
         if not isinstance(value, int) or isinstance(value, bool) or value < 0:
-            raise UsageError(f"setting {name} must be a non-negative integer, not {value!r}")
+            raise UsageError(f"setting {name} must be a non-negative integer, not {value!r}",
+                             hint=f"e.g. {name} = {3 if name == 'alert_exit_code' else 30}")
+        # an exit status is one byte: 256 would reach the caller as 0 and the alert would be lost
+        if name == "alert_exit_code" and value > 255:
+            raise UsageError(f"setting alert_exit_code must be at most 255, not {value}",
+                             hint="exit codes are 0-255; 3 is a common choice for an alert")
         return value
     return str(value) if value is not None else None
 

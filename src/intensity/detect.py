@@ -483,8 +483,11 @@ def detect_signals(
         return _empty_signals()
     lo = parse_date(since, as_of=reference_day(con, as_of)) if since is not None else through - timedelta(days=29)
     if lo > through:
-        raise UsageError(f"--since {lo} is after the last day of data {through}",
-                         hint=_AS_OF_HINT.format(end=through))
+        bound = ("--until" if until is not None and parse_date(until, end=True, as_of=reference_day(con, as_of)) == through
+                 else "--as-of" if as_of is not None and as_of == through else "the last day of data")
+        raise UsageError(f"--since {lo} is after {bound} {through}",
+                         hint="give an earlier --since" if bound != "the last day of data"
+                         else _AS_OF_HINT.format(end=through))
     data = _load(con, through, type_filter, params, totals)
     if data is None:
         return _empty_signals()

@@ -582,6 +582,10 @@ def build_report(
     region_code = resolve_region(con, region, country)
     params = DetectParams()
     data = series_mod.load(con, until=hi, totals=True, severity=params.severity, fatality_coef=params.fatality_coef)
+    if data is None:
+        first = con.execute("SELECT min(event_date) FROM events").fetchall()[0][0]
+        raise UsageError(f"the window ends {hi}, before the store's first event ({first})",
+                         hint="give a later --until (or --as-of)")
     run = detect.screen_series(data, params=params)
     scan_lo = lo - timedelta(days=lookback_days or 0) if store_signals else lo
     found = detect.detect_frame(data, since=scan_lo, until=hi, method=method, country=country,

@@ -89,6 +89,7 @@ def _upsert_articles(con, articles: list[Article]) -> tuple[list[Article], int]:
     hash) and how many of them were not stored yet."""
     by_hash, by_id = _stored(con, articles)
     out, changed, seen = [], [], set()
+    ids: dict[str, str] = {}  # article_id -> content hash, in this batch
     new = 0
     now = utcnow()
     for a in articles:
@@ -96,6 +97,11 @@ def _upsert_articles(con, articles: list[Article]) -> tuple[list[Article], int]:
         if h in seen:
             continue
         seen.add(h)
+        if ids.get(a.article_id, h) != h:
+            # One file giving one id to two texts (a feed repeating a link): both are kept, the
+            # later under an id derived from its text, so that re-reading the file changes nothing.
+            a.article_id = f"{a.article_id}#{h[:12]}"
+        ids[a.article_id] = h
         if h in by_hash:
             a.article_id = by_hash[h]
             old = by_id.get(a.article_id)
