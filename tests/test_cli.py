@@ -51,6 +51,10 @@ def test_ingest_twice_then_counts_json(run, db_path):
     assert second.exit_code == 0
     n = run("sql", "SELECT count(*) AS n FROM events", "--db", db_path, "--format", "json")
     assert json.loads(n.stdout) == [{"n": 5}]
+    # sums of integers (DuckDB HUGEINT) are JSON numbers, not strings
+    f = run("sql", "SELECT sum(fatalities) AS f, CAST(2.5 AS DECIMAL(3, 1)) AS d FROM events", "--db", db_path,
+            "--format", "json")
+    assert json.loads(f.stdout) == [{"f": 3, "d": 2.5}]
     res = run("counts", "--db", db_path, "--since", "2024-03", "--until", "2024-03-31", "--format", "json")
     assert res.exit_code == 0, res.output
     rows = json.loads(res.stdout)

@@ -10,6 +10,7 @@ import json
 import math
 import sys
 from datetime import date, datetime
+from decimal import Decimal
 from typing import TYPE_CHECKING, TextIO
 
 if TYPE_CHECKING:
@@ -64,6 +65,8 @@ def _finite(v):
 def _json_default(v):
     if isinstance(v, (date, datetime)):
         return v.isoformat()
+    if isinstance(v, Decimal):  # DuckDB's sum() of integers is a HUGEINT, which arrives as a Decimal
+        return int(v) if v == v.to_integral_value() else float(v)
     return str(v)
 
 
