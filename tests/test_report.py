@@ -273,3 +273,25 @@ def test_window_before_the_first_event_is_a_usage_error(demo_db, tmp_path):
     finally:
         con.close()
     assert not (tmp_path / "r").exists()
+
+
+def test_country_index_covers_every_country_and_event_type(demo_db):
+    # Each country's index equals the sum of all its region series, also where a country (GEO) or
+    # an event type has a single region and so no total series of its own.
+    from intensity.detection import series
+    from intensity.report import country_intensity
+
+    con = intensity.connect(demo_db, read_only=True)
+    try:
+        data = series.load(con, until=date(2024, 4, 30), totals=True)
+    finally:
+        con.close()
+    lo, hi = date(2024, 3, 1), date(2024, 4, 30)
+    got = country_intensity(data, since=lo, until=hi).group_by("country_iso3").agg(pl.col("intensity").sum())
+    d0, d1 = data.index_of(lo), data.index_of(hi)
+    regions = data.keys.with_row_index("_i").filter(pl.col("level") == "admin1")
+    want = {c: float(data.intensity[d0:d1 + 1, g["_i"].to_numpy()].sum())
+            for (c,), g in regions.group_by("country_iso3")}
+    assert "GEO" in want and set(got["country_iso3"]) == set(want)
+    for c, v in got.iter_rows():
+        assert v == pytest.approx(want[c], rel=1e-9), c

@@ -615,17 +615,7 @@ def build_report(
                                                    "fatalities_since_onset": pl.Int64}) if rows else signals
 
     daily = counts(con, since=lo, until=hi, country=country, region=region_code)
-    keys = data.keys.with_row_index("_i").filter(pl.col("level") == "country")
-    if country:
-        keys = keys.filter(pl.col("country_iso3") == country)
-    d0, d1 = data.index_of(lo), data.index_of(hi)
-    parts = []
-    if not region_code and keys.height and d1 >= 0:
-        days = data.dates(range(max(d0, 0), d1 + 1))
-        for i, c in zip(keys["_i"].to_list(), keys["country_iso3"].to_list()):
-            parts.append(pl.DataFrame({"country_iso3": c, "day": days,
-                                       "intensity": data.intensity[max(d0, 0): d1 + 1, i]}))
-    intensity = pl.concat(parts) if parts else None
+    intensity = None if region_code else country_intensity(data, since=lo, until=hi, country=country)
 
     from intensity.detection import calibrate as cal_mod
 
@@ -637,3 +627,23 @@ def build_report(
                        # with --until alone the report replays that day: it is what the report is as of
                        extra_summary={"as_of": ref if as_of else hi, "new_signals": new_signals})
     return res
+
+
+def country_intensity(data, *, since: date, until: date, country: str | None = None) -> pl.DataFrame | None:
+    """``country_iso3, day, intensity`` rows of the report's index chart, one per series and day.
+
+    A country's index sums its total series per event type; a type only one region has gets
+    no total series (it would repeat that region's), so that region's series stands for it.
+    """
+    all_keys = data.keys.with_row_index("_i")
+    totals = all_keys.filter(pl.col("level") == "country")
+    keys = pl.concat([totals, all_keys.filter(pl.col("level") != "country").join(
+        totals.select("country_iso3", "event_type"), on=["country_iso3", "event_type"], how="anti")])
+    if country:
+        keys = keys.filter(pl.col("country_iso3") == country)
+    d0, d1 = data.index_of(since), data.index_of(until)
+    if not keys.height or d1 < 0:
+        return None
+    days = data.dates(range(max(d0, 0), d1 + 1))
+    return pl.concat([pl.DataFrame({"country_iso3": c, "day": days, "intensity": data.intensity[max(d0, 0): d1 + 1, i]})
+                      for i, c in zip(keys["_i"].to_list(), keys["country_iso3"].to_list())])
