@@ -133,3 +133,18 @@ def test_one_id_for_two_texts_in_a_file_keeps_both(con, tmp_path):
     assert ids[0] == "a1" and ids[1].startswith("a1#") and len(ids) == 2
     (again,) = ingest_files(con, [p])
     assert (again.loaded, again.unchanged) == (0, 2)
+
+
+def test_json_array_of_articles_reads_its_elements(con, tmp_path):
+    p = tmp_path / "feed.json"
+    p.write_text(json.dumps([
+        {"id": "q1", "published": "2024-03-02", "text": "Russian shelling of Kharkiv killed 2 civilians."},
+        {"id": "q2", "text": "no date here"},
+        5,
+    ], indent=2))
+    (res,) = ingest_files(con, [p], format="articles")
+    assert res.loaded == 1 and res.rejected == 2
+    lines = sorted(r[0] for r in con.execute("SELECT line FROM rejects").fetchall())
+    assert lines == [2, 3]
+    r = CliRunner().invoke(app, ["extract", str(p), "--format", "jsonl"])
+    assert r.exit_code == 0 and [json.loads(x)["article_id"] for x in r.stdout.splitlines()] == ["q1"]

@@ -256,8 +256,10 @@ def extract(
     for path in expand_paths(paths):
         bad: list = []
         arts = read_articles(path, published=day, rejects=bad)
-        for line, reason, _ in bad:  # as ingest rejects them: the other articles still count
+        for line, reason, _ in bad[:20]:  # as ingest rejects them: the other articles still count
             _err(f"warning: {path}:{line}: skipped: {reason}")
+        if len(bad) > 20:
+            _err(f"warning: {path}: {len(bad) - 20} more record(s) skipped, {len(bad)} in all")
         for art in arts:
             for ev in extract_events(art.text, published=art.published, title=art.title, article_id=art.article_id):
                 if fmt == "jsonl":

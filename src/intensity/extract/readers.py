@@ -68,7 +68,8 @@ def read_articles(path: str | Path, *, published: date | None = None,
     """Read the articles a file holds.
 
     Args:
-        path: a ``.jsonl``, ``.txt`` or ``.html`` file.
+        path: a ``.jsonl``, ``.txt`` or ``.html`` file, or a ``.json`` file holding JSON
+            Lines or one JSON array of article records.
         published: publication day for files that do not state one (``.txt``
             without a date header, HTML without a date); overrides nothing stated.
         rejects: if given, a JSON Lines record that is not a usable article is appended
@@ -86,6 +87,8 @@ def read_articles(path: str | Path, *, published: date | None = None,
         raise InputDataError(f"cannot read {p}: {exc.strerror}") from None
     text = raw.decode("utf-8", errors="replace").removeprefix("\ufeff")
     if suffix in (".jsonl", ".ndjson", ".json"):
+        if text.lstrip().startswith("["):  # one JSON array of articles (a feed export), not JSON Lines
+            return list(_json_array(text, p, published, rejects))
         return list(_jsonl(text, p, published, rejects))
     if suffix in (".html", ".htm"):
         return [_html(text, p, published)]
@@ -110,31 +113,55 @@ def _jsonl(text: str, p: Path, published: date | None, rejects: list | None = No
         if not line.strip():
             continue
         try:
-            obj, day = _article_record(line, p, n, published)
-        except InputDataError as exc:
-            if rejects is None:
-                raise
-            rejects.append((n, str(exc).removeprefix(f"{p}:{n}: "), line))
-            continue
-        title = obj.get("title") if isinstance(obj.get("title"), str) else None
-        aid = str(obj["id"]) if obj.get("id") not in (None, "") else content_hash(obj["text"], title)[:16]
-        yield Article(aid, obj["text"], day, title=title, url=obj.get("url"), source=obj.get("source"),
-                      path=str(p), line=n)
+            obj = json.loads(line)
+        except json.JSONDecodeError as exc:
+            obj = InputDataError(f"{p}:{n}: not JSON ({exc.msg})")
+        art = _article_or_reject(obj, line, p, n, published, rejects)
+        if art is not None:
+            yield art
 
 
-def _article_record(line: str, p: Path, n: int, published: date | None) -> tuple[dict, date]:
-    """One JSON Lines record and its publication day, or InputDataError."""
+def _json_array(text: str, p: Path, published: date | None, rejects: list | None = None):
+    """The articles of a file holding one JSON array; ``n`` counts its elements from 1."""
     try:
-        obj = json.loads(line)
+        items = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise InputDataError(f"{p}:{n}: not JSON ({exc.msg})") from None
+        raise InputDataError(f"{p}: not a JSON array of articles ({exc.msg}, line {exc.lineno})",
+                             hint="write one JSON object per line (JSON Lines), or a valid JSON array") from None
+    if not isinstance(items, list):
+        raise InputDataError(f"{p}: not a JSON array of articles")
+    for n, obj in enumerate(items, start=1):
+        art = _article_or_reject(obj, json.dumps(obj, ensure_ascii=False)[:4000], p, n, published, rejects)
+        if art is not None:
+            yield art
+
+
+def _article_or_reject(obj, raw: str, p: Path, n: int, published: date | None, rejects: list | None):
+    """The record ``obj`` (or the InputDataError that reading it raised) as an Article, or a reject."""
+    try:
+        if isinstance(obj, InputDataError):
+            raise obj
+        day = _article_day(obj, p, n, published)
+    except InputDataError as exc:
+        if rejects is None:
+            raise
+        rejects.append((n, str(exc).removeprefix(f"{p}:{n}: "), raw))
+        return None
+    title = obj.get("title") if isinstance(obj.get("title"), str) else None
+    aid = str(obj["id"]) if obj.get("id") not in (None, "") else content_hash(obj["text"], title)[:16]
+    return Article(aid, obj["text"], day, title=title, url=obj.get("url"), source=obj.get("source"),
+                   path=str(p), line=n)
+
+
+def _article_day(obj, p: Path, n: int, published: date | None) -> date:
+    """The publication day of one article record, or InputDataError."""
     if not isinstance(obj, dict) or not isinstance(obj.get("text"), str):
         raise InputDataError(f"{p}:{n}: an article needs a string 'text' field")
     pub = obj.get("published") or obj.get("date")
     day = _parse_day(pub, f"{p}:{n}") if pub else published
     if day is None:
         raise InputDataError(f"{p}:{n}: no 'published' date", hint="pass --published YYYY-MM-DD")
-    return obj, day
+    return day
 
 
 _SKIP = {"script", "style", "nav", "header", "footer", "aside", "form", "noscript", "svg", "iframe", "button",
