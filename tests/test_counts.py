@@ -116,3 +116,8 @@ def test_relative_since_counts_back_from_the_last_day_with_data(loaded):
     assert (df["day"].min(), df["day"].max()) == (date(2024, 3, 2), date(2024, 3, 5))
     df = intensity.counts(loaded, since="3d", as_of=date(2024, 3, 4))
     assert (df["day"].min(), df["day"].max()) == (date(2024, 3, 1), date(2024, 3, 4))
+
+
+def test_region_of_another_country_is_a_usage_error(loaded):
+    with pytest.raises(UsageError, match="UA-63 is in UKR, not RUS"):
+        intensity.counts(loaded, since="2024-03-01", until="2024-03-07", country="RUS", region="UA-63")

@@ -21,7 +21,11 @@ def resolve_region(con, region: str | None, country: str | None = None) -> str |
     if region is None:
         return None
     code = region.strip().upper()
-    if con.execute("SELECT 1 FROM regions WHERE admin1_code = ?", [code]).fetchall():
+    owner = con.execute("SELECT country_iso3 FROM regions WHERE admin1_code = ?", [code]).fetchall()
+    if owner:
+        if country and owner[0][0] != country:
+            # (an empty result would look like a quiet region)
+            raise UsageError(f"region {code} is in {owner[0][0]}, not {country}", hint="drop --country or fix --region")
         return code
     # Same precedence as ingest: the exact spelling first, then without "oblast"/"region".
     for key_fn in ("norm_name", "admin_key"):
