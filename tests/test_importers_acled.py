@@ -324,3 +324,15 @@ def test_an_acled_event_replaced_from_a_canonical_file_keeps_no_acled_extras(db_
     again = ingest_one(con, canonical)
     assert (again.loaded, again.replaced, again.unchanged) == (0, 0, first.rows_read)
     con.close()
+
+
+def test_doubled_line_endings_do_not_change_the_ids(con, tmp_path):
+    # "\r\r\n" (a CRLF file saved again with CRLF) once left a line feed before each id
+    text = (FIXTURES / "acled_dates.csv").read_text(encoding="utf-8")
+    doubled = tmp_path / "doubled.csv"
+    doubled.write_bytes(("\r\r\n".join(text.splitlines()) + "\r\r\n").encode("utf-8"))
+    assert ingest_one(con, doubled).loaded == 3
+    again = ingest_one(con, FIXTURES / "acled_dates.csv")
+    assert (again.loaded, again.unchanged) == (0, 3)
+    ids = [r[0] for r in con.execute("SELECT event_id FROM events ORDER BY 1").fetchall()]
+    assert all(i == i.strip() and "\n" not in i and "\r" not in i for i in ids)

@@ -165,16 +165,40 @@ def stage_csv(con: duckdb.DuckDBPyConnection, path: Path, **read_opts) -> list[s
     ``stg_csv_rejects`` (records the reader could not parse: wrong field count,
     bad encoding) as (line, reason, raw).
     """
-    utf16 = _utf16_as_utf8(path)
+    copy, how = _utf16_as_utf8(path), "UTF-16"
+    if copy is None and b"\r\r\n" in _head(path):
+        copy, how = _single_line_endings(path), "with single line endings"
     try:
-        return _stage_csv(con, utf16 or path, **read_opts)
+        return _stage_csv(con, copy or path, **read_opts)
     except InputDataError as exc:
-        if utf16:  # name the user's file, not the copy
-            exc.args = (str(exc).replace(str(utf16), f"{path} (read as UTF-16)"),)
+        if copy:  # name the user's file, not the copy
+            exc.args = (str(exc).replace(str(copy), f"{path} (read {how})"),)
         raise
     finally:
-        if utf16:
-            utf16.unlink(missing_ok=True)
+        if copy:
+            copy.unlink(missing_ok=True)
+
+
+def _single_line_endings(path: Path) -> Path:
+    """A copy of a file whose line endings are doubled ("\\r\\r\\n": a CRLF file saved again as
+    CRLF), with single ones. DuckDB's reader would end each record at the first "\\r" and
+    start the next record's first field with the line feed, corrupting ids silently."""
+    import tempfile
+
+    fd, tmp = tempfile.mkstemp(prefix="intensity-eol-", suffix=path.suffix)
+    try:
+        with os.fdopen(fd, "wb") as out, open(path, "rb") as src:
+            carry = b""
+            for chunk in iter(lambda: src.read(1 << 22), b""):
+                data = carry + chunk
+                cut = len(data.rstrip(b"\r"))  # (a "\r\r" at a chunk's end may meet its "\n" in the next)
+                carry = data[cut:]
+                out.write(data[:cut].replace(b"\r\r\n", b"\r\n"))
+            out.write(carry.replace(b"\r\r\n", b"\r\n"))
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return Path(tmp)
 
 
 def utf8_copy(path: Path, encoding: str, *, errors: str = "replace") -> Path:
