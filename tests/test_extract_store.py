@@ -32,15 +32,15 @@ def test_article_ingest_is_idempotent_and_deduplicated(con, tmp_path):
     ev = con.execute("SELECT count(*) FROM event_evidence").fetchall()[0][0]
     assert ev == 2
     # The summary's counts are of events; a note says what happened to the articles.
-    assert r1.warnings == [("1 article(s) read: 1 new, 0 already stored; 2 event(s) extracted "
+    assert r1.notes == [("1 article(s) read: 1 new, 0 already stored; 2 event(s) extracted "
                             "(the counts above are of events)")]
-    assert r2[1].warnings[0].startswith("1 article(s) read: 0 new, 1 already stored;")
+    assert r2[1].notes[0].startswith("1 article(s) read: 0 new, 1 already stored;")
     jl = tmp_path / "many.jsonl"
     jl.write_text("".join(json.dumps({"id": f"n{i}", "published": "2024-03-24", "text": t}) + "\n"
                           for i, t in enumerate(["Nothing happened today.", ARTICLE.split("\n", 1)[1],
                                                  "Nothing happened today."])), encoding="utf-8")
     r3 = ingest_files(con, [jl])[0]
-    assert r3.warnings[0].startswith("3 article(s) read: 1 new, 1 already stored, 1 repeating another in this file;")
+    assert r3.notes[0].startswith("3 article(s) read: 1 new, 1 already stored, 1 repeating another in this file;")
 
 
 def test_reprocess_replaces_events_of_older_extractor(db_path, tmp_path):
@@ -148,3 +148,14 @@ def test_json_array_of_articles_reads_its_elements(con, tmp_path):
     assert lines == [2, 3]
     r = CliRunner().invoke(app, ["extract", str(p), "--format", "jsonl"])
     assert r.exit_code == 0 and [json.loads(x)["article_id"] for x in r.stdout.splitlines()] == ["q1"]
+
+
+def test_an_updated_article_is_counted_as_such(con, tmp_path):
+    p = tmp_path / "a.jsonl"
+    p.write_text('{"id":"u1","published":"2024-03-10","text":"Russian shelling of Kharkiv killed 2 civilians."}\n')
+    ingest_files(con, [p])
+    p.write_text('{"id":"u1","published":"2024-03-10","text":"Russian shelling of Kharkiv killed 3 civilians."}\n')
+    (res,) = ingest_files(con, [p])
+    assert res.notes[0].startswith("1 article(s) read: 1 new (1 of them updating a stored one), 0 already stored")
+    assert res.warnings == []
+    assert con.execute("SELECT fatalities FROM events").fetchall() == [(3,)]

@@ -104,7 +104,7 @@ def counts(
         One row per series and period, with ``events``, ``fatalities`` and ``injured``.
     """
     if by not in ("day", "week"):
-        raise UsageError(f"--by must be day or week, not {by!r}")
+        raise UsageError(f"--by must be day or week, not {by!r}", hint="--by week gives ACLED's Saturday-Friday weeks")
     ref = reference_day(con, as_of)
     if until is None:
         # Default to the data-through day, so a stale export does not end in invented zeros.

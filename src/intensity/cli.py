@@ -288,6 +288,8 @@ def _print_ingest_summary(results) -> None:
              r.unresolved, r.skipped, r.merged][: len(columns)] for r in results]
     table(columns, rows, numeric=[i >= 3 for i in range(len(columns))])
     for r in results:
+        for n in r.notes:
+            _err(f"note: {r.path}: {n}")
         for w in r.warnings:
             _err(f"warning: {r.path}: {w}")
         if r.reject_samples and r.status == "rejected":

@@ -73,6 +73,7 @@ class IngestResult:
     merged: int = 0
     error: str | None = None
     warnings: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # what happened, nothing wrong (articles read / new)
     reject_samples: list[tuple[int | None, str]] = field(default_factory=list)
     file_id: int | None = None
 
@@ -756,6 +757,8 @@ def _ingest_staged(con, path: Path, fmt: str, res: IngestResult, *, strict: bool
     mapping = STAGERS[fmt](con, path, **(options or {}))
     if "__warning__" in mapping:
         res.warnings.append(mapping.pop("__warning__"))
+    if "__note__" in mapping:
+        res.notes.append(mapping.pop("__note__"))
     extra = create_stg(con, mapping)
     now = utcnow()
     load_staged(con, res, now=now, extra=extra, commit_staging=fmt not in STAGER_WRITES,

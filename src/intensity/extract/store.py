@@ -84,13 +84,14 @@ def _stage_events(con, articles: list[Article]) -> int:
     return len(rows)
 
 
-def _upsert_articles(con, articles: list[Article]) -> tuple[list[Article], int]:
+def _upsert_articles(con, articles: list[Article]) -> tuple[list[Article], int, int]:
     """Store new/changed articles; return the articles to extract (ids resolved by content
-    hash) and how many of them were not stored yet."""
+    hash), how many of them were not stored yet, and how many of those replace a stored
+    article of the same id (an updated text; its old events are dropped)."""
     by_hash, by_id = _stored(con, articles)
     out, changed, seen = [], [], set()
     ids: dict[str, str] = {}  # article_id -> content hash, in this batch
-    new = 0
+    new = updated = 0
     now = utcnow()
     for a in articles:
         h = a.content_hash
@@ -113,6 +114,7 @@ def _upsert_articles(con, articles: list[Article]) -> tuple[list[Article], int]:
             continue
         if a.article_id in by_id:  # same id, new text: the article was updated
             changed.append(a.article_id)
+            updated += 1
             con.execute("DELETE FROM articles WHERE article_id = ?", [a.article_id])
         con.execute(
             "INSERT INTO articles (article_id, source, url, title, published, text, content_hash, extractor_version,"
@@ -121,7 +123,7 @@ def _upsert_articles(con, articles: list[Article]) -> tuple[list[Article], int]:
         out.append(a)
         new += 1
     _drop_events(con, changed)
-    return out, new
+    return out, new, updated
 
 
 def stage_articles(con: duckdb.DuckDBPyConnection, path: Path, *, published: date | None = None, **_ignored) -> dict:
@@ -132,7 +134,7 @@ def stage_articles(con: duckdb.DuckDBPyConnection, path: Path, *, published: dat
     arts = read_articles(path, published=published or PUBLISHED.get(), rejects=bad)
     n_read = len(arts)
     _drop_staging(con)
-    arts, n_new = _upsert_articles(con, arts)
+    arts, n_new, n_updated = _upsert_articles(con, arts)
     n_events = _stage_events(con, arts)
     if bad:
         # A broken record is one reject (with its line), as for event files; the rest load.
@@ -140,8 +142,9 @@ def stage_articles(con: duckdb.DuckDBPyConnection, path: Path, *, published: dat
     mapping = {c: _ident(c) for c in CANONICAL_FIELDS}
     # The summary's rows are the extracted events; this says what happened to the articles.
     repeated = n_read - len(arts)
-    mapping["__warning__"] = (
-        f"{n_read} article(s) read: {n_new} new, {len(arts) - n_new} already stored"
+    mapping["__note__"] = (
+        f"{n_read} article(s) read: {n_new} new" + (f" ({n_updated} of them updating a stored one)" if n_updated else "")
+        + f", {len(arts) - n_new} already stored"
         + (f", {repeated} repeating another in this file" if repeated else "")
         + f"; {n_events} event(s) extracted (the counts above are of events)")
     return mapping
