@@ -9,6 +9,7 @@ import polars as pl
 
 from intensity import sql as sqlfiles
 from intensity.dates import acled_week_start, reference_day, window
+from intensity.db import source_filtered
 from intensity.errors import UsageError
 
 
@@ -72,6 +73,7 @@ def _check_type(con, event_type: str | None) -> str | None:
     return t
 
 
+@source_filtered
 def counts(
     con,
     *,
@@ -99,6 +101,7 @@ def counts(
         by: ``day``, or ``week`` for ACLED's Saturday-to-Friday weeks (the window
             is widened to whole weeks).
         by_subtype: split series by sub-event type too.
+        source: count only the events of this source (``acled``, ``gdelt``, ...).
 
     Returns:
         One row per series and period, with ``events``, ``fatalities`` and ``injured``.

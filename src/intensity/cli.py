@@ -42,6 +42,9 @@ UntilOption = Annotated[
     Optional[str],
     typer.Option("--until", help="Window end (a month means its last day) [default: last day with data]."),
 ]
+SourceOption = Annotated[
+    Optional[str], typer.Option("--source", help="Only the events of this source (acled, gdelt, ...; see status).")
+]
 AsOfOption = Annotated[
     Optional[str], typer.Option("--as-of", help="Reference day for relative dates [default: the last day with data].")
 ]
@@ -320,6 +323,7 @@ def counts(
     by: Annotated[str, typer.Option("--by", help="day, or week (ACLED's Saturday-Friday weeks; the window widens to "
                                                    "whole weeks, so the first and last may hold days outside it).")] = "day",
     subtypes: Annotated[bool, typer.Option("--subtypes", help="Split series by sub-event type.")] = False,
+    source: SourceOption = None,
     fmt: FormatOption = "table",
 ) -> None:
     """Zero-filled daily (or weekly) counts per country, region and event type.
@@ -334,7 +338,7 @@ def counts(
     con = connect(db, read_only=True)
     try:
         df = compute(con, since=since, until=until, as_of=_as_of(as_of), country=country,
-                     region=region, event_type=type_, by=by, by_subtype=subtypes)
+                     region=region, event_type=type_, by=by, by_subtype=subtypes, source=source)
     finally:
         con.close()
     write(df, fmt)
@@ -518,6 +522,7 @@ def detect(
     ranked: Annotated[
         bool, typer.Option("--ranked", help="Instead, rank every series on the --until day by q-value.")
     ] = False,
+    source: SourceOption = None,
     totals: Annotated[bool, typer.Option("--totals/--no-totals", help="Include country totals.")] = True,
     save: Annotated[
         bool, typer.Option("--save/--no-save", help="Store the window's signals in the `signals` table.")
@@ -536,16 +541,17 @@ def detect(
 
     _check_format(fmt)
     ref = _as_of(as_of)
-    save = save and not ranked
+    save = save and not ranked and source is None  # (one source's signals would pass for all in the table)
     con = connect(db, read_only=not save, create=False)
     try:
         if ranked:
             df = rank_series(con, day=until, as_of=ref, country=country, region=region, event_type=type_,
-                             totals=totals)
+                             totals=totals, source=source)
             brief = _RANK_BRIEF
         else:
             df = detect_signals(con, since=since, until=until, as_of=ref, method=method, country=country,
-                                region=region, event_type=type_, kinds=kind, totals=totals, save=save)
+                                region=region, event_type=type_, kinds=kind, totals=totals, save=save,
+                                source=source)
             brief = _DETECT_BRIEF
     finally:
         con.close()
@@ -567,6 +573,7 @@ def report(
     region: Annotated[Optional[str], typer.Option("--region", help="ISO 3166-2 code or admin1 name.")] = None,
     out: Annotated[Path, typer.Option("--out", help="Folder for <window>/ and the latest link.")] = Path("reports"),
     method: Annotated[Optional[str], typer.Option("--method", help="Detector [default: nb_cusum].")] = None,
+    source: SourceOption = None,
     quiet: QuietOption = False,
 ) -> None:
     """Write the escalation report (index.html, PNG charts, summary.json) and print its folder.
@@ -583,7 +590,7 @@ def report(
     try:
         with stage("detecting and rendering the report...", quiet=quiet):
             res = build_report(con, since=since, until=until, as_of=as_of, out=out, country=country,
-                               region=region, method=method)
+                               region=region, method=method, source=source)
     finally:
         con.close()
     if not quiet:

@@ -7,6 +7,8 @@ with backoff; a lock held elsewhere becomes :class:`DatabaseBusy` (exit 75).
 
 from __future__ import annotations
 
+import contextvars
+import functools
 import hashlib
 import os
 import re
@@ -205,6 +207,61 @@ def _transaction(con: duckdb.DuckDBPyConnection):
     except BaseException:
         con.rollback()
         raise
+
+
+@contextmanager
+def only_source(con: duckdb.DuckDBPyConnection, source: str | None):
+    """Within the block, ``events`` and ``daily_rollup`` hold one source's events only.
+
+    Temp views of those names shadow the stored tables for every unqualified read on this
+    connection, so counts, detection and reports see one dataset (ACLED beside GDELT, say)
+    without a filter in each SQL file. The rollup is then computed from the events (its SQL
+    file), not read. ``None`` changes nothing.
+
+    Raises:
+        UsageError: the store holds no events of that source.
+    """
+    if source is None:
+        yield None
+        return
+    known = [r[0] for r in con.execute("SELECT DISTINCT source FROM events ORDER BY 1").fetchall()]
+    match = [k for k in known if k == source.strip()] or [k for k in known if k.lower() == source.strip().lower()]
+    if len(match) != 1:
+        raise UsageError(f"no events of source {source!r} in the store",
+                         hint="sources: " + (", ".join(known[:12]) + (" ..." if len(known) > 12 else "") or "none"))
+    db = sqlfiles.ident(con.execute("SELECT current_database()").fetchall()[0][0])
+    con.execute(f"CREATE OR REPLACE TEMP VIEW events AS SELECT * FROM {db}.main.events "
+                f"WHERE source = {sqlfiles.lit(match[0])}")
+    token = _SOURCE.set(match[0])
+    try:
+        con.execute(f"CREATE OR REPLACE TEMP VIEW daily_rollup AS {sqlfiles.transform('daily_rollup')}")
+        yield match[0]
+    finally:
+        _SOURCE.reset(token)
+        con.execute("DROP VIEW IF EXISTS temp.daily_rollup")
+        con.execute("DROP VIEW IF EXISTS temp.events")
+
+
+_SOURCE: contextvars.ContextVar[str | None] = contextvars.ContextVar("intensity_source", default=None)
+
+
+def current_source() -> str | None:
+    """The source :func:`only_source` restricts the reads to, if any (for titles and folder names)."""
+    return _SOURCE.get()
+
+
+def source_filtered(fn):
+    """Give ``fn(con, ...)`` the keyword ``source``: run it within :func:`only_source`."""
+
+    @functools.wraps(fn)
+    def wrapper(con, *args, source: str | None = None, **kwargs):
+        if source is not None and (kwargs.get("save") or kwargs.get("store_signals")):
+            # the signals table has no source column: one source's signals would pass for all
+            raise UsageError("signals computed from one --source are not saved", hint="drop --save or --source")
+        with only_source(con, source):
+            return fn(con, *args, **kwargs)
+
+    return wrapper
 
 
 def restore_events_index(con: duckdb.DuckDBPyConnection) -> None:

@@ -25,6 +25,7 @@ from datetime import date, timedelta
 import numpy as np
 import polars as pl
 
+from intensity.db import source_filtered
 from intensity.detection.params import METHODS, DetectParams
 from intensity.errors import UsageError
 
@@ -433,6 +434,7 @@ def _load(con, through, type_filter, params: DetectParams, totals: bool):
                        severity=params.severity, fatality_coef=params.fatality_coef)
 
 
+@source_filtered
 def detect_signals(
     con,
     *,
@@ -469,6 +471,7 @@ def detect_signals(
         params, calibration: detector settings and threshold table.
         save: replace the window's rows of these methods and filters in the
             ``signals`` table with the result (one transaction).
+        source: use only the events of this source (not with ``save``).
 
     Returns:
         One row per alarm episode (columns :data:`SIGNAL_COLUMNS`), by first alarm date.
@@ -608,6 +611,7 @@ def rank_run(run: Run, *, day: date | None = None, country=None, region=None, ev
     return out.with_columns(pl.col(pl.Float64).fill_nan(None)).select(RANK_COLUMNS)
 
 
+@source_filtered
 def rank_series(
     con,
     *,
@@ -627,7 +631,7 @@ def rank_series(
         con: a connection from :func:`intensity.connect`.
         day: the day ranked (default: the last day with data, at most ``as_of``).
             Only data up to it is used.
-        as_of, country, region, event_type, totals, params, calibration: as in
+        as_of, country, region, event_type, totals, params, calibration, source: as in
             :func:`detect_signals`.
         top_k: how many top series are refitted with statsmodels GLMs (default
             ``params.top_k``); the rest use the numerically equal closed forms.

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import json
+import re
 import struct
 from dataclasses import dataclass, field
 from functools import cache
@@ -19,7 +20,7 @@ from pathlib import Path
 import polars as pl
 
 from intensity import __version__
-from intensity.db import get_meta, utcnow
+from intensity.db import current_source, get_meta, source_filtered, utcnow
 from intensity.errors import UsageError
 
 EVIDENCE_CHARS = 220
@@ -57,10 +58,12 @@ class ReportResult:
     charts: list[str] = field(default_factory=list)
 
 
-def slug_for(since: date, until: date, *, country: str | None = None, region: str | None = None) -> str:
+def slug_for(since: date, until: date, *, country: str | None = None, region: str | None = None,
+             source: str | None = None) -> str:
     """Folder name for a report window, e.g. ``2024-03-01_2024-04-15`` (plus filters)."""
     parts = [f"{since.isoformat()}_{until.isoformat()}"]
     parts += [p for p in (country, region) if p]
+    parts += [f"source-{re.sub(r'[^A-Za-z0-9._-]+', '-', source)}"] if source else []
     return "_".join(parts).replace("/", "-")
 
 
@@ -282,7 +285,8 @@ def write_report(
     from intensity import charts
     from intensity.publish import publish, staging_dir
 
-    slug = slug_for(since, until, country=country, region=region)
+    source = current_source()
+    slug = slug_for(since, until, country=country, region=region, source=source)
     simulated = _is_simulated(con)
     sources, provenance = _provenance(con, since, until)
     data_through = con.sql("SELECT max(event_date) AS d FROM events WHERE event_date <= $u",
@@ -347,7 +351,8 @@ def write_report(
 
     generated_at = utcnow().replace(microsecond=0)
     headlines = [{"kind": s.get("kind", "escalation"), "sentence": headline_sentence(s)} for s in sig_rows[:10]]
-    title = "Conflict escalation report" + (f": {country}" if country else "") + (f" {region}" if region else "")
+    title = "Conflict escalation report" + (f": {country}" if country else "") + (f" {region}" if region else "") \
+        + (f" ({source} events only)" if source else "")
     context = {
         "title": title, "since": since, "until": until, "data_through": data_through,
         "generated_at": generated_at.isoformat(sep=" "), "version": __version__, "simulated": simulated,
@@ -366,7 +371,8 @@ def write_report(
 
     summary = {
         "report": {"since": since, "until": until, "data_through": data_through, "generated_at": generated_at,
-                   "country": country, "region": region, "simulated": simulated, "intensity_version": __version__,
+                   "country": country, "region": region, "source": current_source(), "simulated": simulated,
+                   "intensity_version": __version__,
                    "slug": slug},
         "method": method,
         "signals": sig_rows,
@@ -538,6 +544,7 @@ def _method_description(method: str, params, calibration) -> dict:
     return {"description": desc, "parameters": rows, "method": method}
 
 
+@source_filtered
 def build_report(
     con,
     *,
@@ -563,6 +570,8 @@ def build_report(
         country, region: keep only these series in signals, tables and charts.
         method: detector (default ``nb_cusum``).
         store_signals: replace the window's rows in the ``signals`` table.
+        source: report on the events of this source only (not with ``store_signals``);
+            the folder name and title say which.
         lookback_days: with ``store_signals``, also re-examine this many days before
             ``since`` (late reports can change recent signals).
         update_latest: point ``out/latest`` at this report.

@@ -1,0 +1,97 @@
+"""--source: counts, detection and reports over one dataset of a store that holds several."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import polars as pl
+import pytest
+from typer.testing import CliRunner
+
+import intensity
+from intensity.cli import app
+from intensity.errors import UsageError
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+@pytest.fixture
+def two_sources(demo_db, tmp_path):
+    """The simulated demo store plus the fixture's 5 events of source 'fixture' (Kharkiv,
+    Sumy, Belgorod, March 2024: inside the demo's series)."""
+    path = tmp_path / "two.duckdb"
+    shutil.copy(demo_db, path)
+    con = intensity.connect(path)
+    intensity.ingest_files(con, [FIXTURES / "canonical_small.csv"])
+    con.close()
+    return path
+
+
+def test_counts_per_source_add_up_to_all_sources(two_sources):
+    con = intensity.connect(two_sources, read_only=True)
+    try:
+        kw = {"since": "2024-03-01", "until": "2024-03-31"}
+        keys = ["country_iso3", "admin1_code", "event_type", "day"]
+        both = intensity.counts(con, **kw)
+        parts = [intensity.counts(con, source=s, **kw) for s in ("simulated", "FIXTURE")]
+        direct = con.execute("SELECT source, count(*) FROM events WHERE event_date BETWEEN '2024-03-01' AND "
+                             "'2024-03-31' GROUP BY 1 ORDER BY 1").fetchall()
+        # the tables are whole again after the call
+        assert con.execute("SELECT count(DISTINCT source) FROM events").fetchone()[0] == 2
+    finally:
+        con.close()
+    assert [int(p["events"].sum()) for p in parts] == [n for _, n in sorted(direct, reverse=True)]
+    summed = (pl.concat([p.select(*keys, "events", "fatalities") for p in parts])
+              .group_by(keys).agg(pl.col("events").sum(), pl.col("fatalities").sum()))
+    got = both.filter(pl.col("events") > 0).select(*keys, "events", "fatalities").sort(keys)
+    assert summed.filter(pl.col("events") > 0).sort(keys).equals(got)
+
+
+def test_detection_on_one_source_equals_a_store_of_that_source(demo_db, two_sources):
+    def signals(path, **kw):
+        con = intensity.connect(path, read_only=True)
+        try:
+            return intensity.detect_signals(con, since="2024-03", totals=True, **kw).drop("computed_at")
+        finally:
+            con.close()
+
+    alone = signals(demo_db)
+    assert alone.height > 0
+    assert signals(two_sources, source="simulated").equals(alone)
+    assert not signals(two_sources).equals(alone)  # the fixture's events do change the all-sources run
+
+
+def test_unknown_source_and_saving_one_source_are_usage_errors(two_sources):
+    con = intensity.connect(two_sources)
+    try:
+        with pytest.raises(UsageError, match="no events of source 'gdelt'"):
+            intensity.counts(con, source="gdelt")
+        with pytest.raises(UsageError, match="not saved"):
+            intensity.detect_signals(con, since="2024-03", source="simulated", save=True)
+    finally:
+        con.close()
+
+
+def test_cli_report_and_detect_with_source(two_sources, tmp_path):
+    runner = CliRunner()
+    r = runner.invoke(app, ["report", "--db", str(two_sources), "--since", "2024-03", "--source", "fixture",
+                            "--out", str(tmp_path / "r"), "--quiet"])
+    assert r.exit_code == 0, r.output
+    folder = Path(r.stdout.strip().splitlines()[-1])
+    assert folder.name.endswith("_source-fixture")
+    summary = json.loads((folder / "summary.json").read_text())
+    assert summary["report"]["source"] == "fixture"
+    assert "(fixture events only)" in (folder / "index.html").read_text()
+    # detect --source lists signals without storing them
+    con = intensity.connect(two_sources, read_only=True)
+    before = con.execute("SELECT count(*) FROM signals").fetchone()[0]
+    con.close()
+    r = runner.invoke(app, ["detect", "--db", str(two_sources), "--since", "2024-03", "--source", "simulated",
+                            "--format", "json"])
+    assert r.exit_code == 0, r.output
+    assert len(json.loads(r.stdout)) > 0
+    con = intensity.connect(two_sources, read_only=True)
+    assert con.execute("SELECT count(*) FROM signals").fetchone()[0] == before
+    con.close()
