@@ -159,3 +159,21 @@ def test_an_updated_article_is_counted_as_such(con, tmp_path):
     assert res.notes[0].startswith("1 article(s) read: 1 new (1 of them updating a stored one), 0 already stored")
     assert res.warnings == []
     assert con.execute("SELECT fatalities FROM events").fetchall() == [(3,)]
+
+
+def test_old_and_new_text_of_one_id_in_a_file_are_both_kept_once(con, tmp_path):
+    # a feed listing the new version of an article beside the stored old one
+    t1 = "Russian shelling of Kharkiv killed 3 civilians."
+    t2 = "A drone strike on Odesa injured 4 people."
+    p = tmp_path / "a.jsonl"
+    p.write_text(json.dumps({"id": "X", "published": "2024-03-10", "text": t1}) + "\n")
+    ingest_files(con, [p])
+    p.write_text(json.dumps({"id": "X", "published": "2024-03-10", "text": t2}) + "\n"
+                 + json.dumps({"id": "X", "published": "2024-03-10", "text": t1}) + "\n")
+    (res,) = ingest_files(con, [p])
+    assert res.status == "ok" and res.notes[0].startswith("2 article(s) read: 1 new, 1 already stored")
+    (again,) = ingest_files(con, [p])
+    assert again.loaded == 0
+    stored = dict(con.execute("SELECT text, article_id FROM articles").fetchall())
+    assert stored[t1] == "X" and stored[t2].startswith("X#")
+    assert sorted(r[0] for r in con.execute("SELECT article_id FROM events").fetchall()) == sorted(stored.values())

@@ -87,22 +87,26 @@ def _stage_events(con, articles: list[Article]) -> int:
 def _upsert_articles(con, articles: list[Article]) -> tuple[list[Article], int, int]:
     """Store new/changed articles; return the articles to extract (ids resolved by content
     hash), how many of them were not stored yet, and how many of those replace a stored
-    article of the same id (an updated text; its old events are dropped)."""
+    article of the same id (an updated text; its old events are dropped).
+
+    A text already stored keeps its stored id. A new text takes its own id, unless another
+    text of this batch holds that id (a feed repeating a link, or the old version listed
+    beside the new): then it is stored as ``id#<its hash>``, so that nothing is lost and
+    re-reading the file changes nothing. Otherwise a stored article of that id is replaced.
+    """
     by_hash, by_id = _stored(con, articles)
-    out, changed, seen = [], [], set()
-    ids: dict[str, str] = {}  # article_id -> content hash, in this batch
+    unique, seen = [], set()  # the first record of each text, in file order
+    for a in articles:
+        if a.content_hash not in seen:
+            seen.add(a.content_hash)
+            unique.append(a)
+    claimed = {by_hash[a.content_hash]: a.content_hash for a in unique if a.content_hash in by_hash}
+    batch = {a.content_hash for a in unique}
+    out, changed = [], []
     new = updated = 0
     now = utcnow()
-    for a in articles:
+    for a in unique:
         h = a.content_hash
-        if h in seen:
-            continue
-        seen.add(h)
-        if ids.get(a.article_id, h) != h:
-            # One file giving one id to two texts (a feed repeating a link): both are kept, the
-            # later under an id derived from its text, so that re-reading the file changes nothing.
-            a.article_id = f"{a.article_id}#{h[:12]}"
-        ids[a.article_id] = h
         if h in by_hash:
             a.article_id = by_hash[h]
             old = by_id.get(a.article_id)
@@ -112,10 +116,14 @@ def _upsert_articles(con, articles: list[Article]) -> tuple[list[Article], int, 
                             [EXTRACTOR_VERSION, a.article_id])
             out.append(a)
             continue
-        if a.article_id in by_id:  # same id, new text: the article was updated
+        stored = by_id.get(a.article_id)
+        if claimed.get(a.article_id, h) != h or (stored and stored[0] in batch):
+            a.article_id = f"{a.article_id}#{h[:12]}"
+        elif stored:  # same id, new text: the article was updated
             changed.append(a.article_id)
             updated += 1
             con.execute("DELETE FROM articles WHERE article_id = ?", [a.article_id])
+        claimed[a.article_id] = h
         con.execute(
             "INSERT INTO articles (article_id, source, url, title, published, text, content_hash, extractor_version,"
             " ingested_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
