@@ -223,3 +223,18 @@ def test_a_number_after_a_label_is_a_name_not_a_count():
 def test_present_tense_casualty_verbs(text, fatalities, injured):
     e = first(text)
     assert (e.fatalities, e.injured) == (fatalities, injured)
+
+
+@pytest.mark.parametrize("text,fatalities", [
+    # without an object of its own, the verb after "and" takes the count before it
+    ("On Tuesday, gunmen abducted 5 villagers and killed them in Zamfara state, Nigeria.", 5),
+    ("On Tuesday, militants kidnapped 4 aid workers and beheaded them in Cabo Delgado, Mozambique.", 4),
+    ("Three soldiers ambushed and killed in Borno State, Nigeria", 3),
+])
+def test_and_clause_without_its_own_object_keeps_the_count(text, fatalities):
+    assert first(text).fatalities == fatalities
+
+
+def test_victims_named_in_an_attribution_are_not_the_killing_s():
+    assert first("On Tuesday, troops killed 12 bandits in Zamfara State, officials said.").sub_event_type == \
+        "armed_clash"

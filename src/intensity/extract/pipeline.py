@@ -55,9 +55,13 @@ _REPORT_VERBS = ("said", "reported", "claimed", "stated", "attribute", "confirme
 _SPACES = re.compile(r"\s*")
 # casualty words that take the count as their object ("killing 3", "shot dead 4 protesters")
 _CAS_VERB = re.compile(r"kill|injur|wound|leav|shot dead|gunned down|execut|behead|murder|lynch|massacr", re.IGNORECASE)
-# a casualty verb after "and" starts a clause of its own ("stole 200 cows and killed one herder"),
-# unless the count is its passive subject ("2 policemen were shot and killed")
+# a casualty verb after "and" with an object of its own starts a clause of its own ("stole 200
+# cows and killed one herder"); without one the count is its object or passive subject
+# ("abducted 5 villagers and killed them", "2 policemen were shot and killed", "3 soldiers
+# ambushed and killed in Borno")
 _AND_BEFORE = re.compile(r"\band\s*$")
+_OWN_OBJECT = re.compile(r"\s+(?:\d|(?:a|an|the|one|two|three|four|five|six|seven|eight|nine|ten|several|"
+                         r"dozens|many|some|his|her|their|its)\b)", re.IGNORECASE)
 _CAS_BREAK = re.compile(r"[;:]|\band\s+\d|\bwhile\b|\bafter\b|\bwhen\b")
 _BARE_NUMBER = re.compile(r"(?<![\w-])\d+(?![\w-])")
 _COPULA = re.compile(r"\b(was|were|is|has been|had been|got)\b")
@@ -90,6 +94,7 @@ _TAKEN_PLACE = re.compile(
     r"area|territory|settlement|positions?|base|headquarters|checkpoint|hill|heights|airport|port|bridge|stronghold|"
     r"outpost|locality|cent(?:re|er)|capital|region|province|county|neighbou?rhood|suburb|road|highway|crossing|"
     r"island|mine|oil ?field)s?)\b|[A-Z])")
+_CLAUSE_END = re.compile(r"[,;:.(]|\s(?:said|says|reported|according)\b")
 _WORD_NEXT = re.compile(r"\s+\w")
 _CAP_RUN = re.compile(r"[^\W\d_][\w'’-]*(?:[ ][^\W\d_a-z][\w'’-]*)*")  # "Jebel Marra" of "Jebel Marra, Central Darfur"
 _KILLED_TOO = re.compile(r"\b(?:killed|murdered|executed|dead bod(?:y|ies)|bodies|found dead|beheaded|shot dead)\b",
@@ -275,8 +280,11 @@ class Extractor:
         if civ is not None and combatant and roles.get("civilian"):
             # "Unknown gunmen shot and killed a journalist": armed men named only before the
             # killing verb are its perpetrators, and the civilians after it its victims.
+            # The victims are named in the verb's own clause: not "..., officials said".
             k0 = min(s for _, _, s, _, role in trig if role == "civilian")
-            civ_victims = civ.start() > k0 and all(m.end() <= k0 for m in sc.finditer(_COMBATANT_GATE))
+            end = _CLAUSE_END.search(text, k0)
+            civ_victims = _CIVILIAN.search(text, k0, end.start() if end else len(text)) is not None \
+                and all(m.end() <= k0 for m in sc.finditer(_COMBATANT_GATE))
         # Captures of places change territory; who gains it (the government of the place, or a
         # non-state or foreign force) is settled once the place is known (see _territory_sub).
         # Capturing people ("captured two soldiers") is part of a clash.
@@ -477,7 +485,8 @@ class Extractor:
                     break
                 if fld == "not_people":
                     continue
-                if fld == "either" or (_AND_BEFORE.search(between) and not _COPULA.search(between)):
+                if fld == "either" or (_AND_BEFORE.search(between) and not _COPULA.search(between)
+                                       and _OWN_OBJECT.match(text, e)):
                     return None, (0, 0)
                 if n.kind == "article" and not (len(words) == 0 or _COPULA.search(between)):
                     if not (len(words) <= 1 and fld == "injured" and text[s:e].lower().startswith("injur")):
