@@ -189,3 +189,13 @@ def test_window_errors_name_the_bound_that_was_passed(demo_copy):
     assert r.exit_code == 2 and "is after --as-of 2024-03-15" in r.output
     r = runner.invoke(app, ["detect", "--db", str(demo_copy), "--since", "2024-04", "--until", "2024-03-15"])
     assert r.exit_code == 2 and "is after --until 2024-03-15" in r.output
+
+
+def test_until_spans_count_back_from_the_data_end_in_detection_too(demo_db):
+    con = intensity.connect(demo_db, read_only=True)
+    try:
+        ranked = intensity.rank_series(con, day="1w")
+        daily = intensity.counts(con, since="2024-04-01", until="1w")
+    finally:
+        con.close()
+    assert set(ranked["day"]) == {date(2024, 4, 23)} == {daily["day"].max()}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import shutil
+from datetime import date
 from pathlib import Path
 
 import polars as pl
@@ -95,3 +96,36 @@ def test_cli_report_and_detect_with_source(two_sources, tmp_path):
     con = intensity.connect(two_sources, read_only=True)
     assert con.execute("SELECT count(*) FROM signals").fetchone()[0] == before
     con.close()
+
+
+def test_nested_source_scopes_keep_the_outer_views(two_sources):
+    from intensity.db import current_source, only_source
+
+    con = intensity.connect(two_sources, read_only=True)
+    try:
+        with only_source(con, "fixture"):
+            intensity.counts(con, since="2024-03-01", until="2024-03-31", source="FIXTURE")
+            assert con.execute("SELECT count(*) FROM events").fetchone()[0] == 5
+            assert current_source() == "fixture"
+            with pytest.raises(UsageError, match="already reading source 'fixture'"):
+                intensity.counts(con, source="simulated")
+        assert current_source() is None
+        assert con.execute("SELECT count(DISTINCT source) FROM events").fetchone()[0] == 2
+    finally:
+        con.close()
+
+
+def test_report_until_alone_and_source_simulation_flag(two_sources, tmp_path):
+    from intensity.report import build_report
+
+    con = intensity.connect(two_sources, read_only=True)
+    try:
+        # --until alone: the 28 days up to it (it failed: the default counted back from the data's end)
+        res = build_report(con, until="2024-03-15", out=tmp_path / "a")
+        assert (res.summary["report"]["since"], res.summary["report"]["until"]) == (date(2024, 2, 17), date(2024, 3, 15))
+        assert res.summary["report"]["simulated"] is True
+        # the fixture's events are real ones, though the store also holds the simulated demo
+        res = build_report(con, since="2024-03", source="fixture", out=tmp_path / "b")
+        assert res.summary["report"]["simulated"] is False
+    finally:
+        con.close()

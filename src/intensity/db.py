@@ -224,9 +224,17 @@ def only_source(con: duckdb.DuckDBPyConnection, source: str | None):
     if source is None:
         yield None
         return
+    active = _SOURCE.get()
+    if active is not None:  # nested (a filtered call calling another): the views stay the outer ones
+        if source.strip().lower() != active.lower():
+            raise UsageError(f"already reading source {active!r} only, not {source!r}")
+        yield active
+        return
     known = [r[0] for r in con.execute("SELECT DISTINCT source FROM events ORDER BY 1").fetchall()]
     match = [k for k in known if k == source.strip()] or [k for k in known if k.lower() == source.strip().lower()]
-    if len(match) != 1:
+    if len(match) > 1:
+        raise UsageError(f"source {source!r} matches {', '.join(match)}", hint="give it as written")
+    if not match:
         raise UsageError(f"no events of source {source!r} in the store",
                          hint="sources: " + (", ".join(known[:12]) + (" ..." if len(known) > 12 else "") or "none"))
     db = sqlfiles.ident(con.execute("SELECT current_database()").fetchall()[0][0])
@@ -238,8 +246,11 @@ def only_source(con: duckdb.DuckDBPyConnection, source: str | None):
         yield match[0]
     finally:
         _SOURCE.reset(token)
-        con.execute("DROP VIEW IF EXISTS temp.daily_rollup")
-        con.execute("DROP VIEW IF EXISTS temp.events")
+        for view in ("daily_rollup", "events"):
+            try:
+                con.execute(f"DROP VIEW IF EXISTS temp.{view}")
+            except duckdb.Error:  # e.g. the caller's transaction aborted: keep its error, not this one
+                pass
 
 
 _SOURCE: contextvars.ContextVar[str | None] = contextvars.ContextVar("intensity_source", default=None)

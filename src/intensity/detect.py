@@ -31,8 +31,8 @@ from intensity.errors import UsageError
 
 KINDS = ("escalation", "emergence", "de-escalation")
 
-# Relative windows count back from --as-of (today by default), so on an export that ends in the
-# past "--since 8w" lies after its last day.
+# Relative windows count back from --as-of (by default the last day with data), so only an
+# explicit --as-of or date can put --since after the data's last day.
 _AS_OF_HINT = ("the data ends {end}; give an earlier --since (spans such as 8w count back from --as-of, "
                "default the last day with data)")
 
@@ -404,12 +404,12 @@ def _resolve(con, *, until, as_of, country, region, event_type):
     """Window end (data-through day), normalised filters and the series type filter."""
     from intensity import taxonomy
     from intensity.aggregate import check_country, resolve_region
-    from intensity.dates import parse_date
+    from intensity.dates import parse_date, reference_day
 
     last = con.execute("SELECT max(event_date) FROM events").fetchall()[0][0]
     if last is None:
         return None, None, None, None, None
-    ref = as_of or date.today()
+    ref = reference_day(con, as_of)
     through = min(last, ref)
     if until is not None:
         through = min(through, parse_date(until, end=True, as_of=ref))

@@ -247,7 +247,7 @@ def _events_behind(con, sigs: list[dict], *, until: date, limit: int = 40) -> li
 
 
 def _is_simulated(con) -> bool:
-    if get_meta(con, "simulated") == "true":
+    if get_meta(con, "simulated") == "true" and current_source() is None:  # (--source: its events decide)
         return True
     return bool(con.execute("SELECT 1 FROM events WHERE source = 'simulated' LIMIT 1").fetchall())
 
@@ -433,7 +433,8 @@ def resolve_window(con, since, until, as_of) -> tuple[date, date, date]:
     if last is None:
         raise UsageError("the store holds no events", hint="load some with `intensity ingest` or `intensity demo`")
     ref = reference_day(con, parse_date(as_of) if as_of else None)
-    lo, hi = window(since, until if until is not None else ref, as_of=ref)
+    # (without --since, the 28 days up to --until: "--until 2024-03-15" alone replays that day)
+    lo, hi = window(since, until if until is not None else ref, as_of=ref, default_days=28)
     return lo, hi, ref
 
 
@@ -586,7 +587,7 @@ def build_report(
     from intensity.detection.params import DetectParams
 
     method = method or "nb_cusum"
-    lo, hi, ref = resolve_window(con, since if since is not None else "28d", until, as_of)
+    lo, hi, ref = resolve_window(con, since, until, as_of)
     country = check_country(con, country)
     region_code = resolve_region(con, region, country)
     params = DetectParams()
