@@ -238,3 +238,20 @@ def test_and_clause_without_its_own_object_keeps_the_count(text, fatalities):
 def test_victims_named_in_an_attribution_are_not_the_killing_s():
     assert first("On Tuesday, troops killed 12 bandits in Zamfara State, officials said.").sub_event_type == \
         "armed_clash"
+
+
+@pytest.mark.parametrize("text,fatalities,injured", [
+    # a quantity modifier between the verb and its count, and a vague word modifying a number
+    ("On Tuesday, a guided bomb hit a store in Kharkiv, killing at least 12 people and injuring 43.", 12, 43),
+    ("On Tuesday, shelling of Kharkiv killed more than 100 people.", 100, None),
+    ("On Tuesday, shelling of Kharkiv wounded some 20 civilians.", None, 20),
+])
+def test_count_modifiers(text, fatalities, injured):
+    e = first(text)
+    assert (e.fatalities, e.injured) == (fatalities, injured)
+
+
+def test_a_city_that_speaks_is_not_the_place():
+    e = first("On Tuesday, a Russian Il-76 transport plane crashed in the Belgorod region. "
+              "Moscow said all 74 people on board were killed.")
+    assert (e.admin1_code, e.fatalities) == ("RU-BEL", 74)

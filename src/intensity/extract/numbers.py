@@ -21,6 +21,7 @@ _DIGITS = re.compile(
     r"(?<![\w.,-])(\d{1,3}(?:,\d{3})+|\d+)(?:\s*(?:-|–|to|or)\s*(\d+))?(?![\w]|[.,]\d)"
 )
 _ANY_DIGIT = re.compile(r"\d")
+_DIGIT_NEXT = re.compile(r"\s+\d")
 _PREFIX = re.compile(r"(at least|more than|over|up to|nearly|almost|about|around|some|approximately|roughly|as many as)\s+$",
                      re.IGNORECASE)
 
@@ -78,6 +79,8 @@ def find_numbers(text: str, lex: Lexicon, scan: Scan | None = None) -> list[Numb
         word = m.group().lower()
         value, kind = lex.numbers[word]
         start, end = m.start(), m.end()
+        if kind == "vague" and _DIGIT_NEXT.match(text, end):
+            continue  # a modifier of the number after it: "some 20 civilians"
         if kind in ("tens", "cardinal"):
             # twenty-two, twenty two, one hundred, two thousand
             nxt = re.match(r"[\s-]+([a-z]+)", text[end:end + 20], re.IGNORECASE)

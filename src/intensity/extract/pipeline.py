@@ -59,6 +59,9 @@ _CAS_VERB = re.compile(r"kill|injur|wound|leav|shot dead|gunned down|execut|behe
 # cows and killed one herder"); without one the count is its object or passive subject
 # ("abducted 5 villagers and killed them", "2 policemen were shot and killed", "3 soldiers
 # ambushed and killed in Borno")
+# words between a casualty verb and its count: "killing at least 12", "killed more than 100"
+_COUNT_PREFIX = re.compile(r"\s+(?:at least|more than|over|up to|nearly|almost|about|around|some|approximately|"
+                           r"roughly|as many as|an estimated|a total of|at least another|another)\s+", re.IGNORECASE)
 _AND_BEFORE = re.compile(r"\band\s*$")
 _OWN_OBJECT = re.compile(r"\s+(?:\d|(?:a|an|the|one|two|three|four|five|six|seven|eight|nine|ten|several|"
                          r"dozens|many|some|his|her|their|its)\b)", re.IGNORECASE)
@@ -94,6 +97,8 @@ _TAKEN_PLACE = re.compile(
     r"area|territory|settlement|positions?|base|headquarters|checkpoint|hill|heights|airport|port|bridge|stronghold|"
     r"outpost|locality|cent(?:re|er)|capital|region|province|county|neighbou?rhood|suburb|road|highway|crossing|"
     r"island|mine|oil ?field)s?)\b|[A-Z])")
+_SPEAKER_AFTER = re.compile(r"\s+(?:has |have |had )?(?:said|says|claimed|claims|announced|reported|accused|"
+                            r"blamed|warned|denied|denies|confirmed|stated|insisted|vowed)\b")
 _CLAUSE_END = re.compile(r"[,;:.(]|\s(?:said|says|reported|according)\b")
 _WORD_NEXT = re.compile(r"\s+\w")
 _CAP_RUN = re.compile(r"[^\W\d_][\w'’-]*(?:[ ][^\W\d_a-z][\w'’-]*)*")  # "Jebel Marra" of "Jebel Marra, Central Darfur"
@@ -469,7 +474,8 @@ class Extractor:
                 break
         # A casualty verb right before the number: "killing 3", "injuring 8 civilians", "killed two".
         for s, e, fld in cas:
-            if e <= n.start and n.start - e <= 3 and _SPACES.fullmatch(text, e, n.start) and fld in ("fatalities", "injured"):
+            if e <= n.start and fld in ("fatalities", "injured") and (
+                    (n.start - e <= 3 and _SPACES.fullmatch(text, e, n.start)) or _COUNT_PREFIX.fullmatch(text, e, n.start)):
                 if _CAS_VERB.match(text, s, e):
                     return fld, (s, e)
         # "leaving 3 dead", "3 civilians were killed", "an injury", "2 policemen including a commander were killed"
@@ -803,6 +809,8 @@ class Extractor:
             if m.prep == "from":
                 origins.append(m)  # where fire came from: the place only when no other is named
                 continue
+            if not m.prep and _SPEAKER_AFTER.match(t, m.end):
+                continue  # "Moscow said ...": a government speaking, not where it happened
             if not (m.prep or m.qualifier or m.country_qualifier or m.admin_word or m.admin2_word) \
                     and m.surface.lower() in self.lex_words:
                 continue
