@@ -336,3 +336,19 @@ def test_doubled_line_endings_do_not_change_the_ids(con, tmp_path):
     assert (again.loaded, again.unchanged) == (0, 3)
     ids = [r[0] for r in con.execute("SELECT event_id FROM events ORDER BY 1").fetchall()]
     assert all(i == i.strip() and "\n" not in i and "\r" not in i for i in ids)
+
+
+def test_doubled_line_endings_appended_after_a_long_head(con, tmp_path):
+    # rows added later to a CRLF export by a tool that doubles the line ending
+    lines = (FIXTURES / "acled_dates.csv").read_text(encoding="utf-8").splitlines()
+    header, rows = lines[0], lines[1:]
+    body = [header] + [r.replace(r.split(",")[0], f"{r.split(',')[0]}{i}", 1) for i in range(800) for r in rows[:1]]
+    text = "\r\n".join(body) + "\r\n" + "\r\r\n".join(r.replace(r.split(",")[0], r.split(",")[0] + "x", 1)
+                                                     for r in rows) + "\r\r\n"
+    path = tmp_path / "appended.csv"
+    path.write_bytes(text.encode("utf-8"))
+    assert len(text.encode()) > 1 << 16
+    res = ingest_one(con, path)
+    assert (res.loaded, res.rejected) == (800 + len(rows), 0)
+    ids = [r[0] for r in con.execute("SELECT event_id FROM events").fetchall()]
+    assert not [i for i in ids if "\n" in i or "\r" in i]

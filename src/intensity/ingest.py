@@ -145,6 +145,13 @@ def _head(path: Path) -> bytes:
         return fh.read(1 << 16)
 
 
+def _tail(path: Path) -> bytes:
+    """The last 64 KiB of a file."""
+    with open(path, "rb") as fh:
+        fh.seek(max(0, fh.seek(0, os.SEEK_END) - (1 << 16)))
+        return fh.read()
+
+
 def _sniff_delimiter(path: Path) -> str:
     """The delimiter of a text table, from its header line (DuckDB's sniffer is
     thrown by ragged rows)."""
@@ -167,7 +174,7 @@ def stage_csv(con: duckdb.DuckDBPyConnection, path: Path, **read_opts) -> list[s
     bad encoding) as (line, reason, raw).
     """
     copy, how = _utf16_as_utf8(path), "UTF-16"
-    if copy is None and b"\r\r\n" in _head(path):
+    if copy is None and (b"\r\r\n" in _head(path) or b"\r\r\n" in _tail(path)):  # (lines appended later)
         copy, how = _single_line_endings(path), "with single line endings"
     try:
         return _stage_csv(con, copy or path, **read_opts)
