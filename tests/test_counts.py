@@ -121,3 +121,13 @@ def test_relative_since_counts_back_from_the_last_day_with_data(loaded):
 def test_region_of_another_country_is_a_usage_error(loaded):
     with pytest.raises(UsageError, match="UA-63 is in UKR, not RUS"):
         intensity.counts(loaded, since="2024-03-01", until="2024-03-07", country="RUS", region="UA-63")
+
+
+def test_sub_type_filter_names_the_sub_type_in_its_rows(loaded):
+    df = intensity.counts(loaded, since="2024-03", until="2024-03-31", event_type="shelling_artillery_missile_attack")
+    assert set(df["sub_event_type"]) == {"shelling_artillery_missile_attack"} and df["events"].sum() == 3
+    assert set(intensity.counts(loaded, since="2024-03", until="2024-03-31", event_type="battles")["sub_event_type"]) \
+        == {None}
+    weekly = intensity.counts(loaded, since="2024-03", until="2024-03-31", by="week",
+                              event_type="shelling_artillery_missile_attack")
+    assert weekly["events"].sum() == 3

@@ -199,3 +199,12 @@ def test_until_spans_count_back_from_the_data_end_in_detection_too(demo_db):
     finally:
         con.close()
     assert set(ranked["day"]) == {date(2024, 4, 23)} == {daily["day"].max()}
+
+
+def test_table_shows_the_sub_type_the_series_were_built_from(demo_copy):
+    runner = CliRunner()
+    r = runner.invoke(app, ["detect", "--db", str(demo_copy), "--since", "2024-03", "--no-save",
+                            "--type", "shelling_artillery_missile_attack"])
+    assert r.exit_code == 0 and "type_filter" in r.stdout.splitlines()[0]
+    r = runner.invoke(app, ["detect", "--db", str(demo_copy), "--since", "2024-03", "--no-save"])
+    assert r.exit_code == 0 and "type_filter" not in r.stdout.splitlines()[0]

@@ -138,6 +138,11 @@ def counts(
     finally:
         con.execute("DROP TABLE IF EXISTS temp.daily_series")
     daily_counts = fill_spine(observed, series, since=params["since"], until=params["until"])
+    t = params["event_type"]
+    if t and not by_subtype and not con.execute("SELECT 1 FROM event_types WHERE event_type = ? LIMIT 1",
+                                                [t]).fetchall():
+        # --type of a sub-event type: the rows count only it, so they say so
+        daily_counts = daily_counts.with_columns(sub_event_type=pl.lit(t, dtype=pl.String))
     if by == "day":
         return daily_counts
     return con.sql(sqlfiles.transform("weekly_counts")).pl()  # reads the frame `daily_counts` by name

@@ -556,7 +556,10 @@ def detect(
     finally:
         con.close()
     if fmt == "table" and not wide:
-        df = df.select([c for c in brief if c in df.columns])
+        # (series built from one sub-event type say so: the event_type column alone would not)
+        keep = brief + (("type_filter",) if "type_filter" in df.columns and df["type_filter"].null_count() < df.height
+                        else ())
+        df = df.select([c for c in keep if c in df.columns])
     write(df, fmt)
 
 
