@@ -96,7 +96,13 @@ def reference_day(con, as_of: date | None = None) -> date:
     """
     if as_of is not None:
         return as_of
-    last = con.execute("SELECT max(event_date) FROM events").fetchall()[0][0]
+    return reference_from(con.execute("SELECT max(event_date) FROM events").fetchall()[0][0])
+
+
+def reference_from(last: date | None, as_of: date | None = None) -> date:
+    """:func:`reference_day` for a caller that has read the last event day already."""
+    if as_of is not None:
+        return as_of
     today = date.today()
     return min(last, today) if last else today
 

@@ -404,12 +404,12 @@ def _resolve(con, *, until, as_of, country, region, event_type):
     """Window end (data-through day), normalised filters and the series type filter."""
     from intensity import taxonomy
     from intensity.aggregate import check_country, resolve_region
-    from intensity.dates import parse_date, reference_day
+    from intensity.dates import parse_date, reference_from
 
     last = con.execute("SELECT max(event_date) FROM events").fetchall()[0][0]
     if last is None:
         return None, None, None, None, None
-    ref = reference_day(con, as_of)
+    ref = reference_from(last, as_of)
     through = min(last, ref)
     if until is not None:
         through = min(through, parse_date(until, end=True, as_of=ref))
@@ -484,9 +484,10 @@ def detect_signals(
         con, until=until, as_of=as_of, country=country, region=region, event_type=event_type)
     if through is None:
         return _empty_signals()
-    lo = parse_date(since, as_of=reference_day(con, as_of)) if since is not None else through - timedelta(days=29)
+    ref = reference_day(con, as_of)
+    lo = parse_date(since, as_of=ref) if since is not None else through - timedelta(days=29)
     if lo > through:
-        bound = ("--until" if until is not None and parse_date(until, end=True, as_of=reference_day(con, as_of)) == through
+        bound = ("--until" if until is not None and parse_date(until, end=True, as_of=ref) == through
                  else "--as-of" if as_of is not None and as_of == through else "the last day of data")
         raise UsageError(f"--since {lo} is after {bound} {through}",
                          hint="give an earlier --since" if bound != "the last day of data"

@@ -173,11 +173,14 @@ def stage_csv(con: duckdb.DuckDBPyConnection, path: Path, **read_opts) -> list[s
     ``stg_csv_rejects`` (records the reader could not parse: wrong field count,
     bad encoding) as (line, reason, raw).
     """
-    copy, how = _utf16_as_utf8(path), "UTF-16"
-    if copy is None and (b"\r\r\n" in _head(path) or b"\r\r\n" in _tail(path)):  # (lines appended later)
+    head = _head(path)
+    copy = how = None
+    if head[:2] in (b"\xff\xfe", b"\xfe\xff"):  # UTF-16 with its byte order mark (Excel's "Unicode Text")
+        copy, how = utf8_copy(path, "utf-16"), "UTF-16"
+    elif b"\r\r\n" in head or b"\r\r\n" in _tail(path):  # (the tail: lines appended later)
         copy, how = _single_line_endings(path), "with single line endings"
     try:
-        return _stage_csv(con, copy or path, **read_opts)
+        return _stage_csv(con, copy or path, head=None if copy else head, **read_opts)
     except InputDataError as exc:
         if copy:  # name the user's file, not the copy
             exc.args = (str(exc).replace(str(copy), f"{path} (read {how})"),)
@@ -187,15 +190,27 @@ def stage_csv(con: duckdb.DuckDBPyConnection, path: Path, **read_opts) -> list[s
             copy.unlink(missing_ok=True)
 
 
+def _temp_copy(path: Path, prefix: str, fill) -> Path:
+    """A file in the temp directory that ``fill(out)`` writes (binary); removed if that fails.
+    The caller deletes it."""
+    import tempfile
+
+    fd, tmp = tempfile.mkstemp(prefix=prefix, suffix=path.suffix)
+    try:
+        with os.fdopen(fd, "wb") as out:
+            fill(out)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return Path(tmp)
+
+
 def _single_line_endings(path: Path) -> Path:
     """A copy of a file whose line endings are doubled ("\\r\\r\\n": a CRLF file saved again as
     CRLF), with single ones. DuckDB's reader would end each record at the first "\\r" and
     start the next record's first field with the line feed, corrupting ids silently."""
-    import tempfile
-
-    fd, tmp = tempfile.mkstemp(prefix="intensity-eol-", suffix=path.suffix)
-    try:
-        with os.fdopen(fd, "wb") as out, open(path, "rb") as src:
+    def fill(out):
+        with open(path, "rb") as src:
             carry = b""
             for chunk in iter(lambda: src.read(1 << 22), b""):
                 data = carry + chunk
@@ -203,10 +218,8 @@ def _single_line_endings(path: Path) -> Path:
                 carry = data[cut:]
                 out.write(data[:cut].replace(b"\r\r\n", b"\r\n"))
             out.write(carry.replace(b"\r\r\n", b"\r\n"))
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return Path(tmp)
+
+    return _temp_copy(path, "intensity-eol-", fill)
 
 
 def utf8_copy(path: Path, encoding: str, *, errors: str = "replace") -> Path:
@@ -214,33 +227,19 @@ def utf8_copy(path: Path, encoding: str, *, errors: str = "replace") -> Path:
 
     DuckDB reads UTF-8 (and strict Latin-1) only. The caller deletes the copy.
     """
-    import tempfile
-
-    fd, tmp = tempfile.mkstemp(prefix=f"intensity-{encoding}-", suffix=path.suffix)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as out, \
-                open(path, encoding=encoding, errors=errors, newline="") as src:
+    def fill(out):
+        with open(path, encoding=encoding, errors=errors, newline="") as src:
             for chunk in iter(lambda: src.read(1 << 22), ""):
-                out.write(chunk)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return Path(tmp)
+                out.write(chunk.encode("utf-8"))
 
-
-def _utf16_as_utf8(path: Path) -> Path | None:
-    """A UTF-8 copy of a UTF-16 file (what Excel's "Unicode Text" writes; it starts with a
-    byte order mark), else None."""
-    with open(path, "rb") as fh:
-        bom = fh.read(2)
-    return utf8_copy(path, "utf-16") if bom in (b"\xff\xfe", b"\xfe\xff") else None
+    return _temp_copy(path, f"intensity-{encoding}-", fill)
 
 
 _EXCEL_SEP = re.compile(r"sep=(.)\s*")
 
 
-def _stage_csv(con: duckdb.DuckDBPyConnection, path: Path, **read_opts) -> list[str]:
-    head = _head(path)
+def _stage_csv(con: duckdb.DuckDBPyConnection, path: Path, *, head: bytes | None = None, **read_opts) -> list[str]:
+    head = head if head is not None else _head(path)
     sep = _EXCEL_SEP.fullmatch(head.split(b"\n", 1)[0][:64].decode("utf-8-sig", errors="replace"))
     if sep and "delim" not in read_opts:
         # Excel's "sep=;" line names the delimiter; the header is the next line.
@@ -441,7 +440,6 @@ def _utf8_lines(path: Path) -> tuple[Path, list[tuple[int, str]]]:
     transaction that failure would abort it, so the bytes are checked here first.
     """
     import codecs
-    import tempfile
 
     decoder = codecs.getincrementaldecoder("utf-8")()
     try:
@@ -455,16 +453,18 @@ def _utf8_lines(path: Path) -> tuple[Path, list[tuple[int, str]]]:
     except OSError:
         return path, []  # read_text reports it
     bad = []
-    fd, tmp = tempfile.mkstemp(prefix="intensity-jsonl-", suffix=".jsonl")
-    with os.fdopen(fd, "wb") as out, open(path, "rb") as src:
-        for number, line in enumerate(src, 1):
-            try:
-                line.decode("utf-8")
-                out.write(line)
-            except UnicodeDecodeError:
-                bad.append((number, line.rstrip(b"\r\n").decode("utf-8", errors="replace")))
-                out.write(b"\n")
-    return Path(tmp), bad
+
+    def fill(out):
+        with open(path, "rb") as src:
+            for number, line in enumerate(src, 1):
+                try:
+                    line.decode("utf-8")
+                    out.write(line)
+                except UnicodeDecodeError:
+                    bad.append((number, line.rstrip(b"\r\n").decode("utf-8", errors="replace")))
+                    out.write(b"\n")
+
+    return _temp_copy(path, "intensity-jsonl-", fill), bad
 
 
 def stage_parquet(con: duckdb.DuckDBPyConnection, path: Path) -> list[str]:

@@ -371,7 +371,7 @@ def write_report(
 
     summary = {
         "report": {"since": since, "until": until, "data_through": data_through, "generated_at": generated_at,
-                   "country": country, "region": region, "source": current_source(), "simulated": simulated,
+                   "country": country, "region": region, "source": source, "simulated": simulated,
                    "intensity_version": __version__,
                    "slug": slug},
         "method": method,
@@ -427,12 +427,12 @@ def resolve_window(con, since, until, as_of) -> tuple[date, date, date]:
     Defaulting to the last day with data (not today) keeps a report on an older
     export from ending in weeks of invented zeros and spurious de-escalations.
     """
-    from intensity.dates import parse_date, reference_day, window
+    from intensity.dates import parse_date, reference_from, window
 
     last = con.execute("SELECT max(event_date) FROM events").fetchall()[0][0]
     if last is None:
         raise UsageError("the store holds no events", hint="load some with `intensity ingest` or `intensity demo`")
-    ref = reference_day(con, parse_date(as_of) if as_of else None)
+    ref = reference_from(last, parse_date(as_of) if as_of else None)
     # (without --since, the 28 days up to --until: "--until 2024-03-15" alone replays that day)
     lo, hi = window(since, until if until is not None else ref, as_of=ref, default_days=28)
     return lo, hi, ref
