@@ -34,6 +34,9 @@ def test_run_quick_writes_results_and_passes_its_checks(tmp_path):
     tools = {r["tool"] for r in res["records"] if r["stage"] == "counts"}
     assert {"intensity.counts (API, process)", "pandas groupby + reindex per series",
             "DuckDB floor (GROUP BY, no spine)"} <= tools
+    for kind in ("CSV", "Parquet"):
+        assert "DuckDB floor (CREATE TABLE AS read_*)" in {r["tool"] for r in res["records"]
+                                                         if r["stage"] == f"ingest {kind}"}
     assert res["checks"] and all(c["ok"] for c in res["checks"]), res["checks"]
     for r in res["records"]:
         assert r["runs"] >= 1 and r["median_s"] > 0 and r["peak_rss_mb"] > 0

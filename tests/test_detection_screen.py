@@ -85,10 +85,16 @@ def test_screen_does_not_depend_on_the_order_of_series():
 def test_screen_blocks_do_not_change_results():
     x, groups = _mixed(seed=12)
     cal = shipped()
-    a, b = screen(x, groups, PARAMS, cal, block=128), screen(x, groups, PARAMS, cal, block=17)
-    assert np.array_equal(a.up.series, b.up.series) and np.array_equal(a.up.day, b.up.day)
-    assert np.array_equal(a.down.series, b.down.series) and np.array_equal(a.up.onset, b.up.onset)
-    assert np.allclose(a.free_up, b.free_up, atol=1e-4)
+    a = screen(x, groups, PARAMS, cal, block=128, threads=False)
+    for b in (screen(x, groups, PARAMS, cal, block=17, threads=False),
+              screen(x, groups, PARAMS, cal, block=17, threads=True)):
+        assert np.array_equal(a.up.series, b.up.series) and np.array_equal(a.up.day, b.up.day)
+        assert np.array_equal(a.down.series, b.down.series) and np.array_equal(a.up.onset, b.up.onset)
+        assert np.allclose(a.free_up, b.free_up, atol=1e-4)
+    # The second thread computes the same statistics: bit for bit the same screen.
+    one, two = (screen(x, groups, PARAMS, cal, block=17, threads=t) for t in (False, True))
+    assert np.array_equal(one.free_up, two.free_up) and np.array_equal(one.free_down, two.free_down)
+    assert np.array_equal(one.up.statistic, two.up.statistic)
 
 
 @pytest.mark.slow  # ~8 s of CPU: 48 small simulations

@@ -17,6 +17,7 @@ uses comes from days ``<= t`` (no look-ahead):
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 
 import numpy as np
@@ -415,7 +416,7 @@ class Screen:
 
 
 def screen(x: np.ndarray, groups: np.ndarray, params: DetectParams, calibration, *,
-           block: int = 128, threads: bool = False) -> Screen:
+           block: int = 64, threads: bool | None = None) -> Screen:
     """Run the NB-CUSUM (both sides) and the emergence rule over day-major counts ``x``.
 
     Statistics are computed block by block of days and the online loop runs inside
@@ -428,8 +429,10 @@ def screen(x: np.ndarray, groups: np.ndarray, params: DetectParams, calibration,
         params: detector settings.
         calibration: a :class:`~intensity.detection.calibrate.Calibration`.
         block: days per block (a memory/speed trade-off; results do not depend on it).
-        threads: compute the next block's statistics on a second thread (helps only on an idle
-            second core; off by default).
+        threads: compute the next block's statistics on a second thread while the online
+            loop runs this block's days. Default: when the machine has a second core
+            (10,000 series x 730 days: 0.58 s against 0.85-0.98 s on two idle cores, and
+            no slower with one of them busy; results are the same).
     """
     x_in = x = np.asarray(x, dtype=float)
     groups_in = groups = np.asarray(groups, dtype=np.int64)
@@ -478,6 +481,8 @@ def screen(x: np.ndarray, groups: np.ndarray, params: DetectParams, calibration,
     from concurrent.futures import ThreadPoolExecutor
 
     starts = list(range(lo, t_len, block))
+    if threads is None:
+        threads = (os.cpu_count() or 1) > 1
     pool = ThreadPoolExecutor(max_workers=1) if threads and len(starts) > 1 else None
     pending = pool.submit(stage, starts[0]) if pool and starts else None
     for k, t0 in enumerate(starts):
