@@ -105,3 +105,27 @@ def test_common_words_and_first_names_are_not_namesake_towns():
     assert "CHN" not in _countries("Russian soldiers shelled Izium after being pushed back")
     # a listed word still leads into a region by its administrative word
     assert _places("Fighting in Kherson oblast continued.") == [("UA-65", None)]
+
+
+def _countries(text: str) -> list[tuple]:
+    return [(e.country_iso3, e.admin1_code) for e in extract_events(text, published=PUB)]
+
+
+def test_country_adjective_before_a_territory_noun_places_the_event():
+    # The attacker is the only country named: without the rule it gave a Russian event.
+    assert _countries("Russia launched 40 missiles at Ukrainian cities overnight.") == [("UKR", None)]
+    assert _countries("Ukrainian drones attacked Russian oil depots overnight.") == [("RUS", None)]
+    assert _countries("Ukrainian shelling of Russian border villages injured two people.") == [("RUS", None)]
+    ev = extract_events("Russia attacked Ukrainian critical infrastructure with 30 drones.", published=PUB)
+    assert [e.country_iso3 for e in ev] == ["UKR"]
+    assert any(x.rule == "territory_demonym" and x.text == "Ukrainian" for x in ev[0].evidence)
+
+
+def test_country_adjective_of_forces_or_origin_is_not_the_place():
+    # Strikes on an army's positions happen where the army is, not in its country.
+    assert _countries("Ukrainian artillery attack on Russian positions.") == []
+    assert _countries("Drones launched from Ukrainian territory were shot down.") == []
+    # A named place wins; an agreeing article context keeps its finer region.
+    assert _countries("Russian missiles hit Ukrainian cities, among them Kharkiv.") == [("UKR", "UA-63")]
+    assert _countries("Shelling hit the Kharkiv region. Russia launched 40 missiles at Ukrainian cities.") \
+        == [("UKR", "UA-63")]

@@ -107,6 +107,7 @@ _KILLED_TOO = re.compile(r"\b(?:killed|murdered|executed|dead bod(?:y|ies)|bodie
 _FORCES_OF = re.compile(r"^(?:Military|Police|Security|Armed) Forces of (.+?)(?: \(|$)")
 _AIR_TO_AIR = re.compile(r"\b(?:fighter (?:aircraft|jets?|planes?)|fighters?|interceptors?|jets?|aircraft|helicopters?)"
                          r" (?:shot down|downed|intercepted)", re.IGNORECASE)
+_FROM_BEFORE = re.compile(r"\bfrom\s+(?:the\s+)?$", re.IGNORECASE)
 _EVENT_PREPS = frozenset({"in", "near", "at", "outside", "around", "inside", "into"})
 _PROTESTERS = r"(?:protesters|demonstrators|protestors|marchers|the crowd|crowds?|students|strikers|mourners|participants)"
 _EXCESSIVE_FORCE = re.compile(
@@ -218,6 +219,27 @@ def _paragraph_date(mentions: list[_Mention], j: int) -> tuple[int, datelib.Date
     return None
 
 
+def _demonyms() -> dict[str, str]:
+    """Country adjectives (lower case) -> ISO3, from the gazetteer's countries_en.csv."""
+    out = {}
+    for r in read_rows(gaz.reference_dir() / "gazetteer" / "countries_en.csv"):
+        for n in r["demonyms"].split("|"):
+            if n.strip():
+                out[n.strip().lower()] = r["country_iso3"]
+    return out
+
+
+def _territory_pattern(nouns: list[str], dem: dict[str, str]) -> re.Pattern | None:
+    """A capitalised country adjective before a territory noun (grammar.csv ``territory_noun``),
+    at most one word between ("Ukrainian critical infrastructure")."""
+    if not nouns or not dem:
+        return None
+    noun = "|".join(re.escape(w) for w in sorted(nouns, key=len, reverse=True))
+    # Case-sensitive adjective: a capital letter is what makes "Russian" the country's.
+    alt = "|".join(re.escape(w.capitalize()) for w in sorted(dem, key=len, reverse=True))
+    return re.compile(rf"\b(?P<dem>{alt})(?:\s+[a-z][\w-]*)?\s+(?i:{noun})\b")
+
+
 class Extractor:
     """A compiled extractor for one language (lexicon + gazetteer); reuse it across articles."""
 
@@ -235,6 +257,8 @@ class Extractor:
         # marks them as a place (a preposition, a qualifying region or country, a region word).
         self.lex_words = frozenset().union(*(g.words for k, g in lex.gates.items()
                                              if k not in ("actor", "actor_country", "date")))
+        self._demonym_countries = _demonyms()
+        self._territory = _territory_pattern(lex.grammar.get("territory_noun", []), self._demonym_countries)
 
     # ------------------------------------------------------------------ per sentence
 
@@ -838,6 +862,20 @@ class Extractor:
                     if facility:
                         r["location"] = facility.group()
                     return r, ev
+            # "Russia launched 40 missiles at Ukrainian cities": the target's country, not the
+            # attacker's, which the article context would give (where that context agrees, its
+            # finer region stays). Not "from Ukrainian territory": where fire came from.
+            land = next((a for a in self._territory.finditer(t) if not _FROM_BEFORE.search(t, 0, a.start())),
+                        None) if self._territory is not None else None
+            if land:
+                iso3 = self._demonym_countries[land.group("dem").lower()]
+                fb = self._fallback_place(ctx_countries, ctx_admin)
+                if fb is None or fb["country_iso3"] != iso3:
+                    ev.append(Evidence("country_iso3", mt.sent.index, off + land.start("dem"), off + land.end("dem"),
+                                       land.group("dem"), "territory_demonym"))
+                    return {"admin1_code": None, "admin1": None, "country_iso3": iso3,
+                            "location": facility.group() if facility else None, "geo": 3,
+                            "lat": None, "lon": None}, ev
             # "Drone footage from Bucha": a place after "from" is the only one the sentence names
             for m in origins:
                 r = self._resolve(m, ctx_countries, ctx_admin)
