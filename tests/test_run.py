@@ -136,3 +136,19 @@ def test_alert_exit_code_must_fit_an_exit_status(site):
         '[intensity]\ndb = "store.duckdb"\ninputs = ["inbox"]\nalert_exit_code = 300\n')
     r = _run(site)
     assert r.returncode == 2 and "at most 255" in r.stderr
+
+
+def test_source_setting_reports_and_stores_one_source(site):
+    shutil.copy(FIXTURES / "canonical_small.csv", site / "inbox" / "a.csv")
+    (site / "intensity.toml").write_text(
+        '[intensity]\ndb = "store.duckdb"\ninputs = ["inbox"]\nreports = "reports"\nsince = "28d"\n'
+        'source = "simulated"\n')
+    r = _run(site)
+    assert r.returncode == 0, r.stderr
+    folder = site / r.stdout.strip()
+    assert folder.name.endswith("_source-simulated")
+    assert json.loads((folder / "summary.json").read_text())["report"]["source"] == "simulated"
+    con = intensity.connect(site / "store.duckdb", read_only=True)
+    sources = con.execute("SELECT DISTINCT source FROM signals").fetchall()
+    con.close()
+    assert sources == [("simulated",)]

@@ -60,17 +60,40 @@ def test_detection_on_one_source_equals_a_store_of_that_source(demo_db, two_sour
 
     alone = signals(demo_db)
     assert alone.height > 0
-    assert signals(two_sources, source="simulated").equals(alone)
+    one = signals(two_sources, source="simulated")
+    assert one["source"].to_list() == ["simulated"] * one.height  # and their ids include it
+    assert one.drop("signal_id", "source").equals(alone.drop("signal_id", "source"))
     assert not signals(two_sources).equals(alone)  # the fixture's events do change the all-sources run
 
 
-def test_unknown_source_and_saving_one_source_are_usage_errors(two_sources):
-    con = intensity.connect(two_sources)
+def test_unknown_source_is_a_usage_error(two_sources):
+    con = intensity.connect(two_sources, read_only=True)
     try:
         with pytest.raises(UsageError, match="no events of source 'gdelt'"):
             intensity.counts(con, source="gdelt")
-        with pytest.raises(UsageError, match="not saved"):
-            intensity.detect_signals(con, since="2024-03", source="simulated", save=True)
+    finally:
+        con.close()
+
+
+def test_saved_signals_of_one_source_keep_apart_from_all_sources(two_sources):
+    con = intensity.connect(two_sources)
+    try:
+        def stored(source):
+            return con.execute("SELECT signal_id FROM signals WHERE coalesce(source, '') = ? ORDER BY 1",
+                               [source or ""]).fetchall()
+
+        every = intensity.detect_signals(con, since="2024-03", save=True)
+        one = intensity.detect_signals(con, since="2024-03", source="simulated", save=True)
+        assert every.height > 0 and one.height > 0
+        assert one["source"].unique().to_list() == ["simulated"] and every["source"].null_count() == every.height
+        assert set(one["signal_id"]).isdisjoint(every["signal_id"])
+        # Saving one source's window again replaces only its rows: the all-events rows stay.
+        again = intensity.detect_signals(con, since="2024-03", source="simulated", save=True)
+        assert again["signal_id"].to_list() == one["signal_id"].to_list()
+        assert stored(None) == sorted((s,) for s in every["signal_id"])
+        assert stored("simulated") == sorted((s,) for s in one["signal_id"])
+        intensity.detect_signals(con, since="2024-03", save=True)
+        assert stored("simulated") == sorted((s,) for s in one["signal_id"])
     finally:
         con.close()
 
@@ -85,17 +108,16 @@ def test_cli_report_and_detect_with_source(two_sources, tmp_path):
     summary = json.loads((folder / "summary.json").read_text())
     assert summary["report"]["source"] == "fixture"
     assert "(fixture events only)" in (folder / "index.html").read_text()
-    # detect --source lists signals without storing them
-    con = intensity.connect(two_sources, read_only=True)
-    before = con.execute("SELECT count(*) FROM signals").fetchone()[0]
-    con.close()
+    # detect --source --save stores its signals with their source
     r = runner.invoke(app, ["detect", "--db", str(two_sources), "--since", "2024-03", "--source", "simulated",
-                            "--format", "json"])
+                            "--save", "--format", "json"])
     assert r.exit_code == 0, r.output
-    assert len(json.loads(r.stdout)) > 0
+    listed = json.loads(r.stdout)
+    assert listed and {s["source"] for s in listed} == {"simulated"}
     con = intensity.connect(two_sources, read_only=True)
-    assert con.execute("SELECT count(*) FROM signals").fetchone()[0] == before
+    got = con.execute("SELECT count(*) FROM signals WHERE source = 'simulated'").fetchone()[0]
     con.close()
+    assert got == len(listed)
 
 
 def test_nested_source_scopes_keep_the_outer_views(two_sources):

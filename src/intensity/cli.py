@@ -541,7 +541,7 @@ def detect(
 
     _check_format(fmt)
     ref = _as_of(as_of)
-    save = save and not ranked and source is None  # (one source's signals would pass for all in the table)
+    save = save and not ranked
     con = connect(db, read_only=not save, create=False)
     try:
         if ranked:

@@ -43,8 +43,9 @@ class Settings:
     method: str | None = None  # detector; None = the default detector
     country: str | None = None
     region: str | None = None
+    source: str | None = None  # detect and report on the events of this source only
     alert_exit_code: int = 0  # non-zero: exit with it when new escalation signals appear
-    source: Path | None = None  # the file these settings came from
+    config_path: Path | None = None  # the file these settings came from
 
     @property
     def lock_path(self) -> Path:
@@ -98,7 +99,7 @@ def load_settings(config: str | os.PathLike | None = None, **overrides) -> Setti
         found = _read_toml(Path("pyproject.toml")).get("tool", {}).get("intensity")
         if found is not None:
             path, table = Path("pyproject.toml"), found
-    known = {f.name for f in fields(Settings)} - {"source"}
+    known = {f.name for f in fields(Settings)} - {"config_path"}
     unknown = set(table) - known
     if unknown:
         raise UsageError(f"unknown setting(s) in {path}: {', '.join(sorted(unknown))}",
@@ -110,7 +111,7 @@ def load_settings(config: str | os.PathLike | None = None, **overrides) -> Setti
     for name, v in overrides.items():
         if v is not None:
             values[name] = _coerce(name, v)
-    return Settings(**values, source=path)
+    return Settings(**values, config_path=path)
 
 
 def _read_toml(path: Path) -> dict:

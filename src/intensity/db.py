@@ -266,9 +266,6 @@ def source_filtered(fn):
 
     @functools.wraps(fn)
     def wrapper(con, *args, source: str | None = None, **kwargs):
-        if source is not None and (kwargs.get("save") or kwargs.get("store_signals")):
-            # the signals table has no source column: one source's signals would pass for all
-            raise UsageError("signals computed from one --source are not saved", hint="drop --save or --source")
         with only_source(con, source):
             return fn(con, *args, **kwargs)
 

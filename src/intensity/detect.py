@@ -25,7 +25,7 @@ from datetime import date, timedelta
 import numpy as np
 import polars as pl
 
-from intensity.db import source_filtered
+from intensity.db import current_source, source_filtered
 from intensity.detection.params import METHODS, DetectParams
 from intensity.errors import UsageError
 
@@ -38,7 +38,7 @@ _AS_OF_HINT = ("the data ends {end}; give an earlier --since (spans such as 8w c
 
 SIGNAL_COLUMNS = (
     "signal_id", "method", "level", "country_iso3", "admin1_code", "admin1", "event_type", "type_filter",
-    "kind", "first_alarm_date", "onset_date", "end_date", "last_alarm_date", "n_alarms", "baseline_rate",
+    "source", "kind", "first_alarm_date", "onset_date", "end_date", "last_alarm_date", "n_alarms", "baseline_rate",
     "recent_count", "rr7", "rr7_lo", "rr7_hi", "rr28", "rr28_lo", "rr28_hi", "p_value", "p_empirical",
     "q_value", "trend_pct_week", "trend_lo", "trend_hi", "intensity_ratio", "intensity_lo", "intensity_hi",
     "intensity_p", "statistic", "threshold", "alpha", "detectable_ratio", "note", "data_through",
@@ -304,10 +304,14 @@ def _signals(run: Run, methods: list[str], lo: int, hi: int, keep: np.ndarray) -
     if not frames:
         return _empty_signals()
     out = pl.concat(frames, how="vertical").with_columns(pl.col(pl.Float64).fill_nan(None))
+    # Signals of one source's events (db.only_source) say so; their ids differ from the
+    # all-events ones, whose ids stay as they were before sources were recorded.
+    src = current_source()
+    ident = (lambda r: _signal_id(*r.values())) if src is None else (lambda r: _signal_id(src, *r.values()))
     out = out.with_columns(
         signal_id=pl.struct("method", "type_filter", "level", "country_iso3", "admin1_code", "event_type",
-                            "kind", "first_alarm_date").map_elements(
-            lambda r: _signal_id(*r.values()), return_dtype=pl.String),
+                            "kind", "first_alarm_date").map_elements(ident, return_dtype=pl.String),
+        source=pl.lit(src, dtype=pl.String),
     )
     return out.select(SIGNAL_COLUMNS).sort("first_alarm_date", "q_value", "country_iso3", "admin1_code",
                                            "event_type", "method", nulls_last=True)
@@ -316,7 +320,7 @@ def _signals(run: Run, methods: list[str], lo: int, hi: int, keep: np.ndarray) -
 def _empty_signals() -> pl.DataFrame:
     schema = {c: pl.Float64 for c in SIGNAL_COLUMNS}
     for c in ("signal_id", "method", "level", "country_iso3", "admin1_code", "admin1", "event_type",
-              "type_filter", "kind", "note", "parameters"):
+              "type_filter", "source", "kind", "note", "parameters"):
         schema[c] = pl.String
     for c in ("first_alarm_date", "onset_date", "end_date", "last_alarm_date", "data_through"):
         schema[c] = pl.Date
@@ -471,7 +475,7 @@ def detect_signals(
         params, calibration: detector settings and threshold table.
         save: replace the window's rows of these methods and filters in the
             ``signals`` table with the result (one transaction).
-        source: use only the events of this source (not with ``save``).
+        source: use only the events of this source; saved signals record it.
 
     Returns:
         One row per alarm episode (columns :data:`SIGNAL_COLUMNS`), by first alarm date.
@@ -507,6 +511,9 @@ def save_signals(con, signals: pl.DataFrame, *, methods, since: date, until: dat
                  region=None, event_type=None, type_filter=None) -> int:
     """Replace the stored signals of ``methods`` in a window and scope with ``signals``.
 
+    The scope includes the source of :func:`intensity.db.only_source` in force (none: the
+    signals of all events), so one source's signals replace only that source's.
+
     The delete and insert run in one transaction, so re-running a window is
     idempotent and a failure leaves the previous rows in place.
 
@@ -521,11 +528,13 @@ def save_signals(con, signals: pl.DataFrame, *, methods, since: date, until: dat
             WHERE list_contains($methods, method)
               AND first_alarm_date BETWEEN $since AND $until
               AND coalesce(type_filter, '') = coalesce($type_filter, '')
+              AND coalesce(source, '') = coalesce($source, '')
               AND ($country IS NULL OR country_iso3 = $country)
               AND ($region IS NULL OR admin1_code = $region)
               AND ($event_type IS NULL OR event_type = $event_type)
             """,
             {"methods": list(methods), "since": since, "until": until, "type_filter": type_filter,
+             "source": current_source(),
              "country": country, "region": region, "event_type": event_type},
         )
         if signals.height:

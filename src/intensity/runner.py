@@ -177,7 +177,7 @@ def _detect_and_report(settings: Settings, *, as_of: date | None, run_id: int, r
         rep = build_report(
             con, since=settings.since, as_of=as_of, out=settings.reports, country=settings.country,
             region=settings.region, method=settings.method, store_signals=True,
-            lookback_days=settings.lookback_days,
+            lookback_days=settings.lookback_days, source=settings.source,
         )
         result.signals = len(rep.summary["signals"])
         result.new_signals = rep.summary.get("new_signals", 0)
