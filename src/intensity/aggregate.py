@@ -171,10 +171,9 @@ def fill_spine(observed, series: pl.DataFrame, *, since: date, until: date) -> p
            + (np.asarray(observed["day"]).astype("datetime64[D]") - np.datetime64(since, "D")).astype(np.int64))
     counts = {}
     for c in _COUNT_COLUMNS:
-        # A cell repeats once per sub-event type, so its values are summed (bincount: float64
-        # sums, exact for counts below 2**53; ~5x faster than np.add.at).
-        col = np.bincount(pos, weights=np.asarray(observed[c], dtype=np.float64), minlength=n * n_days)
-        counts[c] = pl.Series(c, col.astype(np.int64))
+        col = np.zeros(n * n_days, dtype=np.int64)
+        np.add.at(col, pos, np.asarray(observed[c]))  # a cell repeats once per sub-event type
+        counts[c] = pl.Series(c, col)
     days = np.arange(np.datetime64(since, "D"), np.datetime64(since, "D") + n_days)
     out = series.select(_SERIES_COLUMNS).gather(np.repeat(np.arange(n), n_days)).with_columns(
         pl.Series("day", np.tile(days, n)).cast(pl.Date), *counts.values())
