@@ -255,3 +255,20 @@ def test_a_city_that_speaks_is_not_the_place():
     e = first("On Tuesday, a Russian Il-76 transport plane crashed in the Belgorod region. "
               "Moscow said all 74 people on board were killed.")
     assert (e.admin1_code, e.fatalities) == ("RU-BEL", 74)
+
+
+@pytest.mark.parametrize("text,sub", [
+    # demonstrators who fight or burn are a violent demonstration, not a protest the police met
+    ("On Tuesday, protesters clashed with police and set fire to a police station in Kano, Kano state.",
+     "violent_demonstration"),
+    ("On Tuesday, police dispersed protesters with tear gas in Kano, Kano state.", "protest_with_intervention"),
+    # a mob's victims make mob violence (ACLED's attacks are by organised groups)
+    ("On Tuesday, a mob lynched a man accused of theft in Kano, Kano state.", "mob_violence"),
+    ("On Tuesday, villagers attacked and killed two suspected cattle thieves in Kano, Kano state.", "mob_violence"),
+    ("On Tuesday, gunmen attacked and killed two villagers in Kano, Kano state.", "attack"),
+    # riot-control gas dropped on positions is a chemical weapon (ACLED codes K-51 grenades so)
+    ("On Tuesday, Russian forces dropped a chemical munition with tear gas on positions near Bakhmut, "
+     "Donetsk region.", "chemical_weapon"),
+])
+def test_riot_and_chemical_sub_types(text, sub):
+    assert first(text).sub_event_type == sub

@@ -337,7 +337,8 @@ class Extractor:
             elif not impact and (scores.get("air_drone_strike") or scores.get("shelling_artillery_missile_attack")
                                  or cats & {"drone", "missile", "mlrs", "air"}):
                 return "disrupted_weapons_use"
-        if roles.get("civilian"):
+        # (a mob's victims make mob violence, not an attack: ACLED's attacks are by organised groups)
+        if roles.get("civilian") and not scores.get("mob_violence"):
             w = sum(w for _, w in roles["civilian"])
             # (civilians killed by an explosion are a remote explosive's victims, below)
             if not (set(scores) & _REMOTE) and civ_victims and not roles.get("blast"):
