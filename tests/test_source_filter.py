@@ -107,6 +107,17 @@ def test_cli_report_and_detect_with_source(two_sources, tmp_path):
     assert folder.name.endswith("_source-fixture")
     summary = json.loads((folder / "summary.json").read_text())
     assert summary["report"]["source"] == "fixture"
+    # provenance counts the files this source's events came from, not the whole store's
+    con = intensity.connect(two_sources, read_only=True)
+    fixture_files = con.execute("SELECT count(DISTINCT file_id) FROM events WHERE lower(source) = 'fixture'").fetchone()[0]
+    all_files = con.execute("SELECT count(*) FROM ingest_files").fetchone()[0]
+    con.close()
+    assert summary["provenance"]["files"] == fixture_files == 1
+    r_all = runner.invoke(app, ["report", "--db", str(two_sources), "--since", "2024-03",
+                                "--out", str(tmp_path / "all"), "--quiet"])
+    assert r_all.exit_code == 0, r_all.output
+    whole = json.loads((Path(r_all.stdout.strip().splitlines()[-1]) / "summary.json").read_text())
+    assert whole["provenance"]["files"] == all_files
     assert "(fixture events only)" in (folder / "index.html").read_text()
     # detect --source --save stores its signals with their source
     r = runner.invoke(app, ["detect", "--db", str(two_sources), "--since", "2024-03", "--source", "simulated",

@@ -177,8 +177,16 @@ def _provenance(con, since: date, until: date) -> tuple[list[dict], dict]:
         "FROM events WHERE event_date BETWEEN $since AND $until GROUP BY source ORDER BY events DESC",
         params={"since": since, "until": until},
     ).pl().to_dicts()
-    files = con.execute("SELECT count(*) FROM ingest_files").fetchall()[0][0]
-    rejects = con.execute("SELECT count(*) FROM rejects").fetchall()[0][0]
+    if current_source() is None:
+        files = con.execute("SELECT count(*) FROM ingest_files").fetchall()[0][0]
+        rejects = con.execute("SELECT count(*) FROM rejects").fetchall()[0][0]
+    else:
+        # One source's report: the files its events came from (`events` is that source's view),
+        # and the rows those files rejected.
+        files, rejects = con.execute(
+            "WITH f AS (SELECT DISTINCT file_id FROM events WHERE file_id IS NOT NULL) "
+            "SELECT (SELECT count(*) FROM f), (SELECT count(*) FROM rejects WHERE file_id IN (SELECT file_id FROM f))"
+        ).fetchall()[0]
     # The window's stored events, as in the sources table (not per-file `unresolved_regions`
     # rows: an event replaced by a newer file would count twice there); count(*) OVER () is
     # the number of distinct names before the LIMIT.
