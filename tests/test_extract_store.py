@@ -145,7 +145,9 @@ def test_json_array_of_articles_reads_its_elements(con, tmp_path):
     (res,) = ingest_files(con, [p], format="articles")
     assert res.loaded == 1 and res.rejected == 2
     lines = sorted(r[0] for r in con.execute("SELECT line FROM rejects").fetchall())
-    assert lines == [2, 3]
+    # the line each rejected element starts on (indent=2: q2's "{" is line 7, the 5 line 11)
+    text = p.read_text().splitlines()
+    assert lines == [7, 11] and text[6].strip() == "{" and text[7].strip() == '"id": "q2",' and text[10].strip() == "5"
     r = CliRunner().invoke(app, ["extract", str(p), "--format", "jsonl"])
     assert r.exit_code == 0 and [json.loads(x)["article_id"] for x in r.stdout.splitlines()] == ["q1"]
 

@@ -122,18 +122,43 @@ def _jsonl(text: str, p: Path, published: date | None, rejects: list | None = No
 
 
 def _json_array(text: str, p: Path, published: date | None, rejects: list | None = None):
-    """The articles of a file holding one JSON array; ``n`` counts its elements from 1."""
+    """The articles of a file holding one JSON array, each numbered by the line its element starts on."""
+    dec = json.JSONDecoder()
+    items = []
+    i = text.index("[") + 1
+    line, seen = 1, 0  # line numbers counted incrementally: one pass over the text
     try:
-        items = json.loads(text)
+        while True:
+            i = _skip_ws(text, i)
+            if text.startswith("]", i) and not items:
+                break
+            start = i
+            obj, i = dec.raw_decode(text, i)
+            line, seen = line + text.count("\n", seen, start), start
+            items.append((line, obj))
+            i = _skip_ws(text, i)
+            if text.startswith(",", i):
+                i += 1
+                continue
+            if text.startswith("]", i):
+                break
+            raise json.JSONDecodeError("expected ',' or ']'", text, i)
     except json.JSONDecodeError as exc:
         raise InputDataError(f"{p}: not a JSON array of articles ({exc.msg}, line {exc.lineno})",
                              hint="write one JSON object per line (JSON Lines), or a valid JSON array") from None
-    if not isinstance(items, list):
-        raise InputDataError(f"{p}: not a JSON array of articles")
-    for n, obj in enumerate(items, start=1):
+    if text[i + 1:].strip():
+        line = text.count("\n", 0, i) + 1
+        raise InputDataError(f"{p}: not a JSON array of articles (text after its end, line {line})")
+    for n, obj in items:
         art = _article_or_reject(obj, json.dumps(obj, ensure_ascii=False)[:4000], p, n, published, rejects)
         if art is not None:
             yield art
+
+
+def _skip_ws(text: str, i: int) -> int:
+    while i < len(text) and text[i] in " \t\r\n":
+        i += 1
+    return i
 
 
 def _article_or_reject(obj, raw: str, p: Path, n: int, published: date | None, rejects: list | None):
