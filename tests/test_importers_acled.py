@@ -160,6 +160,17 @@ def test_reordered_columns_extra_columns_and_day_first_dates(con):
     assert attrs == [(8, 7, 78, "Civilian targeting")]
 
 
+def test_utf16_export_is_recognised_without_format(con, tmp_path):
+    # Excel's "Unicode Text" save: the header sniff read its bytes as UTF-8 and called it canonical
+    u16 = tmp_path / "acled_utf16.csv"
+    u16.write_text((FIXTURES / "acled_reordered.csv").read_text(encoding="utf-8"), encoding="utf-16")
+    assert detect_format(u16) == "acled"
+    res = ingest_one(con, u16)
+    assert (res.loaded, res.rejected) == (5, 0)
+    assert con.execute("SELECT count(*) FROM events WHERE source_event_id = 'TST1003' AND admin1_code = 'RU-BEL'"
+                       ).fetchone()[0] == 1
+
+
 def test_three_date_formats_in_one_file(con):
     res = ingest_one(con, FIXTURES / "acled_dates.csv")
     assert res.loaded == 3

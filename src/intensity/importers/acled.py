@@ -46,9 +46,15 @@ def header_keys(path: Path) -> set[str]:
     """Column keys of a delimited file's first line ('' for an unreadable file)."""
     try:
         with open(path, "rb") as fh:
-            head = fh.readline(1 << 16).decode("utf-8", errors="replace")
+            raw = fh.read(1 << 16)
     except OSError:
         return set()
+    # UTF-16 with its byte order mark (Excel's "Unicode Text") is read as such, like the stagers do.
+    if raw[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        head = raw[: len(raw) // 2 * 2].decode("utf-16", errors="replace")
+    else:
+        head = raw.decode("utf-8", errors="replace").removeprefix("\ufeff")
+    head = head.split("\n", 1)[0]
     delim = max((",", "\t", ";", "|"), key=head.count)
     return {common.column_key(c.strip().strip('"')) for c in head.split(delim)}
 
