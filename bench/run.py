@@ -312,6 +312,9 @@ class Bench:
             self.measure(f"ingest {kind}", FLOOR_INGEST_TOOL, python_cmd(FLOOR_INGEST) + [
                 str(files[kind.lower()]), str(floor_db), reader], rows=rows, repeat=rep,
                 setup=lambda: remove_db(floor_db))
+            nf, _ = self.store_facts(floor_db)
+            self.check(f"ingest floor {kind} {human(rows)}: every row read", nf == rows,
+                       f"{nf} of {rows} rows in the floor's table")
         remove_db(floor_db)
         self.measure("ingest Parquet", "intensity ingest (new store)", intensity_cmd(
             "ingest", str(files["parquet"]), "--db", str(db_pq), "-q"), rows=rows, repeat=rep,

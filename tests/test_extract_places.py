@@ -129,3 +129,15 @@ def test_country_adjective_of_forces_or_origin_is_not_the_place():
     assert _countries("Russian missiles hit Ukrainian cities, among them Kharkiv.") == [("UKR", "UA-63")]
     assert _countries("Shelling hit the Kharkiv region. Russia launched 40 missiles at Ukrainian cities.") \
         == [("UKR", "UA-63")]
+
+
+def test_territory_rule_reads_two_word_adjectives_and_yields_to_origins_and_control_words():
+    # "south sudanese" must match as written, not as its inner "Sudanese" (Sudan)
+    assert _countries("Militants attacked South Sudanese villages, killing two.") == [("SSD", None)]
+    assert _countries("Gunmen attacked Bissau-Guinean villages, killing two.") == [("GNB", None)]
+    # a place after "from" is still the place when the sentence names no other
+    assert _places("Footage from Bucha showed Ukrainian homes destroyed by shelling.") == [("UA-32", "Bucha")]
+    # occupied territory is not the occupier's; forces are not territory; "from inside" is an origin
+    assert _countries("Ukrainian drones struck Russian occupied territories overnight.") == []
+    assert _countries("Russian land forces shelled Ukrainian positions overnight.") == []
+    assert _countries("Russian jets fired glide bombs from inside Russian territory overnight.") == []

@@ -38,11 +38,11 @@ _AS_OF_HINT = ("the data ends {end}; give an earlier --since (spans such as 8w c
 
 SIGNAL_COLUMNS = (
     "signal_id", "method", "level", "country_iso3", "admin1_code", "admin1", "event_type", "type_filter",
-    "source", "kind", "first_alarm_date", "onset_date", "end_date", "last_alarm_date", "n_alarms", "baseline_rate",
+    "kind", "first_alarm_date", "onset_date", "end_date", "last_alarm_date", "n_alarms", "baseline_rate",
     "recent_count", "rr7", "rr7_lo", "rr7_hi", "rr28", "rr28_lo", "rr28_hi", "p_value", "p_empirical",
     "q_value", "trend_pct_week", "trend_lo", "trend_hi", "intensity_ratio", "intensity_lo", "intensity_hi",
     "intensity_p", "statistic", "threshold", "alpha", "detectable_ratio", "note", "data_through",
-    "parameters", "computed_at",
+    "parameters", "computed_at", "source",
 )
 
 
@@ -520,6 +520,10 @@ def save_signals(con, signals: pl.DataFrame, *, methods, since: date, until: dat
     Returns:
         The number of rows inserted.
     """
+    source = current_source()
+    if signals.height and set(signals["source"].unique().to_list()) != {source}:
+        # The rows replaced are those of the source in force: a frame of another would take their place.
+        raise ValueError(f"signals of source {signals['source'][0]!r} saved within the scope of source {source!r}")
     con.begin()
     try:
         con.execute(
@@ -534,7 +538,7 @@ def save_signals(con, signals: pl.DataFrame, *, methods, since: date, until: dat
               AND ($event_type IS NULL OR event_type = $event_type)
             """,
             {"methods": list(methods), "since": since, "until": until, "type_filter": type_filter,
-             "source": current_source(),
+             "source": source,
              "country": country, "region": region, "event_type": event_type},
         )
         if signals.height:

@@ -579,8 +579,8 @@ def build_report(
         country, region: keep only these series in signals, tables and charts.
         method: detector (default ``nb_cusum``).
         store_signals: replace the window's rows in the ``signals`` table.
-        source: report on the events of this source only (not with ``store_signals``);
-            the folder name and title say which.
+        source: report on the events of this source only; the folder name and title say
+            which, and stored signals record it.
         lookback_days: with ``store_signals``, also re-examine this many days before
             ``since`` (late reports can change recent signals).
         update_latest: point ``out/latest`` at this report.

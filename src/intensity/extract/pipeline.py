@@ -107,7 +107,7 @@ _KILLED_TOO = re.compile(r"\b(?:killed|murdered|executed|dead bod(?:y|ies)|bodie
 _FORCES_OF = re.compile(r"^(?:Military|Police|Security|Armed) Forces of (.+?)(?: \(|$)")
 _AIR_TO_AIR = re.compile(r"\b(?:fighter (?:aircraft|jets?|planes?)|fighters?|interceptors?|jets?|aircraft|helicopters?)"
                          r" (?:shot down|downed|intercepted)", re.IGNORECASE)
-_FROM_BEFORE = re.compile(r"\bfrom\s+(?:the\s+)?$", re.IGNORECASE)
+_FROM_BEFORE = re.compile(r"\bfrom\s+(?:(?:the|a|an|inside|within|deep|behind|across)\s+){0,3}$", re.IGNORECASE)
 _EVENT_PREPS = frozenset({"in", "near", "at", "outside", "around", "inside", "into"})
 _PROTESTERS = r"(?:protesters|demonstrators|protestors|marchers|the crowd|crowds?|students|strikers|mourners|participants)"
 _EXCESSIVE_FORCE = re.compile(
@@ -236,8 +236,15 @@ def _territory_pattern(nouns: list[str], dem: dict[str, str]) -> re.Pattern | No
         return None
     noun = "|".join(re.escape(w) for w in sorted(nouns, key=len, reverse=True))
     # Case-sensitive adjective: a capital letter is what makes "Russian" the country's.
-    alt = "|".join(re.escape(w.capitalize()) for w in sorted(dem, key=len, reverse=True))
-    return re.compile(rf"\b(?P<dem>{alt})(?:\s+[a-z][\w-]*)?\s+(?i:{noun})\b")
+    alt = "|".join(re.escape(_title(w)) for w in sorted(dem, key=len, reverse=True))
+    # "Russian-occupied territories" are not Russia's: a word of control between is refused.
+    return re.compile(rf"\b(?P<dem>{alt})(?:\s+(?!(?:occupied|held|controlled|annexed|seized|captured)\b)"
+                      rf"[a-z][\w-]*)?\s+(?i:{noun})\b")
+
+
+def _title(words: str) -> str:
+    """"south sudanese" -> "South Sudanese", "bissau-guinean" -> "Bissau-Guinean"."""
+    return re.sub(r"(^|[\s-])(\w)", lambda m: m.group(1) + m.group(2).upper(), words)
 
 
 class Extractor:
@@ -863,11 +870,18 @@ class Extractor:
                     if facility:
                         r["location"] = facility.group()
                     return r, ev
+            # "Drone footage from Bucha": a place after "from" is the only one the sentence names
+            for m in origins:
+                r = self._resolve(m, ctx_countries, ctx_admin)
+                if r:
+                    scored.append((0, m, r))
+                    break
             # "Russia launched 40 missiles at Ukrainian cities": the target's country, not the
             # attacker's, which the article context would give (where that context agrees, its
             # finer region stays). Not "from Ukrainian territory": where fire came from.
-            land = next((a for a in self._territory.finditer(t) if not _FROM_BEFORE.search(t, 0, a.start())),
-                        None) if self._territory is not None else None
+            land = None
+            if not scored and self._territory is not None:
+                land = next((a for a in self._territory.finditer(t) if not _FROM_BEFORE.search(t, 0, a.start())), None)
             if land:
                 iso3 = self._demonym_countries[land.group("dem").lower()]
                 fb = self._fallback_place(ctx_countries, ctx_admin)
@@ -877,12 +891,6 @@ class Extractor:
                     return {"admin1_code": None, "admin1": None, "country_iso3": iso3,
                             "location": facility.group() if facility else None, "geo": 3,
                             "lat": None, "lon": None}, ev
-            # "Drone footage from Bucha": a place after "from" is the only one the sentence names
-            for m in origins:
-                r = self._resolve(m, ctx_countries, ctx_admin)
-                if r:
-                    scored.append((0, m, r))
-                    break
             if not scored:
                 return None, ev
         scored.sort(key=lambda x: -x[0])
