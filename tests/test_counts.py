@@ -110,12 +110,13 @@ def test_relative_since_after_the_data_names_as_of(loaded):
 
 
 def test_relative_since_counts_back_from_the_last_day_with_data(loaded):
-    # The fixture's data ends 2024-03-05, years before today: "3d" is its last days,
+    # The fixture's data ends 2024-03-05, years before today: "3d" is its last 3 days,
     # not an error or an empty window, unless --as-of says otherwise.
     df = intensity.counts(loaded, since="3d")
-    assert (df["day"].min(), df["day"].max()) == (date(2024, 3, 2), date(2024, 3, 5))
+    assert (df["day"].min(), df["day"].max()) == (date(2024, 3, 3), date(2024, 3, 5))
+    assert df["day"].n_unique() == 3
     df = intensity.counts(loaded, since="3d", as_of=date(2024, 3, 4))
-    assert (df["day"].min(), df["day"].max()) == (date(2024, 3, 1), date(2024, 3, 4))
+    assert (df["day"].min(), df["day"].max()) == (date(2024, 3, 2), date(2024, 3, 4))
 
 
 def test_region_of_another_country_is_a_usage_error(loaded):

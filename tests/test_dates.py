@@ -21,10 +21,12 @@ AS_OF = date(2024, 4, 15)
         ("2024-03-15", True, date(2024, 3, 15)),
         ("2024", False, date(2024, 1, 1)),
         ("2024", True, date(2024, 12, 31)),
-        ("30d", False, date(2024, 3, 16)),
-        ("8w", False, date(2024, 2, 19)),
-        ("6m", False, date(2023, 10, 15)),
-        ("1y", False, date(2023, 4, 15)),
+        ("30d", False, date(2024, 3, 17)),  # the last 30 days, AS_OF included
+        ("30d", True, date(2024, 3, 16)),  # as an end: 30 days back
+        ("1w", True, date(2024, 4, 8)),
+        ("8w", False, date(2024, 2, 20)),
+        ("6m", False, date(2023, 10, 16)),
+        ("1y", False, date(2023, 4, 16)),
         ("today", False, AS_OF),
         ("yesterday", True, date(2024, 4, 14)),
     ],
@@ -34,7 +36,21 @@ def test_parse_date(text, end, expected):
 
 
 def test_month_arithmetic_clamps_day():
-    assert parse_date("1m", as_of=date(2024, 3, 31)) == date(2024, 2, 29)
+    assert parse_date("1m", end=True, as_of=date(2024, 3, 31)) == date(2024, 2, 29)
+    assert parse_date("1m", as_of=date(2024, 3, 31)) == date(2024, 3, 1)
+
+
+@pytest.mark.parametrize("n", [1, 7, 28, 30])
+def test_a_span_of_n_days_is_n_days(n):
+    lo, hi = window(f"{n}d", None, as_of=AS_OF)
+    assert hi == AS_OF and (hi - lo).days + 1 == n
+
+
+@pytest.mark.parametrize("huge", ["9999999d", "3000y", "99999999999999999999d", "999999999w"])
+def test_spans_before_year_one_are_usage_errors(huge):
+    with pytest.raises(UsageError, match="before the year 1") as info:
+        parse_date(huge, as_of=AS_OF)
+    assert info.value.exit_code == 2
 
 
 @pytest.mark.parametrize("bad", ["2024-13", "2024-02-30", "yesterweek", "", "30x", "-5d", "2024/03/01"])

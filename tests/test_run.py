@@ -50,7 +50,7 @@ def test_run_ingests_new_files_once_and_records_runs(site):
     shutil.copy(FIXTURES / "canonical_small.csv", site / "inbox" / "a.csv")
     first = _run(site)
     assert first.returncode == 0, first.stderr
-    assert Path(first.stdout.strip()).name == "2024-04-02_2024-04-30"  # 28d before the last day
+    assert Path(first.stdout.strip()).name == "2024-04-03_2024-04-30"  # the last 28 days
     second = _run(site)
     assert second.returncode == 0, second.stderr
     con = intensity.connect(site / "store.duckdb", read_only=True)

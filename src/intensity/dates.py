@@ -25,7 +25,8 @@ def parse_date(value: str | date, *, end: bool = False, as_of: date | None = Non
     Args:
         value: ``YYYY-MM-DD``; ``YYYY-MM`` or ``YYYY`` (a month or year: its first
             day, or with ``end`` its last day); ``Nd``/``Nw``/``Nm``/``Ny`` counted
-            back from ``as_of``; ``today`` or ``yesterday``.
+            back from ``as_of`` (as a start: the last N days, ``as_of`` included; as an
+            end: the day N back); ``today`` or ``yesterday``.
         end: the value bounds a window from above (``--until``).
         as_of: the reference day for relative values (default: today).
 
@@ -42,11 +43,19 @@ def parse_date(value: str | date, *, end: bool = False, as_of: date | None = Non
         return ref - timedelta(days=1)
     if m := _RELATIVE.match(text):
         n, unit = int(m.group(1)), m.group(2)
-        if unit == "d":
-            return ref - timedelta(days=n)
-        if unit == "w":
-            return ref - timedelta(weeks=n)
-        return _months_back(ref, n * (12 if unit == "y" else 1))
+        try:
+            if unit == "d":
+                back = ref - timedelta(days=n)
+            elif unit == "w":
+                back = ref - timedelta(weeks=n)
+            else:
+                back = _months_back(ref, n * (12 if unit == "y" else 1))
+            # As a start, a span of N days is the last N days, the reference day included; as
+            # an end (--until 1w), the day N days back.
+            return back if end or n == 0 else back + timedelta(days=1)
+        except (OverflowError, ValueError):
+            raise UsageError(f"{value!r} reaches back before the year 1",
+                             hint=f"the span counts back from {ref}; give a shorter one or a date") from None
     try:
         if m := _MONTH.match(text):
             y, mo = int(m.group(1)), int(m.group(2))
