@@ -152,3 +152,21 @@ def test_source_setting_reports_and_stores_one_source(site):
     sources = con.execute("SELECT DISTINCT source FROM signals").fetchall()
     con.close()
     assert sources == [("simulated",)]
+
+
+def test_settings_of_the_wrong_type_are_usage_errors(site):
+    # a TOML list of methods is the CLI's comma list; other types are refused, not stringified
+    (site / "intensity.toml").write_text(
+        '[intensity]\ndb = "store.duckdb"\ninputs = ["inbox"]\nmethod = ["nb_cusum", "ears_c2"]\n')
+    r = _run(site)
+    assert r.returncode in (0, 3), r.stderr
+    con = intensity.connect(site / "store.duckdb", read_only=True)
+    methods = {m for (m,) in con.execute("SELECT DISTINCT method FROM signals").fetchall()}
+    con.close()
+    assert methods <= {"nb_cusum", "ears_c2"} and "nb_cusum" in methods
+    for bad, word in (('source = 5', "source"), ('source = ""', "source"), ('inputs = 3', "inputs"),
+                      ('db = 7', "db")):
+        (site / "intensity.toml").write_text(f'[intensity]\ndb = "store.duckdb"\ninputs = ["inbox"]\n{bad}\n'
+                                             if not bad.startswith(("inputs", "db")) else f"[intensity]\n{bad}\n")
+        r = _run(site)
+        assert r.returncode == 2 and f"setting {word} must be" in r.stderr, (bad, r.stderr)

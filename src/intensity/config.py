@@ -56,10 +56,15 @@ _ENV = {"db": "INTENSITY_DB", "reports": "INTENSITY_REPORTS", "inputs": "INTENSI
 
 
 def _coerce(name: str, value):
+    paths = (str, os.PathLike)
     if name in ("db", "reports"):
+        if not isinstance(value, paths):
+            raise UsageError(f"setting {name} must be a path (a string), not {value!r}")
         return Path(value)
     if name == "inputs":
         items = value.split(os.pathsep) if isinstance(value, str) else value
+        if not isinstance(items, (list, tuple)) or not all(isinstance(v, paths) for v in items):
+            raise UsageError(f"setting inputs must be a list of paths, not {value!r}", hint='e.g. inputs = ["inbox/"]')
         return [Path(v) for v in items if str(v)]
     if name in ("lookback_days", "alert_exit_code"):
         if not isinstance(value, int) or isinstance(value, bool) or value < 0:
@@ -70,7 +75,17 @@ def _coerce(name: str, value):
             raise UsageError(f"setting alert_exit_code must be at most 255, not {value}",
                              hint="exit codes are 0-255; 3 is a common choice for an alert")
         return value
-    return str(value) if value is not None else None
+    if name == "method" and isinstance(value, list) and value and all(isinstance(v, str) for v in value):
+        return ",".join(value)  # method = ["nb_cusum", "ears_c2"], as the CLI's comma list
+    if value is None:
+        return None
+    if not isinstance(value, str) or not value.strip():
+        raise UsageError(f"setting {name} must be a non-empty string, not {value!r}",
+                         hint=f'e.g. {name} = "{_EXAMPLES.get(name, "...")}"')
+    return value
+
+
+_EXAMPLES = {"since": "28d", "method": "nb_cusum", "country": "UKR", "region": "UA-63", "source": "acled"}
 
 
 def load_settings(config: str | os.PathLike | None = None, **overrides) -> Settings:
