@@ -141,3 +141,19 @@ def test_territory_rule_reads_two_word_adjectives_and_yields_to_origins_and_cont
     assert _countries("Ukrainian drones struck Russian occupied territories overnight.") == []
     assert _countries("Russian land forces shelled Ukrainian positions overnight.") == []
     assert _countries("Russian jets fired glide bombs from inside Russian territory overnight.") == []
+
+
+def test_the_attackers_adjective_and_launch_site_do_not_place_the_event():
+    # "Israeli airstrikes" named the only country, and the event went to Israel
+    assert _countries("Israeli airstrikes hit Syrian military positions overnight.") == []
+    assert _countries("Turkish drones struck Kurdish positions overnight.") == []
+    assert _countries("Israeli airstrikes hit Gaza City overnight, killing 12.") == [("PSE", "PS-GZA")]
+    # where fire was launched from is not where it landed when the target is named
+    assert _countries("Russia fired missiles from Crimea at Ukrainian cities on Sunday.") == [("UKR", None)]
+    assert _countries("Drones launched from Kursk region were shot down on Monday.") == [("RUS", "RU-KRS")]
+
+
+def test_armed_group_names_are_not_namesake_towns():
+    # "Hamas" is a GeoNames alternate name of Hamm, Germany; the group counts towards Palestine
+    assert _countries("Israeli air strikes killed 3 Hamas fighters.") == [("PSE", None)]
+    assert _countries("Hamas fighters fired rockets at Israeli towns.") == [("ISR", None)]

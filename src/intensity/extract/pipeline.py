@@ -107,6 +107,8 @@ _KILLED_TOO = re.compile(r"\b(?:killed|murdered|executed|dead bod(?:y|ies)|bodie
 _FORCES_OF = re.compile(r"^(?:Military|Police|Security|Armed) Forces of (.+?)(?: \(|$)")
 _AIR_TO_AIR = re.compile(r"\b(?:fighter (?:aircraft|jets?|planes?)|fighters?|interceptors?|jets?|aircraft|helicopters?)"
                          r" (?:shot down|downed|intercepted)", re.IGNORECASE)
+_LAUNCHED_FROM = re.compile(r"\b(?:fired|launched|shot|lobbed|sent|flew|struck)\b[^.;]{0,60}\bfrom\s+(?:the\s+)?$",
+                            re.IGNORECASE)
 _FROM_BEFORE = re.compile(r"\bfrom\s+(?:(?:the|a|an|inside|within|deep|behind|across)\s+){0,3}$", re.IGNORECASE)
 _EVENT_PREPS = frozenset({"in", "near", "at", "outside", "around", "inside", "into"})
 _PROTESTERS = r"(?:protesters|demonstrators|protestors|marchers|the crowd|crowds?|students|strikers|mourners|participants)"
@@ -266,6 +268,9 @@ class Extractor:
                                              if k not in ("actor", "actor_country", "date")))
         self._demonym_countries = _demonyms()
         self._territory = _territory_pattern(lex.grammar.get("territory_noun", []), self._demonym_countries)
+        nouns = lex.grammar.get("actor_noun", [])
+        self._actor_after = re.compile(r"[\s-]+(?:" + "|".join(re.escape(w) for w in sorted(nouns, key=len, reverse=True))
+                                       + r")\b", re.IGNORECASE) if nouns else None
 
     # ------------------------------------------------------------------ per sentence
 
@@ -585,17 +590,7 @@ class Extractor:
         for s in ([title_sent] if title_sent else []) + sents:
             ms = self.spot(s.text)
             spotted[s.index] = ms
-            for m in ms:
-                if m.country:
-                    ctx_countries[m.country] += 2
-                if m.demonym:
-                    ctx_countries[m.demonym] += 1
-                if m.admin1 and (m.admin_word or not m.places or m.qualifier is None):
-                    for code in m.admin1[:1] if len(m.admin1) == 1 else ():
-                        ctx_admin[code] += 1
-                        ctx_countries[self.idx.region_info.get(code, ("", ""))[1]] += 1
-                if m.qualifier and "|" not in m.qualifier:
-                    ctx_admin[m.qualifier] += 1
+            self._add_context(s.text, ms, ctx_countries, ctx_admin)
 
         # Forces and groups of one country count towards it (actor_countries.csv).
         hint = self.lex.gates.get("actor_country")
@@ -650,17 +645,8 @@ class Extractor:
         ctx_countries: dict[str, int] = defaultdict(int)
         ctx_admin: dict[str, int] = defaultdict(int)
         spotted = [(s, self.spot(s.text)) for s in sents]
-        for _, ms in spotted:
-            for m in ms:
-                if m.country:
-                    ctx_countries[m.country] += 2
-                if m.demonym:
-                    ctx_countries[m.demonym] += 1
-                if m.admin1 and (m.admin_word or not m.places or m.qualifier is None) and len(m.admin1) == 1:
-                    ctx_admin[m.admin1[0]] += 1
-                    ctx_countries[self.idx.region_info.get(m.admin1[0], ("", ""))[1]] += 1
-                if m.qualifier and "|" not in m.qualifier:
-                    ctx_admin[m.qualifier] += 1
+        for s, ms in spotted:
+            self._add_context(s.text, ms, ctx_countries, ctx_admin)
         for s, ms in spotted:
             if not ms:
                 continue
@@ -668,6 +654,23 @@ class Extractor:
             if place is not None:
                 return place
         return self._fallback_place(ctx_countries, ctx_admin)
+
+    def _add_context(self, text: str, ms: list[gaz.Mention], ctx_countries, ctx_admin) -> None:
+        """Count one sentence's places, countries and country adjectives towards the article context."""
+        for m in ms:
+            if m.prep == "from" and _LAUNCHED_FROM.search(text, 0, m.start):
+                continue  # where fire was launched from tells nothing of where it landed
+            if m.country:
+                ctx_countries[m.country] += 2
+            # "Israeli airstrikes", "Turkish drones": the attacker's adjective says nothing of where
+            # (it made the event Israel's when the sentence named no place)
+            if m.demonym and not (self._actor_after is not None and self._actor_after.match(text, m.end)):
+                ctx_countries[m.demonym] += 1
+            if m.admin1 and (m.admin_word or not m.places or m.qualifier is None) and len(m.admin1) == 1:
+                ctx_admin[m.admin1[0]] += 1
+                ctx_countries[self.idx.region_info.get(m.admin1[0], ("", ""))[1]] += 1
+            if m.qualifier and "|" not in m.qualifier:
+                ctx_admin[m.qualifier] += 1
 
     def _quiet_mention(self, s: Sentence, offset: int, published: date, places: list[gaz.Mention],
                        prepared: tuple | None = None, art: ArticleScan | None = None) -> _Mention:
@@ -870,8 +873,13 @@ class Extractor:
                     if facility:
                         r["location"] = facility.group()
                     return r, ev
-            # "Drone footage from Bucha": a place after "from" is the only one the sentence names
+            # "Drone footage from Bucha": a place after "from" is the only one the sentence names;
+            # where fire was launched from ("fired missiles from Crimea at Ukrainian cities")
+            # yields to the target's country below.
+            aimed = self._territory is not None and self._territory.search(t) is not None
             for m in origins:
+                if aimed and _LAUNCHED_FROM.search(t, 0, m.start):
+                    continue
                 r = self._resolve(m, ctx_countries, ctx_admin)
                 if r:
                     scored.append((0, m, r))
