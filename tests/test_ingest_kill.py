@@ -89,14 +89,22 @@ def test_killed_ingests_leave_all_or_nothing_and_a_usable_store(tmp_path, big_cs
 
 def test_ctrl_c_during_ingest_is_a_clean_interruption(tmp_path, big_csv):
     # SIGINT (Ctrl-C) mid-load: "interrupted", exit 130, no traceback, and nothing of the file.
-    db = tmp_path / "store.duckdb"
     env = {k: v for k, v in os.environ.items() if not k.startswith("INTENSITY_")}
-    p = subprocess.Popen([sys.executable, "-m", "intensity", "ingest", "--db", str(db), str(big_csv)], env=env,
-                         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-    time.sleep(2.5)  # past the start-up, inside DuckDB's reading of the file
-    p.send_signal(signal.SIGINT)
-    err = p.communicate(timeout=60)[1]
-    if p.returncode == 0:
-        pytest.skip("the load finished before the signal arrived")  # a much faster machine
-    assert p.returncode == 130 and "interrupted" in err and "Traceback" not in err, err
-    assert _state(db)[0] in (0, ROWS)
+    # Past the start-up, inside DuckDB's reading of the file; earlier when the load was done first.
+    # A signal after the command returned (the store closing at exit) ends Python by the signal
+    # itself (-2, no message): the load was committed; the next, earlier delay is tried.
+    for delay in (2.5, 1.8, 1.3, 0.9):
+        db = tmp_path / f"store_{delay}.duckdb"
+        p = subprocess.Popen([sys.executable, "-m", "intensity", "ingest", "--db", str(db), str(big_csv)], env=env,
+                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        time.sleep(delay)
+        p.send_signal(signal.SIGINT)
+        err = p.communicate(timeout=60)[1]
+        assert p.returncode in (0, 130, -signal.SIGINT), (p.returncode, err)
+        assert "Traceback" not in err, err
+        assert _state(db)[0] in (0, ROWS)
+        if p.returncode == 130:
+            break
+    else:
+        pytest.skip("no signal arrived during the load")  # a much faster machine
+    assert "interrupted" in err, err  # (and the store holds all of the file or none, checked above)

@@ -162,3 +162,37 @@ def test_report_until_alone_and_source_simulation_flag(two_sources, tmp_path):
         assert res.summary["report"]["simulated"] is False
     finally:
         con.close()
+
+
+def test_country_data_ends_where_its_events_end(demo_db, tmp_path):
+    # A store holding an older export of one country beside a current one: with --country,
+    # spans and the default end count from that country's last day, not the store's.
+    path = tmp_path / "mixed.duckdb"
+    shutil.copy(demo_db, path)
+    old = tmp_path / "old.csv"
+    old.write_text("event_id,source,event_date,country_iso3,admin1_code,event_type,fatalities\n"
+                   + "".join(f"old:{i},old,2020-03-{10 + i:02d},AFG,AF-KAB,battles,1\n" for i in range(10)))
+    con = intensity.connect(path)
+    try:
+        intensity.ingest_files(con, [old])
+        store_last = con.execute("SELECT max(event_date) FROM events").fetchone()[0]
+        assert store_last > date(2024, 1, 1)
+        df = intensity.counts(con, since="30d", country="AFG")
+        assert (df["day"].min(), df["day"].max()) == (date(2020, 2, 19), date(2020, 3, 19))  # 30 days (2020 is a leap year)
+        assert int(df["events"].sum()) == 10
+        other = intensity.counts(con, since="30d", country="UKR")
+        assert other["day"].max() == con.execute(
+            "SELECT max(event_date) FROM events WHERE country_iso3 = 'UKR'").fetchone()[0]
+        sig = intensity.detect_signals(con, since="30d", country="AFG", method="all")
+        assert sig.height == 0 or sig["data_through"].max() <= date(2020, 3, 19)
+    finally:
+        con.close()
+    from intensity.report import build_report
+    con = intensity.connect(path, read_only=True)
+    try:
+        res = build_report(con, since="28d", country="AFG", out=tmp_path / "r")
+        assert res.summary["report"]["until"] == date(2020, 3, 19)
+        with pytest.raises(UsageError, match="no events of FRA"):
+            build_report(con, country="FRA", out=tmp_path / "f")
+    finally:
+        con.close()

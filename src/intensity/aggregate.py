@@ -8,7 +8,7 @@ import numpy as np
 import polars as pl
 
 from intensity import sql as sqlfiles
-from intensity.dates import acled_week_start, reference_from, window
+from intensity.dates import acled_week_start, last_event_day, reference_from, window
 from intensity.db import source_filtered
 from intensity.errors import UsageError
 
@@ -108,13 +108,14 @@ def counts(
     """
     if by not in ("day", "week"):
         raise UsageError(f"--by must be day or week, not {by!r}", hint="--by week gives ACLED's Saturday-Friday weeks")
-    last = con.execute("SELECT max(event_date) FROM events").fetchall()[0][0]
+    country = check_country(con, country)
+    # The data-through day (of the country's events with --country), so a stale export does
+    # not end in invented zeros.
+    last = last_event_day(con, country)
     ref = reference_from(last, as_of)
     if until is None:
-        # Default to the data-through day, so a stale export does not end in invented zeros.
         until = min(last, ref) if last else ref
     lo, hi = window(since, until, as_of=ref)
-    country = check_country(con, country)
     params = {
         "since": lo,
         "until": hi,

@@ -95,17 +95,29 @@ def window(
     return lo, hi
 
 
-def reference_day(con, as_of: date | None = None) -> date:
+def last_event_day(con, country: str | None = None) -> date | None:
+    """The last day with data in the store, or of one country's events (ISO3).
+
+    With a country, its own: a store may hold an export of it that ends years before the
+    others, and counting it up to their end would invent zeros (and de-escalations).
+    """
+    if country is None:
+        return con.execute("SELECT max(event_date) FROM events").fetchall()[0][0]
+    return con.execute("SELECT max(event_date) FROM events WHERE country_iso3 = ?", [country]).fetchall()[0][0]
+
+
+def reference_day(con, as_of: date | None = None, country: str | None = None) -> date:
     """The day relative dates (``30d``, ``today``) count back from.
 
     ``as_of`` when given; otherwise the last day with data, or today when that is
     earlier (or the store is empty). Counting from the data rather than the calendar
     makes ``--since 30d`` on an older export the last 30 days of that export in every
-    command, as ``--until`` already defaults to its last day.
+    command, as ``--until`` already defaults to its last day. ``country`` narrows it to
+    that country's events (:func:`last_event_day`).
     """
     if as_of is not None:
         return as_of
-    return reference_from(con.execute("SELECT max(event_date) FROM events").fetchall()[0][0])
+    return reference_from(last_event_day(con, country))
 
 
 def reference_from(last: date | None, as_of: date | None = None) -> date:

@@ -408,16 +408,16 @@ def _resolve(con, *, until, as_of, country, region, event_type):
     """Window end (data-through day), normalised filters and the series type filter."""
     from intensity import taxonomy
     from intensity.aggregate import check_country, resolve_region
-    from intensity.dates import parse_date, reference_from
+    from intensity.dates import last_event_day, parse_date, reference_from
 
-    last = con.execute("SELECT max(event_date) FROM events").fetchall()[0][0]
+    country = check_country(con, country)
+    last = last_event_day(con, country)  # (a country's own: its export may end before the others)
     if last is None:
         return None, None, None, None, None
     ref = reference_from(last, as_of)
     through = min(last, ref)
     if until is not None:
         through = min(through, parse_date(until, end=True, as_of=ref))
-    country = check_country(con, country)
     region = resolve_region(con, region, country)
     type_filter = None
     if event_type:
@@ -488,7 +488,7 @@ def detect_signals(
         con, until=until, as_of=as_of, country=country, region=region, event_type=event_type)
     if through is None:
         return _empty_signals()
-    ref = reference_day(con, as_of)
+    ref = reference_day(con, as_of, country)
     lo = parse_date(since, as_of=ref) if since is not None else through - timedelta(days=29)
     if lo > through:
         bound = ("--until" if until is not None and parse_date(until, end=True, as_of=ref) == through

@@ -429,16 +429,18 @@ def _json_default(v):
     return str(v)
 
 
-def resolve_window(con, since, until, as_of) -> tuple[date, date, date]:
+def resolve_window(con, since, until, as_of, country: str | None = None) -> tuple[date, date, date]:
     """(since, until, as_of) for a report; ``as_of`` defaults to the data-through day.
 
     Defaulting to the last day with data (not today) keeps a report on an older
     export from ending in weeks of invented zeros and spurious de-escalations.
     """
-    from intensity.dates import parse_date, reference_from, window
+    from intensity.dates import last_event_day, parse_date, reference_from, window
 
-    last = con.execute("SELECT max(event_date) FROM events").fetchall()[0][0]
+    last = last_event_day(con, country)  # (with --country, that country's: see intensity.dates)
     if last is None:
+        if country is not None:
+            raise UsageError(f"the store holds no events of {country}", hint="see `intensity status`")
         raise UsageError("the store holds no events", hint="load some with `intensity ingest` or `intensity demo`")
     ref = reference_from(last, parse_date(as_of) if as_of else None)
     # (without --since, the 28 days up to --until: "--until 2024-03-15" alone replays that day)
@@ -595,8 +597,8 @@ def build_report(
     from intensity.detection.params import DetectParams
 
     method = method or "nb_cusum"
-    lo, hi, ref = resolve_window(con, since, until, as_of)
     country = check_country(con, country)
+    lo, hi, ref = resolve_window(con, since, until, as_of, country)
     region_code = resolve_region(con, region, country)
     params = DetectParams()
     data = series_mod.load(con, until=hi, totals=True, severity=params.severity, fatality_coef=params.fatality_coef)
