@@ -283,3 +283,13 @@ def test_blob_bit_union_and_non_finite_values_print(run, db_path, fmt):
     if fmt in ("json", "jsonl"):
         (row,) = json.loads(res.stdout) if fmt == "json" else [json.loads(res.stdout)]
         assert row == {"b": "x", "bits": "101", "u": "1", "i": None, "n": None}
+
+
+def test_missing_sql_file_and_empty_article_folder_say_what_to_do(run, tmp_path, demo_db):
+    _clean(run("sql", "-F", tmp_path / "nope.sql", "--db", demo_db), EXIT_USAGE)
+    (tmp_path / "empty").mkdir()
+    res = run("extract", tmp_path / "empty")  # it printed nothing and exited 0
+    _clean(res, EXIT_USAGE)
+    assert "no input files found" in res.stderr
+    # spans reaching before the year 1 are usage errors too, not an OverflowError
+    _clean(run("counts", "--db", demo_db, "--since", "9999999d"), EXIT_USAGE)

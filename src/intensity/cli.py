@@ -256,7 +256,10 @@ def extract(
 
     day = check_published(published)
     rows = []
-    for path in expand_paths(paths):
+    files = expand_paths(paths)
+    if not files:
+        raise UsageError("no input files found", hint="article files end in .jsonl, .json, .txt or .html")
+    for path in files:
         bad: list = []
         arts = read_articles(path, published=day, rejects=bad)
         for line, reason, _ in bad[:20]:  # as ingest rejects them: the other articles still count
@@ -375,7 +378,8 @@ def _read_text(path: Path) -> str:
     try:
         return path.read_text(encoding="utf-8")
     except OSError as exc:
-        raise UsageError(f"cannot read {path}: {exc.strerror}") from None
+        raise UsageError(f"cannot read {path}: {exc.strerror}",
+                         hint="-F takes the path of a file holding one SELECT; or give the query itself") from None
 
 
 @app.command()
