@@ -106,22 +106,15 @@ def last_event_day(con, country: str | None = None) -> date | None:
     return con.execute("SELECT max(event_date) FROM events WHERE country_iso3 = ?", [country]).fetchall()[0][0]
 
 
-def reference_day(con, as_of: date | None = None, country: str | None = None) -> date:
-    """The day relative dates (``30d``, ``today``) count back from.
-
-    ``as_of`` when given; otherwise the last day with data, or today when that is
-    earlier (or the store is empty). Counting from the data rather than the calendar
-    makes ``--since 30d`` on an older export the last 30 days of that export in every
-    command, as ``--until`` already defaults to its last day. ``country`` narrows it to
-    that country's events (:func:`last_event_day`).
-    """
-    if as_of is not None:
-        return as_of
-    return reference_from(last_event_day(con, country))
-
-
 def reference_from(last: date | None, as_of: date | None = None) -> date:
-    """:func:`reference_day` for a caller that has read the last event day already."""
+    """The day relative dates (``30d``, ``today``) count back from, given the last day with
+    data (:func:`last_event_day`).
+
+    ``as_of`` when given; otherwise that last day, or today when that is earlier (or the
+    store is empty). Counting from the data rather than the calendar makes ``--since 30d``
+    on an older export the last 30 days of that export in every command, as ``--until``
+    already defaults to its last day.
+    """
     if as_of is not None:
         return as_of
     today = date.today()

@@ -21,6 +21,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import NamedTuple
 
 import numpy as np
 import polars as pl
@@ -404,8 +405,17 @@ def _truncate(data, end: date):
 # --------------------------------------------------------------------------- the store
 
 
-def _resolve(con, *, until, as_of, country, region, event_type):
-    """Window end (data-through day), normalised filters and the series type filter."""
+class _Scope(NamedTuple):
+    through: date | None  # the window's end: the data-through day (None: no events)
+    ref: date | None  # the day relative dates count back from
+    country: str | None
+    region: str | None
+    event_type: str | None
+    type_filter: str | None
+
+
+def _resolve(con, *, until, as_of, country, region, event_type) -> _Scope:
+    """Window end (data-through day), reference day, normalised filters and the series type filter."""
     from intensity import taxonomy
     from intensity.aggregate import check_country, resolve_region
     from intensity.dates import last_event_day, parse_date, reference_from
@@ -413,7 +423,7 @@ def _resolve(con, *, until, as_of, country, region, event_type):
     country = check_country(con, country)
     last = last_event_day(con, country)  # (a country's own: its export may end before the others)
     if last is None:
-        return None, None, None, None, None
+        return _Scope(None, None, None, None, None, None)
     ref = reference_from(last, as_of)
     through = min(last, ref)
     if until is not None:
@@ -428,7 +438,7 @@ def _resolve(con, *, until, as_of, country, region, event_type):
             type_filter, event_type = t, None
         else:
             raise UsageError(f"unknown event type {event_type!r}", hint="see `intensity types`")
-    return through, country, region, event_type, type_filter
+    return _Scope(through, ref, country, region, event_type, type_filter)
 
 
 def _load(con, through, type_filter, params: DetectParams, totals: bool):
@@ -480,15 +490,14 @@ def detect_signals(
     Returns:
         One row per alarm episode (columns :data:`SIGNAL_COLUMNS`), by first alarm date.
     """
-    from intensity.dates import parse_date, reference_day
+    from intensity.dates import parse_date
 
     params = params or DetectParams()
     methods = _methods(method)
-    through, country, region, event_type, type_filter = _resolve(
+    through, ref, country, region, event_type, type_filter = _resolve(
         con, until=until, as_of=as_of, country=country, region=region, event_type=event_type)
     if through is None:
         return _empty_signals()
-    ref = reference_day(con, as_of, country)
     lo = parse_date(since, as_of=ref) if since is not None else through - timedelta(days=29)
     if lo > through:
         bound = ("--until" if until is not None and parse_date(until, end=True, as_of=ref) == through
@@ -656,7 +665,7 @@ def rank_series(
         ``threshold`` its current state.
     """
     params = params or DetectParams()
-    through, country, region, event_type, type_filter = _resolve(
+    through, _, country, region, event_type, type_filter = _resolve(
         con, until=day, as_of=as_of, country=country, region=region, event_type=event_type)
     if through is None:
         return pl.DataFrame(schema={c: pl.String for c in RANK_COLUMNS})
@@ -771,15 +780,15 @@ def series_trace(
         One row per day (columns :data:`TRACE_COLUMNS`); baseline columns are null
         before a full baseline exists (the first 63 days).
     """
-    from intensity.dates import parse_date, reference_day
+    from intensity.dates import parse_date
 
     params = params or DetectParams()
-    through, _, _, _, tf = _resolve(con, until=until, as_of=as_of, country=None, region=None,
-                                    event_type=type_filter)
+    through, ref, _, _, _, tf = _resolve(con, until=until, as_of=as_of, country=None, region=None,
+                                         event_type=type_filter)
     if through is None:
         raise UsageError("the store holds no events")
     data = _load(con, through, tf, params, totals=True)
     run = screen_series(data, params=params, calibration=calibration)
-    lo = parse_date(since, as_of=reference_day(con, as_of)) if since is not None else None
+    lo = parse_date(since, as_of=ref) if since is not None else None
     return trace_run(run, country=country.upper(), admin1_code=admin1_code, event_type=event_type, level=level,
                      method=_methods(method)[0], since=lo)

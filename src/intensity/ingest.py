@@ -145,6 +145,24 @@ def _head(path: Path) -> bytes:
         return fh.read(1 << 16)
 
 
+# What Excel's "Unicode Text" writes first: UTF-16 with its byte order mark.
+UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+
+
+def first_line(path: Path) -> str:
+    """The first line of a text file as the stagers read it: UTF-16 by its byte order mark,
+    else UTF-8 (a BOM dropped); '' for an unreadable file. For format sniffers."""
+    try:
+        raw = _head(path)
+    except OSError:
+        return ""
+    if raw[:2] in UTF16_BOMS:
+        text = raw[: len(raw) // 2 * 2].decode("utf-16", errors="replace")
+    else:
+        text = raw.decode("utf-8", errors="replace").removeprefix("\ufeff")
+    return text.split("\n", 1)[0].rstrip("\r")
+
+
 def _tail(path: Path) -> bytes:
     """The last 64 KiB of a file."""
     with open(path, "rb") as fh:
@@ -175,7 +193,7 @@ def stage_csv(con: duckdb.DuckDBPyConnection, path: Path, **read_opts) -> list[s
     """
     head = _head(path)
     copy = how = None
-    if head[:2] in (b"\xff\xfe", b"\xfe\xff"):  # UTF-16 with its byte order mark (Excel's "Unicode Text")
+    if head[:2] in UTF16_BOMS:
         copy, how = utf8_copy(path, "utf-16"), "UTF-16"
     elif b"\r\r\n" in head or b"\r\r\n" in _tail(path):  # (the tail: lines appended later)
         copy, how = _single_line_endings(path), "with single line endings"

@@ -18,7 +18,7 @@ from pathlib import Path
 from intensity.errors import InputDataError
 from intensity.importers import common
 from intensity.importers.common import ident, scalar
-from intensity.ingest import stager
+from intensity.ingest import first_line, stager
 
 COLUMNS = [
     "event_id_cnty", "event_date", "time_precision", "disorder_type", "event_type", "sub_event_type",
@@ -44,17 +44,7 @@ ATTRIBUTES = {
 
 def header_keys(path: Path) -> set[str]:
     """Column keys of a delimited file's first line ('' for an unreadable file)."""
-    try:
-        with open(path, "rb") as fh:
-            raw = fh.read(1 << 16)
-    except OSError:
-        return set()
-    # UTF-16 with its byte order mark (Excel's "Unicode Text") is read as such, like the stagers do.
-    if raw[:2] in (b"\xff\xfe", b"\xfe\xff"):
-        head = raw[: len(raw) // 2 * 2].decode("utf-16", errors="replace")
-    else:
-        head = raw.decode("utf-8", errors="replace").removeprefix("\ufeff")
-    head = head.split("\n", 1)[0]
+    head = first_line(path)  # (UTF-16 exports too)
     delim = max((",", "\t", ";", "|"), key=head.count)
     return {common.column_key(c.strip().strip('"')) for c in head.split(delim)}
 
