@@ -272,3 +272,59 @@ def test_a_city_that_speaks_is_not_the_place():
 ])
 def test_riot_and_chemical_sub_types(text, sub):
     assert first(text).sub_event_type == sub
+
+
+@pytest.mark.parametrize("text,sub", [
+    # a miners' strike is a protest, not a landmine
+    ("On Tuesday, platinum mine workers downed tools and went on strike in Rustenburg.", "peaceful_protest"),
+    ("On Tuesday, workers at a gold mine near Obuasi staged a sit-in over wages.", "peaceful_protest"),
+    # tyres set alight on a road block make the demonstration violent (ACLED's definition)
+    ("On Tuesday, traders burned tyres on the main road in Kumasi to protest against market fees.",
+     "violent_demonstration"),
+    # detained people a march is about are not an intervention in it
+    ("On Tuesday, activists marched in Accra demanding the release of detained journalists.", "peaceful_protest"),
+    # a protest broken up with people killed, or one protester shot, is excessive force
+    ("On Tuesday, soldiers used tear gas to break up a protest in Bamako; three people died.",
+     "excessive_force_against_protesters"),
+    ("On Tuesday, police shot a protester during a march in Conakry.", "excessive_force_against_protesters"),
+    # ... but a protest about a killing is a protest
+    ("On Tuesday, residents protested in Conakry against the killing of a student.", "peaceful_protest"),
+    # houses burnt with people killed: the killing is the event
+    ("On Tuesday, militiamen set fire to huts in a village in Ituri, killing three villagers.", "attack"),
+    ("On Tuesday, supporters of the ruling party attacked opposition activists in Bulawayo.", "attack"),
+    # executions are attacks whoever the victims are; "executed a raid" is not one
+    ("On Tuesday, militants executed three captured soldiers near Gao.", "attack"),
+    ("On Tuesday, special forces executed a night raid on a militant hideout near Gao.", "armed_clash"),
+    # armed men killing someone named by profession
+    ("On Tuesday, armed men assassinated a judge in Kandahar city.", "attack"),
+    ("On Tuesday, police thwarted a bombing by seizing a car loaded with explosives in Kano.", "disrupted_weapons_use"),
+])
+def test_protest_strike_and_civilian_wording(text, sub):
+    assert first(text).sub_event_type == sub
+
+
+def test_region_name_beats_a_small_namesake_abroad():
+    # "Borno" is also a name of Borna, Germany, in GeoNames: nothing in the text supports Germany
+    e = first("On Tuesday, gunmen abducted eight farmers in Borno.")
+    assert (e.country_iso3, e.admin1_code, e.location) == ("NGA", "NG-BO", None)
+
+
+def test_recent_before_the_cause_is_not_the_event_date():
+    e = first("On Tuesday, police in Kano arrested five men in connection with recent kidnappings.")
+    assert (e.event_date, e.date_precision) == (PUB, 1)
+
+
+@pytest.mark.parametrize("text,fatalities", [
+    # counts listed with "and" share the casualty word (ACLED's total)
+    ("On Tuesday, 4 policemen and 11 insurgents were killed in clashes in Faryab province.", 15),
+    ("On Tuesday, clashes in Faryab province killed 6 soldiers and 2 civilians.", 8),
+    ("On Tuesday, gunmen killed a shopkeeper and his three brothers in Kano, Kano state.", 4),
+    ("On Tuesday, fighting in Faryab province left 3 soldiers, 2 policemen and 9 insurgents dead.", 14),
+    # ... but not a count of something else, nor a second clause with its own verb
+    ("On Tuesday, shelling of Kharkiv destroyed 3 houses and killed 2 residents.", 2),
+    ("On Tuesday, as a result of shelling of Kharkiv, 2 civilians were killed and 5 were injured.", 2),
+    # a bomb named alone with victims is an explosion's
+    ("On Tuesday, a bomb in Kano, Kano state, killed three and wounded nine.", 3),
+])
+def test_coordinated_counts(text, fatalities):
+    assert first(text).fatalities == fatalities

@@ -77,12 +77,15 @@ _ZERO_HURT = re.compile(r"hurt|injur|wound|harm")
 _ZERO_INJURED = re.compile(r"injur|wound")
 _ANY_DIGIT = re.compile(r"\d")
 _COMBATANT = re.compile(r"\b(soldiers?|troops|servicem[ae]n|militants?|fighters?|insurgents?|police(?:m[ae]n| officers)?|"
-                        r"commanders?|guards?|personnel|combatants?|rebels?|gunmen|Taliban|members of)\b", re.IGNORECASE)
+                        r"commanders?|guards?|personnel|combatants?|rebels?|gunmen|Taliban|members of|armed (?:m[ae]n|groups?|individuals)|"
+                        r"assailants|attackers|bandits|militiam[ae]n|militias?)\b", re.IGNORECASE)
 _CIVILIAN = re.compile(r"\b(civilians?|residents?|villagers?|farmers?|wom[ae]n|child(?:ren)?|boys?|girls?|elders?|"
                        r"teachers?|journalists?|passengers?|worshippers?|students?|shepherds?|man|people|family|"
                        r"doctors?|nurses?|volunteers?|tribal elder|clerics?|mullahs?|officials?|chiefs?|herders?|"
                        r"herdsm[ae]n|pastors?|priests?|imams?|traders?|businessm[ae]n|motorists?|drivers?|"
-                       r"workers?|miners?|fishermen|pupils?|refugees?|IDPs|persons?|pilgrims?|activists?)\b",
+                       r"workers?|miners?|fishermen|pupils?|refugees?|IDPs|persons?|pilgrims?|activists?|scholars?|judges?|lawyers?|"
+                       r"engineers?|lecturers?|professors?|councill?ors?|politicians?|candidates?|"
+                       r"(?:tribal|community|religious|local|village|traditional) leaders?|(?<!armed )(?<!unidentified )(?<!unknown )(?<!masked )men)\b",
                        re.IGNORECASE)
 _AIRCRAFT_OBJ = re.compile(r"\b(aircraft|plane|jet|helicopter|Su-\d+|MiG-\d+|Ka-52|Mi-\d+|bomber|fighter)\b", re.IGNORECASE)
 _COMBATANT_GATE = gate(_COMBATANT)
@@ -111,17 +114,62 @@ _LAUNCHED_FROM = re.compile(r"\b(?:fired|launched|shot|lobbed|sent|flew|struck)\
                             re.IGNORECASE)
 _FROM_BEFORE = re.compile(r"\bfrom\s+(?:(?:the|a|an|inside|within|deep|behind|across)\s+){0,3}$", re.IGNORECASE)
 _EVENT_PREPS = frozenset({"in", "near", "at", "outside", "around", "inside", "into"})
-_PROTESTERS = r"(?:protesters|demonstrators|protestors|marchers|the crowd|crowds?|students|strikers|mourners|participants)"
+_PROTESTERS = r"(?:protesters?|demonstrators?|protestors?|marchers?|the crowd|crowds?|students?|strikers?|mourners?|participants)"
 _EXCESSIVE_FORCE = re.compile(
     rf"\b(?:opened fire (?:on|at|into)|fired (?:live )?(?:rounds|bullets|shots|live ammunition) (?:at|on|into)|"
     rf"shot (?:dead )?(?:\w+ ){{0,2}}{_PROTESTERS}|killed (?:\w+ ){{0,2}}{_PROTESTERS}|{_PROTESTERS} (?:were )?(?:shot|killed)|"
     rf"live (?:ammunition|rounds|bullets|fire))\b", re.IGNORECASE)
 _INTERVENTION = re.compile(
-    rf"\b(?:dispersed|dispersing|disperse|tear ?gas|water cannons?|rubber bullets|broke up|break up|arrested|detained|"
+    rf"\b(?:dispersed|dispersing|disperse|tear ?gas|water cannons?|rubber bullets|broke up|break up|"
+    rf"(?<!release of )(?<!release of the )(?<!release of their )(?<!freedom for )(?:arrested|detained)|"
     rf"rounded up|clashed with (?:the )?(?:police|security forces|soldiers)|batons?|pepper spray|stun grenades|"
     rf"beat (?:\w+ ){{0,2}}{_PROTESTERS}|cracked down|prevented|blocked (?:the )?(?:march|protest|rally))\b", re.IGNORECASE)
+# (a city this large is meant by its name even where a region shares it)
+_BIG_CITY = 500_000
+# people killed where a protest was broken up: lethal force ("the killing of a student" that a
+# protest is about is not)
+_DIED = re.compile(r"\b(?:(?:were|was|been) (?:shot dead|killed)|died|(?:killing|leaving) (?:at least )?(?:\w+ )?(?:people|persons|protesters|demonstrators|dead)|(?:\w+ )?(?:people|persons|protesters|demonstrators) (?:were )?(?:killed|dead))\b", re.IGNORECASE)
 _TERRITORY = ("non_state_actor_overtakes_territory", "government_regains_territory")
 _STATE = re.compile(r"^(Military|Police) Forces")
+
+
+# "7 soldiers and 15 Taliban", "4 policemen and 9 militants", "a man and his two sons": counts of
+# people joined by "and" (or by a comma in such a list) share one casualty word.
+_COORD_AND = re.compile(r"\s+(?:[^\W\d]+\s+){0,2}?[^\W\d]+,?\s+and\s+(?:(?:his|her|their|its|the|another|other)\s+)?",
+                        re.IGNORECASE)
+_COORD_COMMA = re.compile(r"\s+(?:[^\W\d]+\s+){0,2}?[^\W\d]+,\s+")
+
+
+def _coordinate(text: str, nums: list, fields: list, cas, skip: set) -> None:
+    """Give a count without a casualty word the field of the count it is listed with."""
+    def joined(i: int, rx: re.Pattern) -> bool:
+        s, e = nums[i].end, nums[i + 1].start
+        # (only nouns between: no verb, no casualty word, "2 were killed and 7 injured")
+        return rx.fullmatch(text, s, e) is not None and not _COPULA.search(text, s, e) \
+            and not any(s <= cs < e for cs, _, _ in cas)
+
+    links = []
+    for i in range(len(nums) - 1):
+        if joined(i, _COORD_AND) or (nums[i].kind != "article" and i + 2 < len(nums)
+                                     and joined(i, _COORD_COMMA) and joined(i + 1, _COORD_AND)):
+            links.append(i)
+    if not links:
+        return
+
+    def countable(k: int) -> bool:
+        n = nums[k]
+        if n.start in skip or n.kind == "zero" or fields[k][0]:
+            return False
+        # not "3 houses and 2 people": nothing that is not people
+        return not any(fld == "not_people" and s >= n.end and len(text[n.end:s].split()) <= 1 for s, _, fld in cas)
+
+    for order in (links, links[::-1]):
+        for i in order:
+            (fa, _), (fb, _) = fields[i], fields[i + 1]
+            if fb and countable(i):
+                fields[i] = (fb, (nums[i].start, nums[i].end))
+            elif fa and countable(i + 1):
+                fields[i + 1] = (fa, (nums[i + 1].start, nums[i + 1].end))
 
 
 class _Cues:
@@ -391,6 +439,8 @@ class Extractor:
             if _EXCESSIVE_FORCE.search(text):
                 return "excessive_force_against_protesters"
             if _INTERVENTION.search(text):
+                if _DIED.search(text):
+                    return "excessive_force_against_protesters"
                 scores["protest_with_intervention"] += scores["peaceful_protest"] + 1
         if scores.get("violent_demonstration") and scores.get("peaceful_protest"):
             scores["violent_demonstration"] += 1
@@ -460,13 +510,11 @@ class Extractor:
         totals = {"fatalities": 0, "injured": 0}
         found = {"fatalities": False, "injured": False}
         low_high = {"fatalities": [0, 0]}
-        for n in nums:
-            if n.start in used_for_munitions:
-                continue
-            fld, span = self._casualty_field(text, n, cas)
+        fields = [(None, (0, 0)) if n.start in used_for_munitions or n.kind == "zero"
+                  else self._casualty_field(text, n, cas) for n in nums]
+        _coordinate(text, nums, fields, cas, used_for_munitions)
+        for n, (fld, span) in zip(nums, fields):
             if not fld:
-                continue
-            if n.kind == "zero":
                 continue
             totals[fld] += n.value
             found[fld] = True
@@ -774,15 +822,7 @@ class Extractor:
         """Pick a settlement / region for one spotted name, using the article's context."""
         idx = self.idx
         if m.admin_word or (m.admin1 and not m.places):
-            codes = list(m.admin1)
-            if not codes:
-                return None
-            cq = m.country_qualifier
-            code = max(codes, key=lambda c: (idx.region_info.get(c, ("", ""))[1] == cq if cq else 0,
-                                             ctx_countries.get(idx.region_info.get(c, ("", ""))[1], 0), ctx_admin.get(c, 0)))
-            name, iso3 = idx.region_info.get(code, (m.surface, None))
-            return {"admin1_code": code, "admin1": name, "country_iso3": iso3, "location": None, "geo": 3,
-                    "lat": None, "lon": None}
+            return self._region(m, ctx_countries, ctx_admin)
         if not m.places:
             return None
         qual = set(m.qualifier.split("|")) if m.qualifier else set()
@@ -821,6 +861,11 @@ class Extractor:
         # the sentence places the event there ("in X", "near X") and the name belongs to one country.
         if best is None:
             return None
+        # A region's own name beats a small namesake town abroad that nothing in the article
+        # supports ("in Borno" is Borno State, Nigeria, not Borna, Germany).
+        if m.admin1 and best.admin1_code not in m.admin1 and not qual and not (cq and best.country_iso3 == cq) \
+                and not ctx_countries.get(best.country_iso3) and places[best_i][5] < _BIG_CITY:
+            return self._region(m, ctx_countries, ctx_admin)
         if best_score < 2.0 and not qual and not (cq and best.country_iso3 == cq):
             if not (m.prep in _EVENT_PREPS and not m.surface.isupper()
                     and len({places[i][1] for i in m.places[:200]}) == 1):
@@ -829,6 +874,18 @@ class Extractor:
         return {"admin1_code": best.admin1_code, "admin1": name, "country_iso3": best.country_iso3,
                 "location": best.name if not best.curated else m.surface if gaz.loose_memo(m.surface) == gaz.loose_memo(best.name) else best.name,
                 "geo": 1, "lat": best.latitude, "lon": best.longitude}
+
+    def _region(self, m: gaz.Mention, ctx_countries, ctx_admin) -> dict | None:
+        """The admin1 a region name stands for; of several, the one the qualifier or article names."""
+        idx = self.idx
+        if not m.admin1:
+            return None
+        cq = m.country_qualifier
+        code = max(m.admin1, key=lambda c: (idx.region_info.get(c, ("", ""))[1] == cq if cq else 0,
+                                            ctx_countries.get(idx.region_info.get(c, ("", ""))[1], 0), ctx_admin.get(c, 0)))
+        name, iso3 = idx.region_info.get(code, (m.surface, None))
+        return {"admin1_code": code, "admin1": name, "country_iso3": iso3, "location": None, "geo": 3,
+                "lat": None, "lon": None}
 
     def _place_of(self, mt: _Mention, ctx_countries, ctx_admin) -> tuple[dict | None, list[Evidence]]:
         t = mt.sent.text
