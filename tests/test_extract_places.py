@@ -8,6 +8,8 @@ from __future__ import annotations
 import re
 from datetime import date
 
+import pytest
+
 from intensity.extract import extract_events, get_extractor
 from intensity.extract import gazetteer as gaz
 from intensity.extract.lexicon import load
@@ -157,3 +159,20 @@ def test_armed_group_names_are_not_namesake_towns():
     # "Hamas" is a GeoNames alternate name of Hamm, Germany; the group counts towards Palestine
     assert _countries("Israeli air strikes killed 3 Hamas fighters.") == [("PSE", None)]
     assert _countries("Hamas fighters fired rockets at Israeli towns.") == [("ISR", None)]
+
+
+@pytest.mark.parametrize("text,code", [
+    # cities whose GeoNames division has no automatic ISO 3166-2 match (renamed or split
+    # provinces, old names): mapped by hand in geonames_admin1_overrides.csv
+    ("Rebels attacked a camp near Bunia and killed four civilians.", "CD-IT"),
+    ("Fighting broke out in Kisangani.", "CD-TO"),
+    ("Protesters in Nyala burned tyres.", "SD-DS"),
+    ("Gunmen shot dead two traders in Wau.", "SS-BW"),
+    ("Police dispersed protesters in Bamako.", "ML-BKO"),
+    ("Protesters gathered in Alexandria.", "EG-ALX"),
+    ("Rockets hit Ashkelon.", "IL-D"),
+    ("An air strike hit a house in Tyre.", "LB-JA"),
+    ("Students protested in Antananarivo.", "MG-T"),
+])
+def test_cities_of_unmatched_geonames_divisions_get_their_region(text, code):
+    assert [c for c, _ in _places(text)] == [code]
