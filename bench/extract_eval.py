@@ -13,9 +13,12 @@ Conventions (documented in docs/extraction.md):
   mapped (Battle-* -> battles, Remote violence -> explosions_remote_violence,
   Riots/Protests -> protests or riots, both accepted, ...); sub-types are scored
   only for the three old types that name one.
-- admin1 truth is ACLED's/CIR's admin1 name resolved to ISO 3166-2 with the store's
-  region aliases; rows whose name does not resolve are left out of admin1 scoring
-  (the count is reported).
+- ACLED admin1 truth is the ISO 3166-2 code ``intensity ingest`` stores for that
+  row (the importer also resolves old names through admin2, "Darfur" + "Nyala" ->
+  South Darfur, and reads the country names ACLED spells its own way); the count of
+  rows whose admin1 *name* alone does not resolve is reported beside it. CIR's
+  province is resolved by name. Rows without a truth code are left out of admin1
+  scoring (counted).
 
 Run:  .venv/bin/python bench/extract_eval.py  (writes bench/out/extract_eval.json and .md)
 """
@@ -118,10 +121,24 @@ class Admin1Resolver:
         return out
 
 
+def stored_places(rel: str) -> dict[str, tuple[str | None, str | None]]:
+    """ACLED event id -> (country_iso3, admin1_code) as ``intensity ingest`` stores the file."""
+    import intensity
+
+    con = intensity.connect(":memory:")
+    try:
+        intensity.ingest_files(con, [SHARED / rel], format="acled", strict=True)
+        rows = con.execute("SELECT event_id, country_iso3, admin1_code FROM events").fetchall()
+    finally:
+        con.close()
+    return {eid.removeprefix("acled:"): (iso3, a1) for eid, iso3, a1 in rows}
+
+
 def load_acled(rel: str) -> list[dict]:
     import pycountry
 
     df = pl.read_csv(SHARED / rel, infer_schema=False)
+    stored = stored_places(rel)
     rows = []
     for r in df.iter_rows(named=True):
         d = parse_acled_date(r.get("event_date"))
@@ -144,8 +161,11 @@ def load_acled(rel: str) -> list[dict]:
         else:
             et = snake(et_raw)
         fat = r.get("fatalities")
-        rows.append({"id": r.get("event_id_cnty") or r.get("data_id"), "text": r["notes"], "published": d,
-                     "event_type": et, "sub_event_type": sub, "country_iso3": iso3, "admin1_name": r.get("admin1"),
+        eid = r.get("event_id_cnty") or r.get("data_id")
+        iso3_stored, a1_stored = stored.get(eid, (None, None))
+        rows.append({"id": eid, "text": r["notes"], "published": d,
+                     "event_type": et, "sub_event_type": sub, "country_iso3": iso3_stored or iso3,
+                     "admin1_name": r.get("admin1"), "admin1_code": a1_stored,
                      "fatalities": int(float(fat)) if fat not in (None, "") else None})
     return rows
 
@@ -184,14 +204,15 @@ def score_acled(rel: str, resolve: Admin1Resolver) -> dict:
     a1_unresolved = 0
     pairs: list[tuple[str, str]] = []
     confusion: dict[str, Counter] = defaultdict(Counter)
+    type_confusion: dict[str, Counter] = defaultdict(Counter)
     t0 = time.perf_counter()
     n_events = 0
     for r in rows:
         evs = extract_events(r["text"], published=r["published"], article_id=str(r["id"]))
         n_events += len(evs)
-        ta1 = resolve(r["admin1_name"], r["country_iso3"])
-        if r["admin1_name"] and ta1 is None:
-            a1_unresolved += 1
+        ta1 = r["admin1_code"]
+        if r["admin1_name"] and resolve(r["admin1_name"], r["country_iso3"]) is None:
+            a1_unresolved += 1  # (by name alone; the importer's code is the truth)
         e = best_match(evs, ta1, r["country_iso3"])
         if e is None:
             none += 1
@@ -199,6 +220,7 @@ def score_acled(rel: str, resolve: Admin1Resolver) -> dict:
         ps = e.sub_event_type if e else "(none)"
         if r["event_type"] and pe in r["event_type"].split("|"):
             et_ok += 1
+        type_confusion[r["event_type"] or "(none)"][pe] += 1
         if r["sub_event_type"]:
             sub_n += 1
             sub_ok += ps == r["sub_event_type"]
@@ -218,12 +240,13 @@ def score_acled(rel: str, resolve: Admin1Resolver) -> dict:
         "sub_event_type_n": sub_n,
         "sub_event_type_acc": round(sub_ok / sub_n, 4) if sub_n else None,
         "sub_event_type_macro_f1": round(macro_f1(pairs), 4) if pairs else None,
-        "admin1_n": a1_n, "admin1_unresolved_truth": a1_unresolved,
+        "admin1_n": a1_n, "admin1_name_unresolved": a1_unresolved,
         "admin1_acc": round(a1_ok / a1_n, 4) if a1_n else None,
         "date_exact": round(date_ok / n, 4) if n else None,
         "fatalities_exact": round(fat_ok / n, 4) if n else None,
         "seconds": round(secs, 3),
         "confusion": {t: dict(c.most_common()) for t, c in sorted(confusion.items())},
+        "type_confusion": {t: dict(c.most_common()) for t, c in sorted(type_confusion.items())},
     }
 
 
@@ -319,6 +342,11 @@ def markdown(res: dict) -> str:
                   f"**{t['articles_per_s']} articles/s**; seed-sized article ({res['seed_throughput'].get('article_chars')} chars): "
                   f"{res['seed_throughput'].get('articles_per_s')} articles/s. Cold start (gazetteer from cache): "
                   f"{res['startup_seconds']} s. Peak RSS {res['peak_rss_mb']} MB."]
+    lines += ["", "Event types, truth -> predicted counts (every file; Africa 2016's Riots/Protests is "
+                  "`protests|riots`, either accepted):", ""]
+    for r in res["acled"]:
+        lines.append(f"- {r['file'].split('/')[0]} ({r['role']}): " + "; ".join(
+            f"{t}: " + ", ".join(f"{p} {n}" for p, n in c.items()) for t, c in r["type_confusion"].items()))
     lines += ["", "Confusion (dev file, truth -> predicted counts):", ""]
     for r in res["acled"]:
         if r["role"] == "dev":
@@ -348,7 +376,7 @@ def main(argv=None) -> int:
         r = score_acled(rel, resolve)
         r["role"] = role
         res["acled"].append(r)
-        print(json.dumps({k: v for k, v in r.items() if k != "confusion"}))
+        print(json.dumps({k: v for k, v in r.items() if k not in ("confusion", "type_confusion")}))
     if not args.dev_only and (SHARED / BELLINGCAT).exists():
         res["bellingcat"] = score_bellingcat(resolve)
         print(json.dumps(res["bellingcat"]))

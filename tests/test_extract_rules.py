@@ -328,3 +328,26 @@ def test_recent_before_the_cause_is_not_the_event_date():
 ])
 def test_coordinated_counts(text, fatalities):
     assert first(text).fatalities == fatalities
+
+
+@pytest.mark.parametrize("text,sub,fatalities", [
+    # headline wording: the present tense
+    ("Dock workers go on strike in Mombasa over pay.", "peaceful_protest", None),
+    ("Farmers demonstrate in Kumasi against cocoa prices.", "peaceful_protest", None),
+    ("Pensioners march in Bulawayo against pension cuts.", "peaceful_protest", None),
+    ("Bandits kill seven farmers in Katsina.", "attack", 7),
+    ("Gunmen shoot dead a trader in Kismayo.", "attack", 1),
+    ("Kidnappers abduct a doctor in Kaduna.", "abduction_forced_disappearance", None),
+    ("Militants raid a village in Borno and torch houses.", "attack", None),
+    ("Insurgents seize the town of Menaka.", "non_state_actor_overtakes_territory", None),
+    ("Jets pound rebel positions in Idlib.", "air_drone_strike", None),
+])
+def test_present_tense_headlines(text, sub, fatalities):
+    e = first(text)
+    assert (e.sub_event_type, e.fatalities) == (sub, fatalities)
+
+
+def test_region_word_chooses_the_region_of_that_type():
+    # Plateau is a state of Nigeria and a department of Benin
+    assert first("On Tuesday, gunmen killed 4 farmers in Plateau state.").admin1_code == "NG-PL"
+    assert first("On Tuesday, gunmen killed 4 farmers in Plateau department.").admin1_code == "BJ-PL"

@@ -36,7 +36,7 @@ from pathlib import Path
 from intensity.extract.lexicon import read_rows
 from intensity.resources import reference_dir
 
-INDEX_VERSION = "5"
+INDEX_VERSION = "6"
 _APOS = re.compile(r"[’'ʼ`ʹ‘]")
 _NONWORD = re.compile(r"[^a-z0-9а-яёіїєґ]+")
 _DOUBLE = re.compile(r"([a-z])\1+")
@@ -127,6 +127,9 @@ class Index:
     # first-level regions that are cities (ISO type "City", "Capital city", ...): "Kyiv Oblast" is
     # the oblast (UA-32), not the city of Kyiv (UA-30), which shares its name
     city_regions: frozenset = frozenset()
+    # ISO code -> the words of its ISO type, lower-cased ("state", "regional state"): "Plateau
+    # state" is Nigeria's, Benin's Plateau a department
+    region_types: dict = field(default_factory=dict)
 
     def place(self, i: int) -> Place:
         n, c, a, la, lo, pop, kind, cur = self.places[i]
@@ -197,7 +200,7 @@ def _read_cache(path: Path) -> Index | None:
 
 
 _INDEX_FIELDS = ("places", "place_keys", "admin1_keys", "region_info", "country_keys", "demonym_keys",
-                 "country_names", "max_tokens", "meta", "city_regions")
+                 "country_names", "max_tokens", "meta", "city_regions", "region_types")
 
 
 def _write_cache(path: Path, idx: Index) -> Path | None:
@@ -377,6 +380,8 @@ def build_index() -> Index:
         meta={"fingerprint": _fingerprint(), "places": len(places)},
         city_regions=frozenset(r["admin1_code"] for r in regions.iter_rows(named=True)
                                if "city" in (r["type"] or "").lower()),
+        region_types={r["admin1_code"]: frozenset((r["type"] or "").lower().split())
+                      for r in regions.iter_rows(named=True) if r["admin1_code"] in top},
     )
 
 

@@ -54,7 +54,7 @@ _REPORT_VERBS = ("said", "reported", "claimed", "stated", "attribute", "confirme
 # numbers and casualty words
 _SPACES = re.compile(r"\s*")
 # casualty words that take the count as their object ("killing 3", "shot dead 4 protesters")
-_CAS_VERB = re.compile(r"kill|injur|wound|leav|shot dead|gunned down|execut|behead|murder|lynch|massacr", re.IGNORECASE)
+_CAS_VERB = re.compile(r"kill|injur|wound|leav|sho[ot]t?s? dead|guns? down|gunned down|execut|behead|murder|lynch|massacr", re.IGNORECASE)
 # a casualty verb after "and" with an object of its own starts a clause of its own ("stole 200
 # cows and killed one herder"); without one the count is its object or passive subject
 # ("abducted 5 villagers and killed them", "2 policemen were shot and killed", "3 soldiers
@@ -881,7 +881,9 @@ class Extractor:
         if not m.admin1:
             return None
         cq = m.country_qualifier
+        word = (m.admin_word or "").lower()
         code = max(m.admin1, key=lambda c: (idx.region_info.get(c, ("", ""))[1] == cq if cq else 0,
+                                            word in idx.region_types.get(c, ()),
                                             ctx_countries.get(idx.region_info.get(c, ("", ""))[1], 0), ctx_admin.get(c, 0)))
         name, iso3 = idx.region_info.get(code, (m.surface, None))
         return {"admin1_code": code, "admin1": name, "country_iso3": iso3, "location": None, "geo": 3,
