@@ -351,3 +351,27 @@ def test_region_word_chooses_the_region_of_that_type():
     # Plateau is a state of Nigeria and a department of Benin
     assert first("On Tuesday, gunmen killed 4 farmers in Plateau state.").admin1_code == "NG-PL"
     assert first("On Tuesday, gunmen killed 4 farmers in Plateau department.").admin1_code == "BJ-PL"
+
+
+@pytest.mark.parametrize("text,sub", [
+    # more launched than intercepted: the rest got through, so it is the attack itself
+    ("On Tuesday, Russian forces launched 9 missiles at Odesa region; 6 were intercepted.",
+     "shelling_artillery_missile_attack"),
+    ("On Tuesday, Russian forces launched 20 Shahed drones at Kyiv region, 20 of them were shot down.",
+     "disrupted_weapons_use"),
+    ("On Tuesday, Russian forces launched drones at Zaporizhzhia; most were shot down, the rest hit a substation.",
+     "air_drone_strike"),
+    ("On Tuesday, air defence shot down two missiles over Dnipro, and a third landed near a warehouse.",
+     "shelling_artillery_missile_attack"),
+    # former and off-duty members of the forces, and families, are civilians (ACLED)
+    ("On Tuesday, Taliban shot dead a retired army officer at his home in Kunduz province.", "attack"),
+    ("On Tuesday, gunmen killed an off-duty soldier at a market in Kunduz province.", "attack"),
+    ("On Tuesday, militants killed four members of a family in Kunduz province.", "attack"),
+    ("On Tuesday, militants killed four members of the security forces in Kunduz province.", "armed_clash"),
+    # hostages taken; the air force's strike
+    ("On Tuesday, gunmen stopped a minibus and took 6 travellers hostage in Kunduz province.",
+     "abduction_forced_disappearance"),
+    ("On Tuesday, an Afghan Air Force strike killed 9 militants in Kunduz province.", "air_drone_strike"),
+])
+def test_interceptions_counted_and_victims_by_status(text, sub):
+    assert first(text).sub_event_type == sub

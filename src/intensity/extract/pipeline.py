@@ -71,13 +71,18 @@ _COPULA = re.compile(r"\b(was|were|is|has been|had been|got)\b")
 _MUNITION_GAP = re.compile(r"[\s\w-]{0,16}")
 _INTERCEPT_BEFORE = re.compile(r"(shot down|intercepted|downed|destroyed|neutrali[sz]ed)\s+(?:all\s+)?$")
 _INTERCEPT_BEFORE_BARE = re.compile(r"(shot down|intercepted|downed)\s+$")
+# "8 were intercepted", "30 of them were shot down"
+_INTERCEPT_AFTER = re.compile(r"\s+(?:of (?:them|which|these) )?(?:\w+ )?(?:were|was|have been|had been|got) "
+                              r"(?:\w+ )?(?:shot down|intercepted|downed|destroyed by air defen[cs]e)\b", re.IGNORECASE)
 _BRACKETS = re.compile(r"\[[^\]]*\]")
 _ZERO_FATAL = re.compile(r"kill|fatal|death|dead")
 _ZERO_HURT = re.compile(r"hurt|injur|wound|harm")
 _ZERO_INJURED = re.compile(r"injur|wound")
 _ANY_DIGIT = re.compile(r"\d")
 _COMBATANT = re.compile(r"\b(soldiers?|troops|servicem[ae]n|militants?|fighters?|insurgents?|police(?:m[ae]n| officers)?|"
-                        r"commanders?|guards?|personnel|combatants?|rebels?|gunmen|Taliban|members of|armed (?:m[ae]n|groups?|individuals)|"
+                        r"commanders?|guards?|personnel|combatants?|rebels?|gunmen|Taliban|"
+                        r"members of(?! (?:a |the |his |her |their |one )?(?:family|families|household|community|public|press))|"
+                        r"armed (?:m[ae]n|groups?|individuals)|"
                         r"assailants|attackers|bandits|militiam[ae]n|militias?)\b", re.IGNORECASE)
 _CIVILIAN = re.compile(r"\b(civilians?|residents?|villagers?|farmers?|wom[ae]n|child(?:ren)?|boys?|girls?|elders?|"
                        r"teachers?|journalists?|passengers?|worshippers?|students?|shepherds?|man|people|family|"
@@ -85,7 +90,8 @@ _CIVILIAN = re.compile(r"\b(civilians?|residents?|villagers?|farmers?|wom[ae]n|c
                        r"herdsm[ae]n|pastors?|priests?|imams?|traders?|businessm[ae]n|motorists?|drivers?|"
                        r"workers?|miners?|fishermen|pupils?|refugees?|IDPs|persons?|pilgrims?|activists?|scholars?|judges?|lawyers?|"
                        r"engineers?|lecturers?|professors?|councill?ors?|politicians?|candidates?|"
-                       r"(?:tribal|community|religious|local|village|traditional) leaders?|(?<!armed )(?<!unidentified )(?<!unknown )(?<!masked )men)\b",
+                       r"(?:tribal|community|religious|local|village|traditional) leaders?|members of (?:a |the |his |her |their )?famil(?:y|ies)|"
+                       r"(?:former|retired|off-duty|ex-)(?: \w+){0,2}? (?:members?|soldiers?|servicem[ae]n|police(?:m[ae]n| officers?)?|officers?|commanders?|fighters?)|(?<!armed )(?<!unidentified )(?<!unknown )(?<!masked )men)\b",
                        re.IGNORECASE)
 _AIRCRAFT_OBJ = re.compile(r"\b(aircraft|plane|jet|helicopter|Su-\d+|MiG-\d+|Ka-52|Mi-\d+|bomber|fighter)\b", re.IGNORECASE)
 _COMBATANT_GATE = gate(_COMBATANT)
@@ -306,6 +312,7 @@ class Extractor:
         self.coding = [(gate(re.compile(r["pattern"], re.IGNORECASE)), r["field"])
                        for r in read_rows(lexicon_dir(lex.lang) / "coding_notes.csv")]
         self.parents = {r["sub_event_type"]: r["event_type"] for r in taxonomy.rows()}
+        self._weapon_category = {w.name: w.category for w in lex.weapons}
         self.spot = gaz.Spotter(index, not_places=lex.not_places, grammar=lex.grammar)
         self.cue_gates = {k[4:]: g for k, g in lex.gates.items() if k.startswith("cue_")}  # kind -> gate
         # The lexicon's own words (event words, weapons, numbers, cues, facilities): capitalised at
@@ -372,8 +379,11 @@ class Extractor:
             # The victims are named in the verb's own clause: not "..., officials said".
             k0 = min(s for _, _, s, _, role in trig if role == "civilian")
             end = _CLAUSE_END.search(text, k0)
+            # (a former or off-duty policeman is a civilian: his "policeman" is no combatant)
+            civ_spans = [m.span() for m in sc.finditer(_CIVILIAN_GATE)]
             civ_victims = _CIVILIAN.search(text, k0, end.start() if end else len(text)) is not None \
-                and all(m.end() <= k0 for m in sc.finditer(_COMBATANT_GATE))
+                and all(m.end() <= k0 or any(a <= m.start() < b for a, b in civ_spans)
+                        for m in sc.finditer(_COMBATANT_GATE))
         # Captures of places change territory; who gains it (the government of the place, or a
         # non-state or foreign force) is settled once the place is known (see _territory_sub).
         # Capturing people ("captured two soldiers") is part of a clash.
@@ -499,7 +509,7 @@ class Extractor:
                 used_for_munitions.add(n.start)
                 continue
             pre = text[max(0, n.start - 20):n.start].lower()
-            if _INTERCEPT_BEFORE_BARE.search(pre):
+            if _INTERCEPT_BEFORE_BARE.search(pre) or (n.kind in ("digits", "word") and _INTERCEPT_AFTER.match(text, n.end)):
                 intercepted = (intercepted or 0) + n.value
                 used_for_munitions.add(n.start)
                 ev.append(Evidence("intercepted", sidx, offset + n.start, offset + n.end, text[n.start:n.end], "count_intercepted"))
@@ -1085,8 +1095,6 @@ class Extractor:
             if mt.reporter:
                 self._set_reporter(ev, mt)
             self._set_actors(ev, mt)
-            if mt.intercepted and not mt.impact and sub != "disrupted_weapons_use":
-                pass
             events.append((ev, st))
         out = []
         for ev, st in events:
@@ -1212,6 +1220,12 @@ class Extractor:
             ev.injured = max(st["inj"])
         if st["mun"]:
             ev.munitions = max(st["mun"])
+        # "12 missiles ..., 8 were intercepted": the rest got through, so it is the attack itself
+        if ev.sub_event_type == "disrupted_weapons_use" and ev.munitions and ev.intercepted is not None \
+                and ev.munitions > ev.intercepted:
+            cat = self._weapon_category.get(ev.weapon or "")
+            ev.sub_event_type = _WEAPON_SUB.get(cat, "shelling_artillery_missile_attack")
+            ev.event_type = self.parents[ev.sub_event_type]
         conf = 0.45
         if st["explicit_date"]:
             conf += 0.15
