@@ -176,3 +176,16 @@ def test_armed_group_names_are_not_namesake_towns():
 ])
 def test_cities_of_unmatched_geonames_divisions_get_their_region(text, code):
     assert [c for c, _ in _places(text)] == [code]
+
+
+@pytest.mark.parametrize("text,code,location", [
+    # the place an armed group attacks is the event's place, as after "in"
+    ("Boko Haram attacked Damboa.", "NG-BO", "Damboa"),
+    ("Rebels attacked Bunia.", "CD-IT", "Bunia"),
+    # izafe spellings (-e-, -i-, -ye-) are one name; "ANA" is the army, not A'ana, Samoa
+    ("Taliban attacked ANA posts in Qala-e Naw.", "AF-BDG", "Qala i Naw"),
+    # a two-word name the gazetteer lacks, its region after it: not a namesake of its first word
+    ("Russian forces shelled Chervonyi Mayak, Kherson.", "UA-65", "Chervonyi Mayak"),
+])
+def test_attacked_places_izafe_and_unknown_two_word_names(text, code, location):
+    assert _places(text) == [(code, location)]

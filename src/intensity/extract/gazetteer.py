@@ -36,7 +36,7 @@ from pathlib import Path
 from intensity.extract.lexicon import read_rows
 from intensity.resources import reference_dir
 
-INDEX_VERSION = "6"
+INDEX_VERSION = "7"
 _APOS = re.compile(r"[’'ʼ`ʹ‘]")
 _NONWORD = re.compile(r"[^a-z0-9а-яёіїєґ]+")
 _DOUBLE = re.compile(r"([a-z])\1+")
@@ -46,13 +46,22 @@ _ADMIN_TAIL = re.compile(
 )
 
 
+# the Persian izafe is written -e-, -i-, -ye- or -yi- ("Qala-e Naw", "Qala i Naw", "Pul-i-Khumri"):
+# one key for all (after y -> i, "ye" is "ie" and "yi" is "i")
+_IZAFE = re.compile(r"(?<=[a-z]) (?:e|ie)(?= [a-z])")
+
+
+def _izafe(s: str) -> str:
+    return _IZAFE.sub(" i", s) if " e " in s or " ie " in s else s
+
+
 def _loose_slow(name: str) -> str:
     s = unicodedata.normalize("NFKD", name)
     s = "".join(ch for ch in s if not unicodedata.combining(ch)).lower()
     s = _APOS.sub("", s)
     s = _NONWORD.sub(" ", s).strip()
     s = s.replace("y", "i").replace("j", "i") if s.isascii() else s
-    return _DOUBLE.sub(r"\1", s)
+    return _izafe(_DOUBLE.sub(r"\1", s))
 
 
 _QUOTES_ABOVE_LATIN = ("\u2019", "\u02bc")  # the apostrophes Latin alternate names use above U+0250
@@ -82,7 +91,7 @@ def loose(name: str) -> str:
     if not s.isascii():  # a character outside the table (Cyrillic, Arabic, ...): the general path
         return _loose_slow(name)
     s = " ".join(s.split()).replace("y", "i").replace("j", "i")
-    return _DOUBLE.sub(_first_group, s)
+    return _izafe(_DOUBLE.sub(_first_group, s))
 
 
 def admin_loose(name: str) -> str:
@@ -455,6 +464,11 @@ def region_not_city(codes: tuple[str, ...], idx: Index) -> tuple[str, ...]:
     return kept or codes
 
 
+def _preps(grammar: dict[str, list[str]]) -> set[str]:
+    """Words before a name that make it a place: prepositions, "from", and attack verbs."""
+    return {w for k in ("place_prep", "origin_prep", "target_verb") for w in grammar.get(k, [])}
+
+
 def spot(text: str, idx: Index, *, not_places: frozenset[str], grammar: dict[str, list[str]]) -> list[Mention]:
     """Names in ``text`` (one sentence) that the index knows, longest first, non-overlapping."""
     return Spotter(idx, not_places=not_places, grammar=grammar)(text)
@@ -468,7 +482,7 @@ class Spotter:
         self.not_places = not_places
         self.admin_words = set(grammar.get("admin1_word", []))
         self.admin2_words = set(grammar.get("admin2_word", []))
-        self.preps = set(grammar.get("place_prep", [])) | set(grammar.get("origin_prep", []))
+        self.preps = _preps(grammar)
         self.admin_two = {w.split()[0] for w in self.admin_words if " " in w}  # first words of two-word ones
         self._lookup: dict[str, tuple] = {}  # surface -> (key, places, admin1, country, demonym), memoised
 
@@ -655,7 +669,7 @@ def spot_reference(text: str, idx: Index, *, not_places: frozenset[str], grammar
     """The first implementation of :func:`spot` (every word of the sentence walked); for the tests."""
     admin_words = set(grammar.get("admin1_word", []))
     admin2_words = set(grammar.get("admin2_word", []))
-    preps = set(grammar.get("place_prep", [])) | set(grammar.get("origin_prep", []))
+    preps = _preps(grammar)
     words = [(m.start(), m.end(), m.group()) for m in _WORD.finditer(text)]
     out: list[Mention] = []
     i = 0

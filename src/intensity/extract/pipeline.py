@@ -12,6 +12,7 @@ by location, and sentences without a trigger that refer back ("the attack",
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import re
 from bisect import bisect_right
@@ -130,6 +131,8 @@ _INTERVENTION = re.compile(
     rf"(?<!release of )(?<!release of the )(?<!release of their )(?<!freedom for )(?:arrested|detained)|"
     rf"rounded up|clashed with (?:the )?(?:police|security forces|soldiers)|batons?|pepper spray|stun grenades|"
     rf"beat (?:\w+ ){{0,2}}{_PROTESTERS}|cracked down|prevented|blocked (?:the )?(?:march|protest|rally))\b", re.IGNORECASE)
+_ATTACKED = re.compile(r"\b(?:attack(?:ed|s)?|assault(?:ed|s)?|stormed|storms?)\b(?! (?:on|by|against)\b)", re.IGNORECASE)
+_NOT_ARMED = frozenset({"Civilians", "Protesters", "Rioters"})
 # (a city this large is meant by its name even where a region shares it)
 _BIG_CITY = 500_000
 # people killed where a protest was broken up: lethal force ("the killing of a student" that a
@@ -176,6 +179,22 @@ def _coordinate(text: str, nums: list, fields: list, cas, skip: set) -> None:
                 fields[i] = (fb, (nums[i].start, nums[i].end))
             elif fa and countable(i + 1):
                 fields[i + 1] = (fa, (nums[i + 1].start, nums[i + 1].end))
+
+
+def _runs_joined(text: str, places: list[gaz.Mention]) -> list[gaz.Mention]:
+    """Two names in one capitalised run that the gazetteer knows only apart, the region after it
+    ("shelled Chervonyi Mayak, Kherson"): one name as written, in that region, with the word
+    before the run; not its first word alone (a Chervone elsewhere)."""
+    out = list(places)
+    k = 0
+    while k + 1 < len(out):
+        m, nxt = out[k], out[k + 1]
+        if m.prep and not nxt.prep and nxt.qualifier and nxt.start == m.end + 1 and text[m.end] == " " \
+                and not (m.country or m.demonym or m.admin_word or nxt.country or nxt.demonym):
+            out[k:k + 2] = [dataclasses.replace(nxt, prep=m.prep, start=m.start, surface=text[m.start:nxt.end])]
+        else:
+            k += 1
+    return out
 
 
 class _Cues:
@@ -314,6 +333,7 @@ class Extractor:
         self.parents = {r["sub_event_type"]: r["event_type"] for r in taxonomy.rows()}
         self._weapon_category = {w.name: w.category for w in lex.weapons}
         self.spot = gaz.Spotter(index, not_places=lex.not_places, grammar=lex.grammar)
+        self._event_preps = _EVENT_PREPS | set(lex.grammar.get("target_verb", []))
         self.cue_gates = {k[4:]: g for k, g in lex.gates.items() if k.startswith("cue_")}  # kind -> gate
         # The lexicon's own words (event words, weapons, numbers, cues, facilities): capitalised at
         # a sentence start or in a headline ("Drone footage ...", "Tank fires ...", "One person
@@ -425,6 +445,10 @@ class Extractor:
             elif civ_victims and re.search(r"\bkill|\bshot|\binjur|\bwound", text, re.IGNORECASE):
                 scores["attack"] += 1
             elif combatant and re.search(r"\bkill|\bshot|\binjur|\bwound|\bfire", text, re.IGNORECASE):
+                scores["armed_clash"] += 1
+            elif (combatant or any(a[0] not in _NOT_ARMED for a in actors)) and _ATTACKED.search(text):
+                # "Taliban attacked Imam Sahib district", "Boko Haram attacked Damboa": an armed
+                # group's attack with no victim named is fighting (ACLED's usual coding)
                 scores["armed_clash"] += 1
         # A place taken (not people) is a territorial event, also when fighting preceded it.
         if took_place:
@@ -877,7 +901,7 @@ class Extractor:
                 and not ctx_countries.get(best.country_iso3) and places[best_i][5] < _BIG_CITY:
             return self._region(m, ctx_countries, ctx_admin)
         if best_score < 2.0 and not qual and not (cq and best.country_iso3 == cq):
-            if not (m.prep in _EVENT_PREPS and not m.surface.isupper()
+            if not (m.prep in self._event_preps and not m.surface.isupper()
                     and len({places[i][1] for i in m.places[:200]}) == 1):
                 return None
         name = idx.region_info.get(best.admin1_code, (None, None))[0] if best.admin1_code else None
@@ -905,7 +929,7 @@ class Extractor:
         trig_pos = mt.trigger[0] if mt.trigger else 0
         scored = []
         origins = []
-        for m in mt.places:
+        for m in _runs_joined(t, mt.places):
             if m.country:
                 continue  # a country name is never the settlement ("Ukraine", Spain)
             if m.demonym and not m.admin1:
