@@ -333,7 +333,8 @@ class Extractor:
         self.parents = {r["sub_event_type"]: r["event_type"] for r in taxonomy.rows()}
         self._weapon_category = {w.name: w.category for w in lex.weapons}
         self.spot = gaz.Spotter(index, not_places=lex.not_places, grammar=lex.grammar)
-        self._event_preps = _EVENT_PREPS | set(lex.grammar.get("target_verb", []))
+        self._target_verbs = frozenset(lex.grammar.get("target_verb", []))
+        self._event_preps = _EVENT_PREPS | self._target_verbs
         self.cue_gates = {k[4:]: g for k, g in lex.gates.items() if k.startswith("cue_")}  # kind -> gate
         # The lexicon's own words (event words, weapons, numbers, cues, facilities): capitalised at
         # a sentence start or in a headline ("Drone footage ...", "Tank fires ...", "One person
@@ -901,8 +902,10 @@ class Extractor:
                 and not ctx_countries.get(best.country_iso3) and places[best_i][5] < _BIG_CITY:
             return self._region(m, ctx_countries, ctx_admin)
         if best_score < 2.0 and not qual and not (cq and best.country_iso3 == cq):
-            if not (m.prep in self._event_preps and not m.surface.isupper()
-                    and len({places[i][1] for i in m.places[:200]}) == 1):
+            # (after an attack verb, "shelled Novoselivka", only a name of one region: the verb
+            # says less than "in" does that a place is meant, and villages share names)
+            one = {places[i][1:3] if m.prep in self._target_verbs else places[i][1] for i in m.places[:200]}
+            if not (m.prep in self._event_preps and not m.surface.isupper() and len(one) == 1):
                 return None
         name = idx.region_info.get(best.admin1_code, (None, None))[0] if best.admin1_code else None
         return {"admin1_code": best.admin1_code, "admin1": name, "country_iso3": best.country_iso3,
@@ -947,7 +950,8 @@ class Extractor:
                 continue
             # (a settlement its region qualifies, "Bucha in Kyiv Oblast", is placed as firmly as one
             # after a preposition)
-            score = (2 if m.prep or (m.qualifier and r["location"]) else 0) + (1 if r["location"] else 0) \
+            score = (2 if (m.prep and m.prep not in self._target_verbs) or (m.qualifier and r["location"])
+                     else 1 if m.prep else 0) + (1 if r["location"] else 0) \
                 - abs(m.start - trig_pos) / 200
             scored.append((score, m, r))
         ev: list[Evidence] = []
