@@ -196,11 +196,11 @@ def macro_f1(pairs: list[tuple[str, str]]) -> float:
 
 
 def score_acled(rel: str, resolve: Admin1Resolver) -> dict:
-    from intensity.extract import extract_events
+    from intensity.extract import extract_events, get_extractor
 
     rows = load_acled(rel)
     n = len(rows)
-    et_ok = sub_n = sub_ok = a1_n = a1_ok = date_ok = fat_ok = none = 0
+    et_ok = sub_n = sub_ok = a1_n = a1_ok = date_ok = fat_ok = none = none_unplaced = 0
     a1_unresolved = 0
     pairs: list[tuple[str, str]] = []
     confusion: dict[str, Counter] = defaultdict(Counter)
@@ -216,6 +216,8 @@ def score_acled(rel: str, resolve: Admin1Resolver) -> dict:
         e = best_match(evs, ta1, r["country_iso3"])
         if e is None:
             none += 1
+            # (an event needs a place: how many of these name none the gazetteer knows)
+            none_unplaced += get_extractor().locate(r["text"], published=r["published"]) is None
         pe = e.event_type if e else "(none)"
         ps = e.sub_event_type if e else "(none)"
         if r["event_type"] and pe in r["event_type"].split("|"):
@@ -235,7 +237,7 @@ def score_acled(rel: str, resolve: Admin1Resolver) -> dict:
     secs = time.perf_counter() - t0
     return {
         "file": rel, "notes": n, "events_per_note": round(n_events / n, 3) if n else None,
-        "no_event": none,
+        "no_event": none, "no_event_no_place": none_unplaced,
         "event_type_acc": round(et_ok / n, 4) if n else None,
         "sub_event_type_n": sub_n,
         "sub_event_type_acc": round(sub_ok / sub_n, 4) if sub_n else None,
@@ -322,12 +324,13 @@ def seed_throughput(repeat: int = 200) -> dict:
 
 
 def markdown(res: dict) -> str:
-    lines = ["| file | role | notes | event_type acc | sub_event_type acc | sub macro-F1 | admin1 acc | date exact | fatalities exact | no event |",
+    lines = ["| file | role | notes | event_type acc | sub_event_type acc | sub macro-F1 | admin1 acc | date exact | "
+             "fatalities exact | no event (no place named) |",
              "|---|---|---|---|---|---|---|---|---|---|"]
     for r in res["acled"]:
         lines.append(f"| {r['file'].split('/')[0]} | {r['role']} | {r['notes']} | {r['event_type_acc']} | "
                      f"{r['sub_event_type_acc']} | {r['sub_event_type_macro_f1']} | {r['admin1_acc']} | "
-                     f"{r['date_exact']} | {r['fatalities_exact']} | {r['no_event']} |")
+                     f"{r['date_exact']} | {r['fatalities_exact']} | {r['no_event']} ({r['no_event_no_place']}) |")
     b = res.get("bellingcat")
     if b:
         lines += ["", f"Bellingcat/CIR 2022 (held out): admin1 accuracy {b['admin1_acc']} over {b['rows_scored']} rows "

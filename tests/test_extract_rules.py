@@ -375,3 +375,19 @@ def test_region_word_chooses_the_region_of_that_type():
 ])
 def test_interceptions_counted_and_victims_by_status(text, sub):
     assert first(text).sub_event_type == sub
+
+
+@pytest.mark.parametrize("text,sub", [
+    # passive voice: the victims before the verb, the armed men after "by"
+    ("On Tuesday, three villagers were shot dead by soldiers in Bambari.", "attack"),
+    ("On Tuesday, three soldiers were killed by militants in Bambari.", "armed_clash"),
+    ("On Tuesday, the body of a trader was found in Kismayo.", "attack"),
+    # protest wording: a crowd gathered to demand, a shutdown, vendors against the police
+    ("On Tuesday, a crowd gathered outside the court in Kampala demanding the release of a pastor.",
+     "peaceful_protest"),
+    ("On Tuesday, minibus operators staged a shutdown in Durban.", "peaceful_protest"),
+    ("On Tuesday, hawkers clashed with municipal police in Harare.", "violent_demonstration"),
+    ("On Tuesday, supporters of two rival parties clashed in Kisumu.", "mob_violence"),
+])
+def test_passive_victims_and_protest_wording(text, sub):
+    assert first(text).sub_event_type == sub

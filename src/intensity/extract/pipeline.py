@@ -131,6 +131,8 @@ _INTERVENTION = re.compile(
     rf"(?<!release of )(?<!release of the )(?<!release of their )(?<!freedom for )(?:arrested|detained)|"
     rf"rounded up|clashed with (?:the )?(?:police|security forces|soldiers)|batons?|pepper spray|stun grenades|"
     rf"beat (?:\w+ ){{0,2}}{_PROTESTERS}|cracked down|prevented|blocked (?:the )?(?:march|protest|rally))\b", re.IGNORECASE)
+_PASSIVE_BEFORE = re.compile(r"\b(?:was|were|been|being|got)\s+(?:\w+\s+)?$", re.IGNORECASE)
+_BY_AFTER = re.compile(r"[\w-]+(?:\s+(?:dead|and killed|to death))?\s+(?:\w+\s+){0,3}?by\b", re.IGNORECASE)
 _ATTACKED = re.compile(r"\b(?:attack(?:ed|s)?|assault(?:ed|s)?|stormed|storms?)\b(?! (?:on|by|against)\b)", re.IGNORECASE)
 _NOT_ARMED = frozenset({"Civilians", "Protesters", "Rioters"})
 # (a city this large is meant by its name even where a region shares it)
@@ -405,6 +407,13 @@ class Extractor:
             civ_victims = _CIVILIAN.search(text, k0, end.start() if end else len(text)) is not None \
                 and all(m.end() <= k0 or any(a <= m.start() < b for a, b in civ_spans)
                         for m in sc.finditer(_COMBATANT_GATE))
+            if not civ_victims and _PASSIVE_BEFORE.search(text, max(0, k0 - 24), k0):
+                # "Two civilians were killed by soldiers": the victims come before the verb, the
+                # armed men after its "by"
+                by = _BY_AFTER.match(text, k0)
+                civ_victims = by is not None and _CIVILIAN.search(text, 0, k0) is not None \
+                    and all(m.start() >= by.end() or any(a <= m.start() < b for a, b in civ_spans)
+                            for m in sc.finditer(_COMBATANT_GATE))
         # Captures of places change territory; who gains it (the government of the place, or a
         # non-state or foreign force) is settled once the place is known (see _territory_sub).
         # Capturing people ("captured two soldiers") is part of a clash.
