@@ -391,3 +391,12 @@ def test_interceptions_counted_and_victims_by_status(text, sub):
 ])
 def test_passive_victims_and_protest_wording(text, sub):
     assert first(text).sub_event_type == sub
+
+
+@pytest.mark.parametrize("text", [
+    "On Tuesday, Russian forces used a KAB-500 against Orikhiv.",
+    "On Tuesday, Russian aircraft dropped a KAB-1500 on Orikhiv.",
+])
+def test_glide_bomb_model_names_and_use_against(text):
+    e = first(text)
+    assert (e.sub_event_type, e.admin1_code, e.weapon) == ("air_drone_strike", "UA-23", "glide bomb")
