@@ -400,3 +400,13 @@ def test_passive_victims_and_protest_wording(text, sub):
 def test_glide_bomb_model_names_and_use_against(text):
     e = first(text)
     assert (e.sub_event_type, e.admin1_code, e.weapon) == ("air_drone_strike", "UA-23", "glide bomb")
+
+
+@pytest.mark.parametrize("text,fatalities", [
+    # a count after a colon is a count, not a clock ("12:30")
+    ("On Tuesday, clashes in Kunduz province: 4 soldiers were killed.", 4),
+    ("On Tuesday, fighting in Kunduz province: 9 militants dead, including a commander.", 9),
+    ("On Tuesday, Taliban attacked a checkpoint in Kunduz province; 3 policemen were martyred.", 3),
+])
+def test_counts_after_a_colon_and_martyred(text, fatalities):
+    assert first(text).fatalities == fatalities

@@ -108,7 +108,8 @@ _YEAR_COUNT = re.compile(r"\s+(people|civilians|soldiers|troops|shells|missiles|
 _MONTH_AFTER = re.compile(r"\s*(st|nd|rd|th)?\s*(of\s+)?" + _MONTH)
 _MONTH_BEFORE = re.compile(r"(?<![a-z])" + _MONTH + r"\.?\s*$")
 _TIME_AFTER = re.compile(r"\s*(am|pm|a\.m|p\.m|hours|hrs|h\b|:)")
-_TIME_BEFORE = re.compile(r"[:/]\s*$")
+# (a clock or a date, "12:30", "5/3": a digit right before; "Kunduz: 3 killed" is a count)
+_TIME_BEFORE = re.compile(r"\d[:/]$")
 _UNIT_AFTER = re.compile(r"\s*(km|kilomet|metres|meters|miles|m\b|%|per ?cent|years?|year-old|-year|days?|weeks?|months?|kg|tons?|tonnes?)")
 
 
