@@ -410,3 +410,20 @@ def test_glide_bomb_model_names_and_use_against(text):
 ])
 def test_counts_after_a_colon_and_martyred(text, fatalities):
     assert first(text).fatalities == fatalities
+
+
+@pytest.mark.parametrize("text,sub", [
+    ("On Tuesday, militants destroyed a bridge in Faryab province.", "looting_property_destruction"),
+    ("On Tuesday, air defence destroyed 3 drones over Kharkiv.", "disrupted_weapons_use"),
+    ("On Tuesday, militants flogged two men in public in Badghis province.", "attack"),
+    ("On Tuesday, gunmen shot and wounded a teacher in Herat.", "attack"),
+    ("On Tuesday, gunmen attacked a clinic in Herat, wounding two nurses.", "attack"),
+])
+def test_property_before_interception_and_attacks_on_people_and_clinics(text, sub):
+    assert first(text).sub_event_type == sub
+
+
+def test_a_holiday_is_not_a_namesake_town():
+    # "Eid" is an alternate name of Edd, Eritrea
+    assert all(e.country_iso3 != "ERI" for e in extract_events(
+        "On Tuesday, the group announced a ceasefire for Eid in Kunduz province.", published=PUB))
