@@ -427,3 +427,29 @@ def test_a_holiday_is_not_a_namesake_town():
     # "Eid" is an alternate name of Edd, Eritrea
     assert all(e.country_iso3 != "ERI" for e in extract_events(
         "On Tuesday, the group announced a ceasefire for Eid in Kunduz province.", published=PUB))
+
+
+@pytest.mark.parametrize("text", [
+    # courts and trials of an old crime, in a headline with no date of its own
+    "Jury begins deliberations in murder trial of three men in Kano",
+    "Man convicted of killing two traders in Kano is jailed for life",
+    # deaths that no one inflicted
+    "Boat carrying traders capsizes in Kano, killing at least 12",
+    "Earthquake kills 300 people in Herat",
+    # "Loot" is a title
+    "'Loot' renewed for a second season",
+])
+def test_courts_accidents_and_words_that_are_no_event(text):
+    assert extract_events(text, published=PUB) == []
+
+
+def test_a_dated_report_of_an_arrest_for_a_killing_is_still_an_arrest():
+    e = first("On Tuesday, police arrested two men charged with killing a trader in Kano, Kano state.")
+    assert e.sub_event_type == "arrests"
+
+
+def test_a_compass_word_is_not_a_region_of_that_name():
+    # Cameroon has regions named West and North; here they are directions
+    for text in ("Moscow warns the West against sending missiles to Kharkiv.",
+                 "Protesters blocked the busiest border crossing in North America."):
+        assert all(e.country_iso3 != "CMR" for e in extract_events(text, published=PUB))

@@ -135,6 +135,16 @@ _PASSIVE_BEFORE = re.compile(r"\b(?:was|were|been|being|got)\s+(?:\w+\s+)?$", re
 _BY_AFTER = re.compile(r"[\w-]+(?:\s+(?:dead|and killed|to death))?\s+(?:\w+\s+){0,3}?by\b", re.IGNORECASE)
 _ATTACKED = re.compile(r"\b(?:attack(?:ed|s)?|assault(?:ed|s)?|stormed|storms?)\b(?! (?:on|by|against)\b)", re.IGNORECASE)
 _NOT_ARMED = frozenset({"Civilians", "Protesters", "Rioters"})
+# deaths that no one inflicted: with no weapon named, killed civilians are no attack
+_ACCIDENT = re.compile(r"\b(?:earthquakes?|quakes?|floods?|flooding|landslides?|avalanches?|storms?|cyclones?|hurricanes?|"
+                       r"typhoons?|tornado(?:es)?|capsiz(?:e|ed|es|ing)|accidents?|(?:car|bus|road|plane|train|helicopter) crash(?:es)?|"
+                       r"collisions?|collided|drowned|drowning|heatwave|wildfires?|stampede|overdoses?|lightning)\b", re.IGNORECASE)
+# region names that are compass words ("West", "North" in Cameroon): without a region word they
+# are directions ("the West", "North America"), not the region
+_COMPASS = frozenset({"north", "south", "east", "west", "centre", "center", "central", "northern", "southern",
+                      "eastern", "western", "north-west", "north-east", "south-west", "south-east", "northwest",
+                      "northeast", "southwest", "southeast", "far north", "coast", "littoral", "lakes", "upper",
+                      "lower", "capital"})
 # (a city this large is meant by its name even where a region shares it)
 _BIG_CITY = 500_000
 # people killed where a protest was broken up: lethal force ("the killing of a student" that a
@@ -438,7 +448,8 @@ class Extractor:
                                  or cats & {"drone", "missile", "mlrs", "air"}):
                 return "disrupted_weapons_use"
         # (a mob's victims make mob violence, not an attack: ACLED's attacks are by organised groups)
-        if roles.get("civilian") and not scores.get("mob_violence"):
+        accident = _ACCIDENT.search(text) is not None and not cats
+        if roles.get("civilian") and not scores.get("mob_violence") and not accident:
             w = sum(w for _, w in roles["civilian"])
             # (civilians killed by an explosion are a remote explosive's victims, below)
             if not (set(scores) & _REMOTE) and civ_victims and not roles.get("blast"):
@@ -452,7 +463,7 @@ class Extractor:
                         scores[_WEAPON_SUB[c]] += 1
             elif roles.get("blast") and _HARM.search(text):
                 scores["remote_explosive_landmine_ied"] += 1
-            elif civ_victims and re.search(r"\bkill|\bshot|\binjur|\bwound", text, re.IGNORECASE):
+            elif civ_victims and not accident and re.search(r"\bkill|\bshot|\binjur|\bwound", text, re.IGNORECASE):
                 scores["attack"] += 1
             elif combatant and re.search(r"\bkill|\bshot|\binjur|\bwound|\bfire", text, re.IGNORECASE):
                 scores["armed_clash"] += 1
@@ -908,7 +919,8 @@ class Extractor:
         # A region's own name beats a small namesake town abroad that nothing in the article
         # supports ("in Borno" is Borno State, Nigeria, not Borna, Germany).
         if m.admin1 and best.admin1_code not in m.admin1 and not qual and not (cq and best.country_iso3 == cq) \
-                and not ctx_countries.get(best.country_iso3) and places[best_i][5] < _BIG_CITY:
+                and not ctx_countries.get(best.country_iso3) and places[best_i][5] < _BIG_CITY \
+                and m.surface.lower() not in _COMPASS:
             return self._region(m, ctx_countries, ctx_admin)
         if best_score < 2.0 and not qual and not (cq and best.country_iso3 == cq):
             # (after an attack verb, "shelled Novoselivka", only a name of one region: the verb
@@ -927,6 +939,8 @@ class Extractor:
         if not m.admin1:
             return None
         cq = m.country_qualifier
+        if cq and all(idx.region_info.get(c, ("", ""))[1] != cq for c in m.admin1):
+            return None  # "North-West Syria": no region of that country has the name
         word = (m.admin_word or "").lower()
         code = max(m.admin1, key=lambda c: (idx.region_info.get(c, ("", ""))[1] == cq if cq else 0,
                                             word in idx.region_types.get(c, ()),
