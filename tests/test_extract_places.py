@@ -181,7 +181,7 @@ def test_cities_of_unmatched_geonames_divisions_get_their_region(text, code):
 @pytest.mark.parametrize("text,code,location", [
     # the place an armed group attacks is the event's place, as after "in"
     ("Boko Haram attacked Damboa.", "NG-BO", "Damboa"),
-    ("Rebels attacked Bunia.", "CD-IT", "Bunia"),
+    ("Al Shabaab attacked Beledweyne.", "SO-HI", "Beledweyne"),
     # izafe spellings (-e-, -i-, -ye-) are one name; "ANA" is the army, not A'ana, Samoa
     ("Taliban attacked ANA posts in Qala-e Naw.", "AF-BDG", "Qala i Naw"),
     # a two-word name the gazetteer lacks, its region after it: not a namesake of its first word

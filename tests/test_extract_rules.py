@@ -453,3 +453,73 @@ def test_a_compass_word_is_not_a_region_of_that_name():
     for text in ("Moscow warns the West against sending missiles to Kharkiv.",
                  "Protesters blocked the busiest border crossing in North America."):
         assert all(e.country_iso3 != "CMR" for e in extract_events(text, published=PUB))
+
+
+@pytest.mark.parametrize("text,fatalities", [
+    # a total and its breakdown are one count
+    ("On Tuesday, an attack killed 12 people, 5 soldiers and 7 civilians, in Tillaberi.", 12),
+    ("On Tuesday, fighting killed 30 people, 20 of them civilians and 10 soldiers, in Khartoum.", 30),
+    ("On Tuesday, at least 8 people, including 3 women and 2 children, were killed in an attack in Ituri.", 8),
+    ("On Tuesday, at least 8 people, 3 women and 2 children among them, were killed in an attack in Ituri.", 8),
+    # a count with a verb of its own is another clause; animals are not casualties
+    ("On Tuesday, gunmen killed 6 villagers and 20 others were abducted in Katsina state.", 6),
+    ("On Tuesday, shelling killed 1 person and 2 cats in Kherson.", 1),
+])
+def test_breakdowns_and_other_clauses_are_not_added(text, fatalities):
+    assert first(text).fatalities == fatalities
+
+
+@pytest.mark.parametrize("text,sub,munitions,intercepted", [
+    ("On Tuesday, Russia launched 30 drones at Kharkiv, 25 drones were shot down and 5 were downed by "
+     "electronic warfare.", "disrupted_weapons_use", 30, 30),
+    ("On Tuesday, Russia launched 12 missiles at Kyiv, 8 were intercepted and the rest were jammed.",
+     "disrupted_weapons_use", 12, 8),
+    ("On Tuesday, the air force said 20 of 25 Shahed drones were shot down over Odesa.", "air_drone_strike", 25, 20),
+])
+def test_interception_counts(text, sub, munitions, intercepted):
+    e = first(text)
+    assert (e.sub_event_type, e.munitions, e.intercepted) == (sub, munitions, intercepted)
+
+
+@pytest.mark.parametrize("text", [
+    # no event: counts of attacks, threats, denials, a person attacked by unnamed gunmen
+    "Police said the number of attacks in Kaduna fell by 20% last year.",
+    "The militia threatened to attack Bunia.",
+    "The Taliban denied that they attacked Kunduz.",
+    "Gunmen attacked Kamau.",
+    # demonstrations of things, threats to strike, parades, internet shutdowns
+    "Students demonstrate a new robot at the Kigali science fair.",
+    "Nurses in Nairobi vowed to go on strike from Monday.",
+    "The army will march through Red Square in Moscow.",
+    "Authorities enforced a shutdown of the internet in Mekelle.",
+    # executions of trades, rescues and offensives; a system held hostage; a robbery foiled
+    "The bank executed 3 trades in Lagos.",
+    "The army executed a daring rescue in Borno, freeing 20 hostages.",
+    "Striking doctors held the health system hostage in Nairobi.",
+    "Police foiled a plot to rob a bank in Lagos.",
+    # deaths from disease or fire
+    "Malaria kills 3 children in Kisumu.",
+    "Fire kills 3 children in a Lagos slum.",
+])
+def test_wording_that_is_no_event(text):
+    assert extract_events(text, published=PUB) == []
+
+
+@pytest.mark.parametrize("text,sub", [
+    ("On Tuesday, the junta executed 4 pro-democracy activists in Yangon.", "attack"),
+    ("On Tuesday, rival supporters held separate rallies in Nairobi.", "peaceful_protest"),
+    ("On Tuesday, security men shot dead 2 suspected separatists in Imo state.", "armed_clash"),
+    ("On Tuesday, police dispersed protesters demanding justice for 3 people killed last week in Nairobi.",
+     "protest_with_intervention"),
+])
+def test_review_cases(text, sub):
+    assert first(text).sub_event_type == sub
+
+
+@pytest.mark.parametrize("text,code", [
+    # cities of 100,000 and more keep their name against a region of the same name abroad
+    ("On Tuesday, farmers protested in Bari.", "IT-75"),
+    ("On Tuesday, a gunman killed 3 people in Toledo.", "US-OH"),
+])
+def test_cities_beat_foreign_regions_of_the_same_name(text, code):
+    assert first(text).admin1_code == code

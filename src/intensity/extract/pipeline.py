@@ -55,7 +55,7 @@ _REPORT_VERBS = ("said", "reported", "claimed", "stated", "attribute", "confirme
 # numbers and casualty words
 _SPACES = re.compile(r"\s*")
 # casualty words that take the count as their object ("killing 3", "shot dead 4 protesters")
-_CAS_VERB = re.compile(r"kill|injur|wound|leav|sho[ot]t?s? dead|guns? down|gunned down|execut|behead|murder|lynch|massacr", re.IGNORECASE)
+_CAS_VERB = re.compile(r"kill|injur|wound|leav|shot dead|shoots? dead|guns? down|gunned down|execut|behead|murder|lynch|massacr", re.IGNORECASE)
 # a casualty verb after "and" with an object of its own starts a clause of its own ("stole 200
 # cows and killed one herder"); without one the count is its object or passive subject
 # ("abducted 5 villagers and killed them", "2 policemen were shot and killed", "3 soldiers
@@ -72,8 +72,14 @@ _COPULA = re.compile(r"\b(was|were|is|has been|had been|got)\b")
 _MUNITION_GAP = re.compile(r"[\s\w-]{0,16}")
 _INTERCEPT_BEFORE = re.compile(r"(shot down|intercepted|downed|destroyed|neutrali[sz]ed)\s+(?:all\s+)?$")
 _INTERCEPT_BEFORE_BARE = re.compile(r"(shot down|intercepted|downed)\s+$")
+# "20 of 25 drones were shot down": 25 launched, 20 stopped
+_N_OF_M_STOPPED = re.compile(r"\b(\d+) (?:out )?of (?:the )?(\d+) (?:[\w-]+ ){0,2}?(?:were|was|have been|had been) (?:\w+ )?"
+                             r"(?:shot down|intercepted|downed|destroyed|jammed|neutrali[sz]ed)\b", re.IGNORECASE)
+# "the rest were jammed": every one launched was stopped
+_REST_STOPPED = re.compile(r"\b(?:the rest|the remaining|all the others|the others)(?: \w+)? (?:were|was) (?:\w+ )?"
+                           r"(?:shot down|intercepted|downed|destroyed|jammed|suppressed|neutrali[sz]ed)\b", re.IGNORECASE)
 # "8 were intercepted", "30 of them were shot down"
-_INTERCEPT_AFTER = re.compile(r"\s+(?:of (?:them|which|these) )?(?:\w+ )?(?:were|was|have been|had been|got) "
+_INTERCEPT_AFTER = re.compile(r"(?:\s+and\s+\d+\s+[\w-]+)?\s+(?:of (?:them|which|these) )?(?:\w+ )?(?:were|was|have been|had been|got) "
                               r"(?:\w+ )?(?:shot down|intercepted|downed|destroyed by air defen[cs]e)\b", re.IGNORECASE)
 _BRACKETS = re.compile(r"\[[^\]]*\]")
 _ZERO_FATAL = re.compile(r"kill|fatal|death|dead")
@@ -84,7 +90,7 @@ _COMBATANT = re.compile(r"\b(soldiers?|troops|servicem[ae]n|militants?|fighters?
                         r"commanders?|guards?|personnel|combatants?|rebels?|gunmen|Taliban|"
                         r"members of(?! (?:a |the |his |her |their |one )?(?:family|families|household|community|public|press))|"
                         r"armed (?:m[ae]n|groups?|individuals)|"
-                        r"assailants|attackers|bandits|militiam[ae]n|militias?)\b", re.IGNORECASE)
+                        r"assailants|attackers|bandits|militiam[ae]n|militias?|separatists?|jihadists?|terrorists?|extremists?|security men)\b", re.IGNORECASE)
 _CIVILIAN = re.compile(r"\b(civilians?|residents?|villagers?|farmers?|wom[ae]n|child(?:ren)?|boys?|girls?|elders?|"
                        r"teachers?|journalists?|passengers?|worshippers?|students?|shepherds?|man|people|family|"
                        r"doctors?|nurses?|volunteers?|tribal elder|clerics?|mullahs?|officials?|chiefs?|herders?|"
@@ -92,7 +98,7 @@ _CIVILIAN = re.compile(r"\b(civilians?|residents?|villagers?|farmers?|wom[ae]n|c
                        r"workers?|miners?|fishermen|pupils?|refugees?|IDPs|persons?|pilgrims?|activists?|scholars?|judges?|lawyers?|"
                        r"engineers?|lecturers?|professors?|councill?ors?|politicians?|candidates?|"
                        r"(?:tribal|community|religious|local|village|traditional) leaders?|members of (?:a |the |his |her |their )?famil(?:y|ies)|"
-                       r"(?:former|retired|off-duty|ex-)(?: \w+){0,2}? (?:members?|soldiers?|servicem[ae]n|police(?:m[ae]n| officers?)?|officers?|commanders?|fighters?)|(?<!armed )(?<!unidentified )(?<!unknown )(?<!masked )men)\b",
+                       r"(?:(?:former|retired|off-duty)(?: \w+){0,2}? |ex-)(?:members?|soldiers?|servicem[ae]n|police(?:m[ae]n| officers?)?|officers?|commanders?|fighters?)|(?<!armed )(?<!unidentified )(?<!unknown )(?<!masked )(?<!security )(?<!militia)(?<!police)(?<!army )(?<!rebel )men)\b",
                        re.IGNORECASE)
 _AIRCRAFT_OBJ = re.compile(r"\b(aircraft|plane|jet|helicopter|Su-\d+|MiG-\d+|Ka-52|Mi-\d+|bomber|fighter)\b", re.IGNORECASE)
 _COMBATANT_GATE = gate(_COMBATANT)
@@ -133,12 +139,16 @@ _INTERVENTION = re.compile(
     rf"beat (?:\w+ ){{0,2}}{_PROTESTERS}|cracked down|prevented|blocked (?:the )?(?:march|protest|rally))\b", re.IGNORECASE)
 _PASSIVE_BEFORE = re.compile(r"\b(?:was|were|been|being|got)\s+(?:\w+\s+)?$", re.IGNORECASE)
 _BY_AFTER = re.compile(r"[\w-]+(?:\s+(?:dead|and killed|to death))?\s+(?:\w+\s+){0,3}?by\b", re.IGNORECASE)
-_ATTACKED = re.compile(r"\b(?:attack(?:ed|s)?|assault(?:ed|s)?|stormed|storms?)\b(?! (?:on|by|against)\b)", re.IGNORECASE)
-_NOT_ARMED = frozenset({"Civilians", "Protesters", "Rioters"})
+_ATTACKED = re.compile(r"\b(?:attacked|assaulted|stormed)\b(?! (?:on|by|against)\b)", re.IGNORECASE)
+_NOT_ASSERTED = re.compile(r"\b(?:denied|deny|denies|threaten(?:ed|s)? to|could|may|might|will|would|plann?(?:ed|s)? to|"
+                           r"vowed to|if|whether)\b", re.IGNORECASE)
+_NOT_ARMED = frozenset({"Civilians", "Protesters", "Rioters", "Unidentified Armed Group"})
 # deaths that no one inflicted: with no weapon named, killed civilians are no attack
 _ACCIDENT = re.compile(r"\b(?:earthquakes?|quakes?|floods?|flooding|landslides?|avalanches?|storms?|cyclones?|hurricanes?|"
                        r"typhoons?|tornado(?:es)?|capsiz(?:e|ed|es|ing)|accidents?|(?:car|bus|road|plane|train|helicopter) crash(?:es)?|"
-                       r"collisions?|collided|drowned|drowning|heatwave|wildfires?|stampede|overdoses?|lightning)\b", re.IGNORECASE)
+                       r"collisions?|collided|drowned|drowning|heatwave|wildfires?|stampede|overdoses?|lightning|malaria|cholera|"
+                       r"measles|ebola|disease|outbreak|famine|starvation|blaze|inferno|(?:house|market|building|slum) fires?|"
+                       r"fire (?:kills|killed|broke out|gutted))\b", re.IGNORECASE)
 # region names that are compass words ("West", "North" in Cameroon): without a region word they
 # are directions ("the West", "North America"), not the region
 _COMPASS = frozenset({"north", "south", "east", "west", "centre", "center", "central", "northern", "southern",
@@ -146,10 +156,12 @@ _COMPASS = frozenset({"north", "south", "east", "west", "centre", "center", "cen
                       "northeast", "southwest", "southeast", "far north", "coast", "littoral", "lakes", "upper",
                       "lower", "capital"})
 # (a city this large is meant by its name even where a region shares it)
-_BIG_CITY = 500_000
+_BIG_CITY = 100_000
 # people killed where a protest was broken up: lethal force ("the killing of a student" that a
 # protest is about is not)
-_DIED = re.compile(r"\b(?:(?:were|was|been) (?:shot dead|killed)|died|(?:killing|leaving) (?:at least )?(?:\w+ )?(?:people|persons|protesters|demonstrators|dead)|(?:\w+ )?(?:people|persons|protesters|demonstrators) (?:were )?(?:killed|dead))\b", re.IGNORECASE)
+_DIED = re.compile(r"\b(?:(?:were|was|been) (?:shot dead|killed)|died|(?:killing|leaving) (?:at least )?(?:\w+ )?(?:people|persons|protesters|demonstrators|dead)|"
+                   r"(?<!for )(?<!over )(?<!of )(?<!after )(?<!about )(?:\w+ )(?:people|persons|protesters|demonstrators) (?:were )?(?:killed|dead))\b"
+                   r"(?! (?:last|earlier|previously|in (?:an? |the )?(?:earlier|previous)))", re.IGNORECASE)
 _TERRITORY = ("non_state_actor_overtakes_territory", "government_regains_territory")
 _STATE = re.compile(r"^(Military|Police) Forces")
 
@@ -158,6 +170,9 @@ _STATE = re.compile(r"^(Military|Police) Forces")
 # people joined by "and" (or by a comma in such a list) share one casualty word.
 _COORD_AND = re.compile(r"\s+(?:[^\W\d]+\s+){0,2}?[^\W\d]+,?\s+and\s+(?:(?:his|her|their|its|the|another|other)\s+)?",
                         re.IGNORECASE)
+_INCLUDING_BEFORE = re.compile(r"\b(?:including|among them|among whom|of whom)\s+$", re.IGNORECASE)
+_AMONG_AFTER = re.compile(r"\s+[\w-]+(?:\s+[\w-]+)?\s+(?:among them|of them|among whom)\b", re.IGNORECASE)
+_OWN_VERB = re.compile(r"\s+(?:[^\W\d]+\s+){0,2}?(?:were|was|are|is|have been|has been|had been|got)\b", re.IGNORECASE)
 _COORD_COMMA = re.compile(r"\s+(?:[^\W\d]+\s+){0,2}?[^\W\d]+,\s+")
 
 
@@ -169,11 +184,12 @@ def _coordinate(text: str, nums: list, fields: list, cas, skip: set) -> None:
         return rx.fullmatch(text, s, e) is not None and not _COPULA.search(text, s, e) \
             and not any(s <= cs < e for cs, _, _ in cas)
 
-    links = []
+    links = []  # (i, joined by a comma)
     for i in range(len(nums) - 1):
-        if joined(i, _COORD_AND) or (nums[i].kind != "article" and i + 2 < len(nums)
-                                     and joined(i, _COORD_COMMA) and joined(i + 1, _COORD_AND)):
-            links.append(i)
+        if joined(i, _COORD_AND):
+            links.append((i, False))
+        elif nums[i].kind != "article" and i + 2 < len(nums) and joined(i, _COORD_COMMA) and joined(i + 1, _COORD_AND):
+            links.append((i, True))
     if not links:
         return
 
@@ -185,12 +201,38 @@ def _coordinate(text: str, nums: list, fields: list, cas, skip: set) -> None:
         return not any(fld == "not_people" and s >= n.end and len(text[n.end:s].split()) <= 1 for s, _, fld in cas)
 
     for order in (links, links[::-1]):
-        for i in order:
+        for i, comma in order:
             (fa, _), (fb, _) = fields[i], fields[i + 1]
             if fb and countable(i):
                 fields[i] = (fb, (nums[i].start, nums[i].end))
-            elif fa and countable(i + 1):
+            # forward only over "and", and not to a count with a verb of its own ("killed 6
+            # villagers and 20 others were abducted"); "killed 12 people, 5 soldiers and 7
+            # civilians" is one total and its breakdown
+            elif fa and not comma and countable(i + 1) and not _OWN_VERB.match(text, nums[i + 1].end):
                 fields[i + 1] = (fa, (nums[i + 1].start, nums[i + 1].end))
+    # "at least 8 people, including 3 women and 2 children, were killed": the counts after
+    # "including" are part of the one before; their casualty word is that count's
+    for k in range(1, len(nums)):
+        if fields[k][0] and _INCLUDING_BEFORE.search(text, max(0, nums[k].start - 16), nums[k].start):
+            p = k - 1
+            if not fields[p][0] and countable(p):
+                fields[p] = (fields[k][0], (nums[p].start, nums[p].end))
+            j = k
+            while True:
+                fields[j] = (None, (0, 0))
+                if not any(i == j and not c for i, c in links):
+                    break
+                j += 1
+    # "at least 8 people, 3 women and 2 children among them, were killed": a list after a total
+    # that adds up to it is its breakdown
+    for i, comma in links:
+        if comma and fields[i][0]:
+            j = i + 1
+            while any(k == j and not c for k, c in links):
+                j += 1
+            if sum(n.value for n in nums[i + 1:j + 1]) == nums[i].value or _AMONG_AFTER.match(text, nums[j].end):
+                for k in range(i + 1, j + 1):
+                    fields[k] = (None, (0, 0))
 
 
 def _runs_joined(text: str, places: list[gaz.Mention]) -> list[gaz.Mention]:
@@ -467,9 +509,11 @@ class Extractor:
                 scores["attack"] += 1
             elif combatant and re.search(r"\bkill|\bshot|\binjur|\bwound|\bfire", text, re.IGNORECASE):
                 scores["armed_clash"] += 1
-            elif (combatant or any(a[0] not in _NOT_ARMED for a in actors)) and _ATTACKED.search(text):
-                # "Taliban attacked Imam Sahib district", "Boko Haram attacked Damboa": an armed
-                # group's attack with no victim named is fighting (ACLED's usual coding)
+            elif civ is None and any(a[0] not in _NOT_ARMED for a in actors) and _ATTACKED.search(text) \
+                    and not _NOT_ASSERTED.search(text):
+                # "Taliban attacked Imam Sahib district", "Boko Haram attacked Damboa": a named armed
+                # group's attack with no victim named is fighting (ACLED's usual coding); not
+                # "gunmen attacked Hassan" (a person), "attacks fell", "denied they attacked"
                 scores["armed_clash"] += 1
         # A place taken (not people) is a territorial event, also when fighting preceded it.
         if took_place:
@@ -537,7 +581,14 @@ class Extractor:
         used_for_munitions = set()
         munitions = 0
         intercepted = None
+        nm = _N_OF_M_STOPPED.search(text) if nums else None
+        if nm:
+            intercepted, munitions = int(nm.group(1)), int(nm.group(2))
+            used_for_munitions.update(n.start for n in nums if n.start in (nm.start(1), nm.start(2)))
+            ev.append(Evidence("intercepted", sidx, offset + nm.start(), offset + nm.end(), nm.group(), "count_intercepted"))
         for n in nums:
+            if n.start in used_for_munitions:
+                continue
             # "22 shells", "63 Shahed drones", "88 missiles"
             hit = next(((s, e, k) for s, e, k in mun if k == "munition" and 0 <= s - n.end <= 16
                         and _MUNITION_GAP.fullmatch(text[n.end:s] or " ") and
@@ -545,7 +596,7 @@ class Extractor:
             if hit and n.kind != "article":
                 # "shot down 37 drones" / "intercepted 30 missiles" count interceptions, not launches.
                 pre = text[max(0, n.start - 20):n.start].lower()
-                if _INTERCEPT_BEFORE.search(pre):
+                if _INTERCEPT_BEFORE.search(pre) or _INTERCEPT_AFTER.match(text, hit[1]):
                     intercepted = (intercepted or 0) + n.value
                     ev.append(Evidence("intercepted", sidx, offset + n.start, offset + hit[1], text[n.start:hit[1]], "count_intercepted"))
                 else:
@@ -560,6 +611,8 @@ class Extractor:
                 ev.append(Evidence("intercepted", sidx, offset + n.start, offset + n.end, text[n.start:n.end], "count_intercepted"))
         if munitions:
             res["munitions"] = munitions
+        if _REST_STOPPED.search(text):
+            res["all_intercepted"] = True
         if intercepted is not None:
             res["intercepted"] = intercepted
         totals = {"fatalities": 0, "injured": 0}
@@ -877,6 +930,8 @@ class Extractor:
         """Pick a settlement / region for one spotted name, using the article's context."""
         idx = self.idx
         if m.admin_word or (m.admin1 and not m.places):
+            if not m.admin_word and m.surface.lower() in _COMPASS:
+                return None  # "North Waziristan", "the West": not Cameroon's North or West region
             return self._region(m, ctx_countries, ctx_admin)
         if not m.places:
             return None
@@ -1213,6 +1268,8 @@ class Extractor:
             st["mun"].append(n["munitions"])
         if "intercepted" in n:
             ev.intercepted = max(ev.intercepted or 0, n["intercepted"])
+        if n.get("all_intercepted"):
+            st["all_intercepted"] = True
         if n.get("unknown"):
             st["unknown"] = True
         ev.evidence.extend(mt.evidence)
@@ -1273,7 +1330,7 @@ class Extractor:
             ev.munitions = max(st["mun"])
         # "12 missiles ..., 8 were intercepted": the rest got through, so it is the attack itself
         if ev.sub_event_type == "disrupted_weapons_use" and ev.munitions and ev.intercepted is not None \
-                and ev.munitions > ev.intercepted:
+                and ev.munitions > ev.intercepted and not st.get("all_intercepted"):
             cat = self._weapon_category.get(ev.weapon or "")
             ev.sub_event_type = _WEAPON_SUB.get(cat, "shelling_artillery_missile_attack")
             ev.event_type = self.parents[ev.sub_event_type]
