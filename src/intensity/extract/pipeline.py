@@ -78,6 +78,8 @@ _N_OF_M_STOPPED = re.compile(r"\b(\d+) (?:out )?of (?:the )?(\d+) (?:[\w-]+ ){0,
 # "the rest were jammed": every one launched was stopped
 _REST_STOPPED = re.compile(r"\b(?:the rest|the remaining|all the others|the others)(?: \w+)? (?:were|was) (?:\w+ )?"
                            r"(?:shot down|intercepted|downed|destroyed|jammed|suppressed|neutrali[sz]ed)\b", re.IGNORECASE)
+_N_OF_M_GATE = gate(_N_OF_M_STOPPED)
+_REST_STOPPED_GATE = gate(_REST_STOPPED)
 # "8 were intercepted", "30 of them were shot down"
 _INTERCEPT_AFTER = re.compile(r"(?:\s+and\s+\d+\s+[\w-]+)?\s+(?:of (?:them|which|these) )?(?:\w+ )?(?:were|was|have been|had been|got) "
                               r"(?:\w+ )?(?:shot down|intercepted|downed|destroyed by air defen[cs]e)\b", re.IGNORECASE)
@@ -149,6 +151,7 @@ _ACCIDENT = re.compile(r"\b(?:earthquakes?|quakes?|floods?|flooding|landslides?|
                        r"collisions?|collided|drowned|drowning|heatwave|wildfires?|stampede|overdoses?|lightning|malaria|cholera|"
                        r"measles|ebola|disease|outbreak|famine|starvation|blaze|inferno|(?:house|market|building|slum) fires?|"
                        r"fire (?:kills|killed|broke out|gutted))\b", re.IGNORECASE)
+_ACCIDENT_GATE = gate(_ACCIDENT)
 # region names that are compass words ("West", "North" in Cameroon): without a region word they
 # are directions ("the West", "North America"), not the region
 _COMPASS = frozenset({"north", "south", "east", "west", "centre", "center", "central", "northern", "southern",
@@ -490,7 +493,7 @@ class Extractor:
                                  or cats & {"drone", "missile", "mlrs", "air"}):
                 return "disrupted_weapons_use"
         # (a mob's victims make mob violence, not an attack: ACLED's attacks are by organised groups)
-        accident = _ACCIDENT.search(text) is not None and not cats
+        accident = bool(roles.get("civilian") or has_generic) and not cats and sc.search(_ACCIDENT_GATE) is not None
         if roles.get("civilian") and not scores.get("mob_violence") and not accident:
             w = sum(w for _, w in roles["civilian"])
             # (civilians killed by an explosion are a remote explosive's victims, below)
@@ -581,7 +584,7 @@ class Extractor:
         used_for_munitions = set()
         munitions = 0
         intercepted = None
-        nm = _N_OF_M_STOPPED.search(text) if nums else None
+        nm = scan.search(_N_OF_M_GATE) if nums and " of " in text else None
         if nm:
             intercepted, munitions = int(nm.group(1)), int(nm.group(2))
             used_for_munitions.update(n.start for n in nums if n.start in (nm.start(1), nm.start(2)))
@@ -611,7 +614,7 @@ class Extractor:
                 ev.append(Evidence("intercepted", sidx, offset + n.start, offset + n.end, text[n.start:n.end], "count_intercepted"))
         if munitions:
             res["munitions"] = munitions
-        if _REST_STOPPED.search(text):
+        if scan.search(_REST_STOPPED_GATE):
             res["all_intercepted"] = True
         if intercepted is not None:
             res["intercepted"] = intercepted
