@@ -523,3 +523,17 @@ def test_review_cases(text, sub):
 ])
 def test_cities_beat_foreign_regions_of_the_same_name(text, code):
     assert first(text).admin1_code == code
+
+
+@pytest.mark.parametrize("text,fatalities", [
+    ("On Tuesday, the clash resulted in the deaths of 6 militants in Helmand province.", 6),
+    ("On Tuesday, the militants lost 9 fighters in clashes in Faryab province.", 9),
+    ("On Tuesday, 3 civilians, including a child, were killed when a shell hit their house in Helmand province.", 3),
+])
+def test_deaths_of_lost_fighters_and_including_a_child(text, fatalities):
+    assert first(text).fatalities == fatalities
+
+
+def test_an_operation_of_the_forces_is_fighting():
+    e = first("On Tuesday, 4 militants lost their lives in an ANDSF operation in Zabul province.")
+    assert (e.sub_event_type, e.fatalities) == ("armed_clash", 4)

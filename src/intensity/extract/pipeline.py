@@ -55,7 +55,7 @@ _REPORT_VERBS = ("said", "reported", "claimed", "stated", "attribute", "confirme
 # numbers and casualty words
 _SPACES = re.compile(r"\s*")
 # casualty words that take the count as their object ("killing 3", "shot dead 4 protesters")
-_CAS_VERB = re.compile(r"kill|injur|wound|leav|shot dead|shoots? dead|guns? down|gunned down|execut|behead|murder|lynch|massacr", re.IGNORECASE)
+_CAS_VERB = re.compile(r"kill|injur|wound|leav|shot dead|shoots? dead|guns? down|gunned down|execut|behead|murder|lynch|massacr|deaths? of|lost", re.IGNORECASE)
 # a casualty verb after "and" with an object of its own starts a clause of its own ("stole 200
 # cows and killed one herder"); without one the count is its object or passive subject
 # ("abducted 5 villagers and killed them", "2 policemen were shot and killed", "3 soldiers
@@ -193,8 +193,6 @@ def _coordinate(text: str, nums: list, fields: list, cas, skip: set) -> None:
             links.append((i, False))
         elif nums[i].kind != "article" and i + 2 < len(nums) and joined(i, _COORD_COMMA) and joined(i + 1, _COORD_AND):
             links.append((i, True))
-    if not links:
-        return
 
     def countable(k: int) -> bool:
         n = nums[k]
