@@ -324,8 +324,8 @@ def seed_throughput(repeat: int = 200) -> dict:
 
 
 def markdown(res: dict) -> str:
-    lines = ["| file | role | notes | event_type acc | sub_event_type acc | sub macro-F1 | admin1 acc | date exact | "
-             "fatalities exact | no event (no place named) |",
+    lines = [("| file | role | notes | event_type acc | sub_event_type acc | sub macro-F1 | admin1 acc | date exact | "
+              "fatalities exact | no event (no place named) |"),
              "|---|---|---|---|---|---|---|---|---|---|"]
     for r in res["acled"]:
         lines.append(f"| {r['file'].split('/')[0]} | {r['role']} | {r['notes']} | {r['event_type_acc']} | "
@@ -345,8 +345,8 @@ def markdown(res: dict) -> str:
                   f"**{t['articles_per_s']} articles/s**; seed-sized article ({res['seed_throughput'].get('article_chars')} chars): "
                   f"{res['seed_throughput'].get('articles_per_s')} articles/s. Cold start (gazetteer from cache): "
                   f"{res['startup_seconds']} s. Peak RSS {res['peak_rss_mb']} MB."]
-    lines += ["", "Event types, truth -> predicted counts (every file; Africa 2016's Riots/Protests is "
-                  "`protests|riots`, either accepted):", ""]
+    lines += ["", ("Event types, truth -> predicted counts (every file; Africa 2016's Riots/Protests is "
+                   "`protests|riots`, either accepted):"), ""]
     for r in res["acled"]:
         lines.append(f"- {r['file'].split('/')[0]} ({r['role']}): " + "; ".join(
             f"{t}: " + ", ".join(f"{p} {n}" for p, n in c.items()) for t, c in r["type_confusion"].items()))

@@ -470,8 +470,8 @@ def test_breakdowns_and_other_clauses_are_not_added(text, fatalities):
 
 
 @pytest.mark.parametrize("text,sub,munitions,intercepted", [
-    ("On Tuesday, Russia launched 30 drones at Kharkiv, 25 drones were shot down and 5 were downed by "
-     "electronic warfare.", "disrupted_weapons_use", 30, 30),
+    (("On Tuesday, Russia launched 30 drones at Kharkiv, 25 drones were shot down and 5 were downed by "
+      "electronic warfare."), "disrupted_weapons_use", 30, 30),
     ("On Tuesday, Russia launched 12 missiles at Kyiv, 8 were intercepted and the rest were jammed.",
      "disrupted_weapons_use", 12, 8),
     ("On Tuesday, the air force said 20 of 25 Shahed drones were shot down over Odesa.", "air_drone_strike", 25, 20),
