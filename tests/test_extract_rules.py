@@ -537,3 +537,18 @@ def test_deaths_of_lost_fighters_and_including_a_child(text, fatalities):
 def test_an_operation_of_the_forces_is_fighting():
     e = first("On Tuesday, 4 militants lost their lives in an ANDSF operation in Zabul province.")
     assert (e.sub_event_type, e.fatalities) == ("armed_clash", 4)
+
+
+@pytest.mark.parametrize("text,sub", [
+    # the aircraft named as the one that launched: the aircraft's strike (as with the air force)
+    ("On Tuesday, a Russian Su-34 launched Kh-59 missiles at Odesa.", "air_drone_strike"),
+    ("On Tuesday, Russian Tu-95 bombers launched cruise missiles at Lviv.", "air_drone_strike"),
+    ("On Tuesday, Russian forces struck Kharkiv with Kh-31 air-launched missiles.", "air_drone_strike"),
+    ("On Tuesday, Russian forces struck Odesa with Kalibr missiles launched from the Black Sea.",
+     "shelling_artillery_missile_attack"),
+    # wreckage or fragments that hit something: the attack got through
+    ("On Tuesday, air defence shot down a missile over Kyiv; wreckage of the missile damaged two houses.",
+     "shelling_artillery_missile_attack"),
+])
+def test_air_launched_missiles_and_falling_wreckage(text, sub):
+    assert first(text).sub_event_type == sub
