@@ -552,3 +552,14 @@ def test_an_operation_of_the_forces_is_fighting():
 ])
 def test_air_launched_missiles_and_falling_wreckage(text, sub):
     assert first(text).sub_event_type == sub
+
+
+@pytest.mark.parametrize("text,sub", [
+    # "withdrew from" never matched: the pattern ended in an optional "from " that the word
+    # boundary after it could not follow
+    ("On Tuesday, Russian troops withdrew from Bucha.", "non_violent_transfer_of_territory"),
+    ("On Tuesday, Russian forces occupied Kherson city.", "non_state_actor_overtakes_territory"),
+    ("On Tuesday, soldiers fired on protesters in Nova Kakhovka, injuring 5.", "excessive_force_against_protesters"),
+])
+def test_withdrawal_occupation_and_firing_on_protesters(text, sub):
+    assert first(text).sub_event_type == sub

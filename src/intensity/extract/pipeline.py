@@ -132,6 +132,7 @@ _EVENT_PREPS = frozenset({"in", "near", "at", "outside", "around", "inside", "in
 _PROTESTERS = r"(?:protesters?|demonstrators?|protestors?|marchers?|the crowd|crowds?|students?|strikers?|mourners?|participants)"
 _EXCESSIVE_FORCE = re.compile(
     rf"\b(?:opened fire (?:on|at|into)|fired (?:live )?(?:rounds|bullets|shots|live ammunition) (?:at|on|into)|"
+    rf"fired (?:on|at|into) (?:the )?(?:\w+ )?{_PROTESTERS}|"
     rf"shot (?:dead )?(?:\w+ ){{0,2}}{_PROTESTERS}|killed (?:\w+ ){{0,2}}{_PROTESTERS}|{_PROTESTERS} (?:were )?(?:shot|killed)|"
     rf"live (?:ammunition|rounds|bullets|fire))\b", re.IGNORECASE)
 _INTERVENTION = re.compile(
