@@ -563,3 +563,11 @@ def test_air_launched_missiles_and_falling_wreckage(text, sub):
 ])
 def test_withdrawal_occupation_and_firing_on_protesters(text, sub):
     assert first(text).sub_event_type == sub
+
+
+def test_continued_shelling_is_an_event_on_a_day_of_its_own():
+    # habitual wording ("continued", "daily") is background, except in a report of that day
+    e = first("On 5 March 2022, Russian forces continued shelling Kharkiv city.")
+    assert (e.sub_event_type, e.event_date) == ("shelling_artillery_missile_attack", date(2022, 3, 5))
+    assert extract_events("Residents fled the daily shelling of Nikopol.", published=PUB) == []
+    assert extract_events("Russian forces continued shelling Kharkiv.", published=PUB) == []

@@ -414,13 +414,18 @@ class Extractor:
             return not any(d.precision == 1 for d in datelib.find_dates(text, published, self.lex, scan))
         return False
 
-    def _triggers(self, scan: Scan, cues: _Cues, cands: list | None = None) -> list[tuple[str, float, int, int, str]]:
+    def _triggers(self, scan: Scan, cues: _Cues, cands: list | None = None,
+                  published: date | None = None) -> list[tuple[str, float, int, int, str]]:
         g = self.lex.gates["trigger"]
         found = scan.finditer(g) if cands is None or not scan.exact else scan.finditer_at(g, cands)
         if not found:
             return []
         out = []
         generic_ends = [m.end() for m in cues.get("generic", [])]
+        weak = cues.get("generic_weak", [])
+        if weak and not (published is not None and any(
+                d.precision == 1 for d in datelib.find_dates(scan.text, published, self.lex, scan))):
+            generic_ends += [m.end() for m in weak]
         for m in found:
             t = self.lex.trigger_of(m)
             # "ongoing shelling", "threat of shelling", "protect residents from shelling"
@@ -867,7 +872,7 @@ class Extractor:
         # (a sentence of the article takes its scan from the article's; the title is not in it)
         scan = art.sentence(t, s.start) if art is not None else Scan(t)
         cues = _Cues(scan, self.cue_gates)
-        trig = self._triggers(scan, cues, trigger_cands)
+        trig = self._triggers(scan, cues, trigger_cands, published)
         if not trig:  # (no event word after all: as if it had none, commentary read on demand)
             return self._quiet_mention(s, offset, published, places, prepared=(scan, cues))
         if self._commentary(t, scan, cues, published):
