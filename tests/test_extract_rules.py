@@ -571,3 +571,5 @@ def test_continued_shelling_is_an_event_on_a_day_of_its_own():
     assert (e.sub_event_type, e.event_date) == ("shelling_artillery_missile_attack", date(2022, 3, 5))
     assert extract_events("Residents fled the daily shelling of Nikopol.", published=PUB) == []
     assert extract_events("Russian forces continued shelling Kharkiv.", published=PUB) == []
+    assert first("On 5 March 2022, a possible drone strike hit a house in Sumy.").sub_event_type == "air_drone_strike"
+    assert extract_events("Officials warned of a possible drone strike on Sumy.", published=PUB) == []
