@@ -73,7 +73,7 @@ _MUNITION_GAP = re.compile(r"[\s\w-]{0,16}")
 _INTERCEPT_BEFORE = re.compile(r"(shot down|intercepted|downed|destroyed|neutrali[sz]ed)\s+(?:all\s+)?$")
 _INTERCEPT_BEFORE_BARE = re.compile(r"(shot down|intercepted|downed)\s+$")
 # "20 of 25 drones were shot down": 25 launched, 20 stopped
-_N_OF_M_STOPPED = re.compile(r"\b(\d+) (?:out )?of (?:the )?(\d+) (?:[\w-]+ ){0,2}?(?:were|was|have been|had been) (?:\w+ )?"
+_N_OF_M_STOPPED = re.compile(r"\b(\d+) (?:out )?of (?:the )?(\d+) (?:[\w-]+ ){0,5}?(?:were|was|have been|had been) (?:\w+ )?"
                              r"(?:shot down|intercepted|downed|destroyed|jammed|neutrali[sz]ed)\b", re.IGNORECASE)
 # "the rest were jammed": every one launched was stopped
 _REST_STOPPED = re.compile(r"\b(?:the rest|the remaining|all the others|the others)(?: \w+)? (?:were|was) (?:\w+ )?"
@@ -143,8 +143,9 @@ _INTERVENTION = re.compile(
 _PASSIVE_BEFORE = re.compile(r"\b(?:was|were|been|being|got)\s+(?:\w+\s+)?$", re.IGNORECASE)
 _BY_AFTER = re.compile(r"[\w-]+(?:\s+(?:dead|and killed|to death))?\s+(?:\w+\s+){0,3}?by\b", re.IGNORECASE)
 _ATTACKED = re.compile(r"\b(?:attacked|assaulted|stormed)\b(?! (?:on|by|against)\b)", re.IGNORECASE)
-_NOT_ASSERTED = re.compile(r"\b(?:denied|deny|denies|threaten(?:ed|s)? to|could|may|might|will|would|plann?(?:ed|s)? to|"
+_NOT_ASSERTED = re.compile(r"\b(?:denied|deny|denies|threaten(?:ed|s)? to|could|(?-i:may)|might|will|would|plann?(?:ed|s)? to|"
                            r"vowed to|if|whether)\b", re.IGNORECASE)
+_CRIME = frozenset({"attack", "sexual_violence", "abduction_forced_disappearance"})
 _NOT_ARMED = frozenset({"Civilians", "Protesters", "Rioters", "Unidentified Armed Group"})
 # deaths that no one inflicted: with no weapon named, killed civilians are no attack
 _ACCIDENT = re.compile(r"\b(?:earthquakes?|quakes?|floods?|flooding|landslides?|avalanches?|storms?|cyclones?|hurricanes?|"
@@ -160,7 +161,7 @@ _COMPASS = frozenset({"north", "south", "east", "west", "centre", "center", "cen
                       "northeast", "southwest", "southeast", "far north", "coast", "littoral", "lakes", "upper",
                       "lower", "capital"})
 # (a city this large is meant by its name even where a region shares it)
-_BIG_CITY = 100_000
+_BIG_CITY = 200_000
 # people killed where a protest was broken up: lethal force ("the killing of a student" that a
 # protest is about is not)
 _DIED = re.compile(r"\b(?:(?:were|was|been) (?:shot dead|killed)|died|(?:killing|leaving) (?:at least )?(?:\w+ )?(?:people|persons|protesters|demonstrators|dead)|"
@@ -176,6 +177,8 @@ _COORD_AND = re.compile(r"\s+(?:[^\W\d]+\s+){0,2}?[^\W\d]+,?\s+and\s+(?:(?:his|h
                         re.IGNORECASE)
 _INCLUDING_BEFORE = re.compile(r"\b(?:including|among them|among whom|of whom)\s+$", re.IGNORECASE)
 _AMONG_AFTER = re.compile(r"\s+[\w-]+(?:\s+[\w-]+)?\s+(?:among them|of them|among whom)\b", re.IGNORECASE)
+# a total of people in general ("12 people, 5 soldiers and 7 civilians"), not one kind of them
+_GENERAL_NOUN = re.compile(r"\s+(?:[\w-]+\s+)?(?:people|persons|individuals|victims|civilians)\b", re.IGNORECASE)
 _OWN_VERB = re.compile(r"\s+(?:[^\W\d]+\s+){0,2}?(?:were|was|are|is|have been|has been|had been|got)\b", re.IGNORECASE)
 _COORD_COMMA = re.compile(r"\s+(?:[^\W\d]+\s+){0,2}?[^\W\d]+,\s+")
 
@@ -210,7 +213,8 @@ def _coordinate(text: str, nums: list, fields: list, cas, skip: set) -> None:
             # forward only over "and", and not to a count with a verb of its own ("killed 6
             # villagers and 20 others were abducted"); "killed 12 people, 5 soldiers and 7
             # civilians" is one total and its breakdown
-            elif fa and not comma and countable(i + 1) and not _OWN_VERB.match(text, nums[i + 1].end):
+            elif fa and countable(i + 1) and not _OWN_VERB.match(text, nums[i + 1].end) \
+                    and not (comma and _GENERAL_NOUN.match(text, nums[i].end)):
                 fields[i + 1] = (fa, (nums[i + 1].start, nums[i + 1].end))
     # "at least 8 people, including 3 women and 2 children, were killed": the counts after
     # "including" are part of the one before; their casualty word is that count's
@@ -222,13 +226,15 @@ def _coordinate(text: str, nums: list, fields: list, cas, skip: set) -> None:
             j = k
             while True:
                 fields[j] = (None, (0, 0))
-                if not any(i == j and not c for i, c in links):
+                # (the list goes on over "and", not into ", and 6 others were wounded")
+                if not any(i == j and not c for i, c in links) or j + 1 >= len(nums) \
+                        or "," in text[nums[j].end:nums[j + 1].start]:
                     break
                 j += 1
     # "at least 8 people, 3 women and 2 children among them, were killed": a list after a total
     # that adds up to it is its breakdown
     for i, comma in links:
-        if comma and fields[i][0]:
+        if comma and fields[i][0] and _GENERAL_NOUN.match(text, nums[i].end):
             j = i + 1
             while any(k == j and not c for k, c in links):
                 j += 1
@@ -497,7 +503,11 @@ class Extractor:
                                  or cats & {"drone", "missile", "mlrs", "air"}):
                 return "disrupted_weapons_use"
         # (a mob's victims make mob violence, not an attack: ACLED's attacks are by organised groups)
-        accident = bool(roles.get("civilian") or has_generic) and not cats and sc.search(_ACCIDENT_GATE) is not None
+        accident = False
+        if (roles.get("civilian") or has_generic) and not cats and not combatant:
+            a = sc.search(_ACCIDENT_GATE)
+            k = min((s for _, _, s, _, role in trig if role in ("civilian", "generic")), default=len(text))
+            accident = a is not None and a.start() < k
         if roles.get("civilian") and not scores.get("mob_violence") and not accident:
             w = sum(w for _, w in roles["civilian"])
             # (civilians killed by an explosion are a remote explosive's victims, below)
@@ -516,8 +526,7 @@ class Extractor:
                 scores["attack"] += 1
             elif combatant and re.search(r"\bkill|\bshot|\binjur|\bwound|\bfire", text, re.IGNORECASE):
                 scores["armed_clash"] += 1
-            elif civ is None and any(a[0] not in _NOT_ARMED for a in actors) and _ATTACKED.search(text) \
-                    and not _NOT_ASSERTED.search(text):
+            elif any(a[0] not in _NOT_ARMED for a in actors) and self._asserted_attack(text):
                 # "Taliban attacked Imam Sahib district", "Boko Haram attacked Damboa": a named armed
                 # group's attack with no victim named is fighting (ACLED's usual coding); not
                 # "gunmen attacked Hassan" (a person), "attacks fell", "denied they attacked"
@@ -561,6 +570,16 @@ class Extractor:
                 return sub
         return max(scores, key=scores.get)
 
+    @staticmethod
+    def _asserted_attack(text: str) -> bool:
+        """"X attacked <place>" as a fact: no denial or modal before the verb, no civilian (lower
+        case: not "Imam Sahib") as its object."""
+        m = _ATTACKED.search(text)
+        if m is None or _NOT_ASSERTED.search(text, 0, m.start()):
+            return False
+        end = _CLAUSE_END.search(text, m.end())
+        return not any(c.group()[0].islower() for c in _CIVILIAN.finditer(text, m.end(), end.start() if end else len(text)))
+
     def _numbers(self, scan: Scan, offset: int, cues: _Cues, sidx: int) -> tuple[dict, list[Evidence]]:
         """fatalities / injured / munitions / intercepted counts of one sentence, with evidence."""
         text = scan.text
@@ -589,8 +608,9 @@ class Extractor:
         munitions = 0
         intercepted = None
         nm = scan.search(_N_OF_M_GATE) if nums and " of " in text else None
+        launched = 0
         if nm:
-            intercepted, munitions = int(nm.group(1)), int(nm.group(2))
+            intercepted, launched = int(nm.group(1)), int(nm.group(2))
             used_for_munitions.update(n.start for n in nums if n.start in (nm.start(1), nm.start(2)))
             ev.append(Evidence("intercepted", sidx, offset + nm.start(), offset + nm.end(), nm.group(), "count_intercepted"))
         for n in nums:
@@ -616,6 +636,8 @@ class Extractor:
                 intercepted = (intercepted or 0) + n.value
                 used_for_munitions.add(n.start)
                 ev.append(Evidence("intercepted", sidx, offset + n.start, offset + n.end, text[n.start:n.end], "count_intercepted"))
+        # ("Russia attacked with 25 drones; 20 of 25 were destroyed": one salvo of 25)
+        munitions = max(munitions, launched)
         if munitions:
             res["munitions"] = munitions
         if scan.search(_REST_STOPPED_GATE):
@@ -829,7 +851,8 @@ class Extractor:
             # (it made the event Israel's when the sentence named no place)
             if m.demonym and not (self._actor_after is not None and self._actor_after.match(text, m.end)):
                 ctx_countries[m.demonym] += 1
-            if m.admin1 and (m.admin_word or not m.places or m.qualifier is None) and len(m.admin1) == 1:
+            if m.admin1 and (m.admin_word or not m.places or m.qualifier is None) and len(m.admin1) == 1 \
+                    and (m.admin_word or m.surface.lower() not in _COMPASS):
                 ctx_admin[m.admin1[0]] += 1
                 ctx_countries[self.idx.region_info.get(m.admin1[0], ("", ""))[1]] += 1
             if m.qualifier and "|" not in m.qualifier:
@@ -884,6 +907,9 @@ class Extractor:
             if trig else []
         actors = self._actors(scan) if trig else []
         sub = self._classify(t, trig, weapons, cues, actors) if trig else None
+        if sub in _CRIME and cues.get("court") and not any(
+                d.precision == 1 for d in datelib.find_dates(t, published, self.lex, scan)):
+            sub = None  # "Man convicted of killing two traders ...": a trial, not the killing
         # Dates are read when a rule needs them: the event's own, or the paragraph's for a later event.
         dts = (lambda: datelib.find_dates(t, published, self.lex, scan))
         wp = None
@@ -936,9 +962,9 @@ class Extractor:
     def _resolve(self, m: gaz.Mention, ctx_countries, ctx_admin) -> dict | None:
         """Pick a settlement / region for one spotted name, using the article's context."""
         idx = self.idx
+        if not m.admin_word and m.surface.lower() in _COMPASS:
+            return None  # "North Waziristan", "the West": not Cameroon's West, nor North Salt Lake
         if m.admin_word or (m.admin1 and not m.places):
-            if not m.admin_word and m.surface.lower() in _COMPASS:
-                return None  # "North Waziristan", "the West": not Cameroon's North or West region
             return self._region(m, ctx_countries, ctx_admin)
         if not m.places:
             return None
