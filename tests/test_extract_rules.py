@@ -614,3 +614,9 @@ def test_second_review_places_and_salvos():
     assert (e.munitions, e.intercepted) == (25, 20)
     assert all(ev.country_iso3 != "CMR" for ev in extract_events(
         "Pakistani troops fought Taliban in North Waziristan.", published=PUB))
+
+
+def test_guilty_pleas_and_threats_to_kill_in_a_headline_are_no_event():
+    for text in ("Man who threatened to kill a governor in Kano pleads guilty",
+                 "Woman pleads guilty to hiring a hitman to kill her husband in Lagos"):
+        assert extract_events(text, published=PUB) == []
