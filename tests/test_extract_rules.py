@@ -620,3 +620,11 @@ def test_guilty_pleas_and_threats_to_kill_in_a_headline_are_no_event():
     for text in ("Man who threatened to kill a governor in Kano pleads guilty",
                  "Woman pleads guilty to hiring a hitman to kill her husband in Lagos"):
         assert extract_events(text, published=PUB) == []
+
+
+def test_a_pattern_that_cannot_match_before_a_word_is_refused_at_load():
+    from intensity.extract.lexicon import alternation
+
+    with pytest.raises(ValueError, match="trailing space"):
+        alternation(["(?:withdrew|retreated) (?:from )?"])
+    assert alternation(["(?:withdrew|retreated)(?: from)?"]).search("Troops withdrew from Bucha.")

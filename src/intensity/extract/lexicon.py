@@ -43,10 +43,19 @@ def _bounded(pattern: str) -> str:
     return f"{left}(?:{pattern}){right}"
 
 
+# A pattern ending in an optional group that ends in a space ("withdrew (?:from )?") can never
+# match before a word: the word boundary after it fails whether the group is taken or not.
+_DEAD_END = re.compile(r" \)[?*]$")
+
+
 def alternation(patterns: list[str], flags: int = re.IGNORECASE) -> re.Pattern:
     """One compiled regex with a named group ``g<i>`` per pattern (``m.lastgroup`` tells which)."""
     if not patterns:
         return re.compile(r"(?!x)x")
+    bad = [p for p in patterns if _DEAD_END.search(p)]
+    if bad:
+        raise ValueError(f"lexicon pattern ends in an optional group with a trailing space (write "
+                         f"'word(?: from)?', not 'word (?:from )?'): {bad[0]!r}")
     # Patterns that start at a word share one leading boundary test, so the engine rejects
     # most positions before trying the alternatives (a 3x speed-up on long alternations).
     word = [i for i, p in enumerate(patterns) if re.match(r"[\w(]", p)]

@@ -262,12 +262,13 @@ def _runs_joined(text: str, places: list[gaz.Mention]) -> list[gaz.Mention]:
 class _Cues:
     """The cue matches of one sentence, each kind scanned only when a rule asks for it."""
 
-    __slots__ = ("scan", "gates", "found")
+    __slots__ = ("scan", "gates", "found", "own_day")
 
     def __init__(self, scan: Scan, gates: dict):  # (gates: cue kind -> gate)
         self.scan = scan
         self.gates = gates
         self.found: dict[str, list[re.Match]] = {}
+        self.own_day: bool | None = None  # the sentence states a day of its own (read once, on demand)
 
     def get(self, kind: str, default=None) -> list[re.Match]:
         got = self.found.get(kind)
@@ -412,12 +413,20 @@ class Extractor:
 
     # ------------------------------------------------------------------ per sentence
 
-    def _commentary(self, text: str, scan: Scan, cues: _Cues, published: date) -> bool:
+    def _own_day(self, cues: _Cues, published: date) -> bool:
+        """Whether the sentence states a day of its own ("On 5 March ..."): the weak cues (modal,
+        habitual and court wording) count only in a sentence that does not."""
+        if cues.own_day is None:
+            sc = cues.scan
+            cues.own_day = any(d.precision == 1 for d in datelib.find_dates(sc.text, published, self.lex, sc))
+        return cues.own_day
+
+    def _commentary(self, cues: _Cues, published: date) -> bool:
         """Analysis and forecasts; modal wording ("would", "might") only in a sentence without a date."""
         if cues.get("commentary"):
             return True
         if cues.get("commentary_weak"):
-            return not any(d.precision == 1 for d in datelib.find_dates(text, published, self.lex, scan))
+            return not self._own_day(cues, published)
         return False
 
     def _triggers(self, scan: Scan, cues: _Cues, cands: list | None = None,
@@ -429,8 +438,7 @@ class Extractor:
         out = []
         generic_ends = [m.end() for m in cues.get("generic", [])]
         weak = cues.get("generic_weak", [])
-        if weak and not (published is not None and any(
-                d.precision == 1 for d in datelib.find_dates(scan.text, published, self.lex, scan))):
+        if weak and not (published is not None and self._own_day(cues, published)):
             generic_ends += [m.end() for m in weak]
         for m in found:
             t = self.lex.trigger_of(m)
@@ -873,7 +881,7 @@ class Extractor:
         def cues() -> tuple[_Cues, bool]:
             if "cues" not in state:
                 c = state.get("_cues") or _Cues(scan(), self.cue_gates)
-                state["cues"] = (c, self._commentary(s.text, scan(), c, published))
+                state["cues"] = (c, self._commentary(c, published))
             return state["cues"]
 
         def dates():
@@ -898,7 +906,7 @@ class Extractor:
         trig = self._triggers(scan, cues, trigger_cands, published)
         if not trig:  # (no event word after all: as if it had none, commentary read on demand)
             return self._quiet_mention(s, offset, published, places, prepared=(scan, cues))
-        if self._commentary(t, scan, cues, published):
+        if self._commentary(cues, published):
             m = _Mention(s, None, None, [], [], {}, None, [], None, False, False)
             m.scan = scan
             return m
@@ -907,8 +915,7 @@ class Extractor:
             if trig else []
         actors = self._actors(scan) if trig else []
         sub = self._classify(t, trig, weapons, cues, actors) if trig else None
-        if sub in _CRIME and cues.get("court") and not any(
-                d.precision == 1 for d in datelib.find_dates(t, published, self.lex, scan)):
+        if sub in _CRIME and cues.get("court") and not self._own_day(cues, published):
             sub = None  # "Man convicted of killing two traders ...": a trial, not the killing
         # Dates are read when a rule needs them: the event's own, or the paragraph's for a later event.
         dts = (lambda: datelib.find_dates(t, published, self.lex, scan))
@@ -1007,8 +1014,7 @@ class Extractor:
         # A region's own name beats a small namesake town abroad that nothing in the article
         # supports ("in Borno" is Borno State, Nigeria, not Borna, Germany).
         if m.admin1 and best.admin1_code not in m.admin1 and not qual and not (cq and best.country_iso3 == cq) \
-                and not ctx_countries.get(best.country_iso3) and places[best_i][5] < _BIG_CITY \
-                and m.surface.lower() not in _COMPASS:
+                and not ctx_countries.get(best.country_iso3) and places[best_i][5] < _BIG_CITY:
             return self._region(m, ctx_countries, ctx_admin)
         if best_score < 2.0 and not qual and not (cq and best.country_iso3 == cq):
             # (after an attack verb, "shelled Novoselivka", only a name of one region: the verb
