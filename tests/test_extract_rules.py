@@ -628,3 +628,46 @@ def test_a_pattern_that_cannot_match_before_a_word_is_refused_at_load():
     with pytest.raises(ValueError, match="trailing space"):
         alternation(["(?:withdrew|retreated) (?:from )?"])
     assert alternation(["(?:withdrew|retreated)(?: from)?"]).search("Troops withdrew from Bucha.")
+
+
+# A strike and its interception told in separate sentences are one attack; what got through
+# (people hurt, a hit that is not debris, fewer stopped than launched) decides the sub-type.
+@pytest.mark.parametrize("text,sub,intercepted", [
+    ("On Tuesday, Russian forces launched missiles at Pavlohrad, Dnipropetrovsk. Ukrainian air defence shot down "
+     "two missiles. One missile hit an industrial facility, injuring three people.",
+     "shelling_artillery_missile_attack", 2),
+    ("On Tuesday, Ukrainian forces shot down two Russian drones over Lozova, Kharkiv. Debris damaged a "
+     "residential building, injuring two civilians.", "air_drone_strike", 2),
+    ("On Tuesday, Ukrainian forces shot down 3 Russian missiles over Dnipropetrovsk region. A missile hit an "
+     "enterprise in Pavlohrad. Casualties unknown.", "shelling_artillery_missile_attack", 3),
+    # the debris of a downed missile is not the attack getting through
+    ("On Tuesday, Ukrainian forces shot down a Russian Kh-59 missile over Odesa. Fragments from the missile "
+     "hit civilian buildings.", "disrupted_weapons_use", 1),
+    ("On Tuesday, Russian forces launched 10 Shahed drones at Kyiv region. Air defence shot down all 10 drones.",
+     "disrupted_weapons_use", 10),
+    ("On Tuesday, Russian forces fired an Iskander missile at Pavlohrad. The missile was shot down. Debris fell "
+     "on a residential area.", "disrupted_weapons_use", None),
+])
+def test_a_strike_and_its_interception_are_one_event(text, sub, intercepted):
+    evs = extract_events(text, published=PUB)
+    assert [(e.sub_event_type, e.intercepted) for e in evs] == [(sub, intercepted)]
+
+
+def test_an_interception_of_other_weapons_or_on_another_day_is_an_event_of_its_own():
+    evs = extract_events("On Tuesday, Russian forces shelled Kherson. Air defence shot down 3 drones over Kherson.",
+                         published=PUB)
+    assert [e.sub_event_type for e in evs] == ["shelling_artillery_missile_attack", "disrupted_weapons_use"]
+    evs = extract_events("On 18 March, Russian drones struck Kharkiv. On 19 March, air defence shot down 5 drones "
+                         "over Kharkiv.", published=PUB)
+    assert [(e.sub_event_type, e.event_date.day) for e in evs] == [("air_drone_strike", 18),
+                                                                     ("disrupted_weapons_use", 19)]
+
+
+def test_a_region_after_a_plural_qualifies_the_whole_list():
+    e = first("On Tuesday, Taliban attacked ANA checkpoints in Maiwand and Zhari districts of Kandahar. 3 ANA killed.")
+    assert (e.country_iso3, e.admin1_code) == ("AFG", "AF-KAN")
+    e = first("On Tuesday, Taliban attacked a checkpoint in Chak district of Zabol province, killing 2 policemen.")
+    assert e.admin1_code == "AF-ZAB"
+    # without the plural the region is the last name's alone
+    e = first("On Tuesday, Russian forces shelled Kherson and Nikopol, Dnipropetrovsk. Casualties unknown.")
+    assert (e.admin1_code, e.location) == ("UA-12", "Nikopol")

@@ -434,10 +434,13 @@ _GAP_PUNCT_CHARS = frozenset(',.;:!?()"“”')
 _POSSESSIVE = re.compile(r"[’']s$")
 # What may stand between a place and the region (or country) that qualifies it: ", Donetsk",
 # " in the Donetsk region", " (Kunduz)", " district (Kunduz)", " district of Nangarhar", "(coded to ...".
-_ADMIN_NOUNS = (r"(?:region|oblast|province|district|raion|area|city|town|village|county|municipality|community|state|"
-                r"governorate|prefecture)")
+_ADMIN_BASE = (r"(?:region|oblast|province|district|raion|area|city|town|village|county|municipality|community|state|"
+               r"governorate|prefecture)")
+_ADMIN_NOUNS = rf"(?:{_ADMIN_BASE}(?:e?s)?|cities|counties|municipalities|communities)"  # ("Maiwand and Zhari districts of")
 _QUALIFIER = re.compile(rf"(?:\s*{_ADMIN_NOUNS}?\s*)?,\s*|\s+(?:{_ADMIN_NOUNS}\s+)?(?:in|of)\s+(?:the\s+)?|"
                         rf"\s*(?:{_ADMIN_NOUNS}\s*)?\(\s*(?:coded to\s+)?", re.IGNORECASE)
+_PLURAL_ADMIN = re.compile(rf"\b(?:{_ADMIN_BASE}e?s|cities|counties|municipalities|communities)\b", re.IGNORECASE)
+_AND_LIST = re.compile(r"\s*,\s*|\s+and\s+|\s*,\s*and\s+")
 _COUNTRY_QUALIFIER = re.compile(rf"(?:\s+{_ADMIN_NOUNS})?(?:\s*,\s*|\s*\(\s*|\s+in\s+)", re.IGNORECASE)
 _ADJ_SUFFIXES = ("skaia", "ska", "skii", "ski", "skoi", "sk")
 _LOOSE_MEMO: dict[str, str] = {}
@@ -652,13 +655,23 @@ def _words_before(text: str, p: int) -> list[str]:
 def _qualify(text: str, out: list[Mention]) -> None:
     # ", Donetsk" or "in the Donetsk region" right after a settlement qualifies it; so does a
     # country (", Ukraine", "(Somalia)"), which then also qualifies the places before it.
-    for a, b in zip(out, out[1:]):
+    plural = set()
+    for i, (a, b) in enumerate(zip(out, out[1:])):
         if b.admin1 and _QUALIFIER.fullmatch(text, a.end, b.start):
+            if _PLURAL_ADMIN.search(text, a.end, b.start):
+                plural.add(i)
             a.qualifier = b.admin1[0] if len(b.admin1) == 1 else None
             if a.qualifier is None:
                 a.qualifier = "|".join(b.admin1)
         elif b.country and _COUNTRY_QUALIFIER.fullmatch(text, a.end, b.start):
             a.country_qualifier = b.country
+    # "Maiwand and Zhari districts of Kandahar": the region qualifies every name of the list
+    # (only after a plural: in "Kherson and Nikopol, Dnipropetrovsk" the region is Nikopol's alone)
+    for i in range(len(out) - 2, -1, -1):
+        a, b = out[i], out[i + 1]
+        if i + 1 in plural and not a.qualifier and not a.admin_word and _AND_LIST.fullmatch(text, a.end, b.start):
+            a.qualifier = b.qualifier
+            plural.add(i)
     # "Kuda, Adamawa state, Nigeria": the country qualifies the village through its region
     for a, b in reversed(list(zip(out, out[1:]))):
         if a.qualifier and b.country_qualifier and not a.country_qualifier and b.admin1 and not b.country:

@@ -39,6 +39,8 @@ _PRIORITY = [
 ]
 _REMOTE = {"shelling_artillery_missile_attack", "air_drone_strike", "remote_explosive_landmine_ied", "grenade",
            "suicide_bomb", "chemical_weapon"}
+_DEBRIS = re.compile(r"\b(?:debris|fragments?|wreckage|remnants|shrapnel)\b", re.IGNORECASE)
+_DISRUPTABLE = {"air_drone_strike", "shelling_artillery_missile_attack"}  # what an interception stops
 _WEAPON_SUB = {"mlrs": "shelling_artillery_missile_attack", "missile": "shelling_artillery_missile_attack",
                "artillery": "shelling_artillery_missile_attack", "drone": "air_drone_strike",
                "air": "air_drone_strike", "ied": "remote_explosive_landmine_ied"}
@@ -76,13 +78,17 @@ _INTERCEPT_BEFORE_BARE = re.compile(r"(shot down|intercepted|downed)\s+$")
 _N_OF_M_STOPPED = re.compile(r"\b(\d+) (?:out )?of (?:the )?(\d+) (?:[\w-]+ ){0,5}?(?:were|was|have been|had been) (?:\w+ )?"
                              r"(?:shot down|intercepted|downed|destroyed|jammed|neutrali[sz]ed)\b", re.IGNORECASE)
 # "the rest were jammed": every one launched was stopped
-_REST_STOPPED = re.compile(r"\b(?:the rest|the remaining|all the others|the others)(?: \w+)? (?:were|was) (?:\w+ )?"
+# ("the missile was shot down", "both drones were intercepted", "all of them were destroyed": all of it;
+# not "some of the drones were shot down")
+_REST_STOPPED = re.compile(r"\b(?:the rest|the remaining|all the others|the others|all(?: of them| of the| the)?|"
+                           r"both(?: of them| the)?|(?<!\bof )the(?= (?:\w+ )?(?:missiles?|drones?|rockets?|UAVs?) ))"
+                           r"(?: \w+){0,2} (?:were|was) (?:\w+ )?"
                            r"(?:shot down|intercepted|downed|destroyed|jammed|suppressed|neutrali[sz]ed)\b", re.IGNORECASE)
 _N_OF_M_GATE = gate(_N_OF_M_STOPPED)
 _REST_STOPPED_GATE = gate(_REST_STOPPED)
 # "8 were intercepted", "30 of them were shot down"
 _INTERCEPT_AFTER = re.compile(r"(?:\s+and\s+\d+\s+[\w-]+)?\s+(?:of (?:them|which|these) )?(?:\w+ )?(?:were|was|have been|had been|got) "
-                              r"(?:\w+ )?(?:shot down|intercepted|downed|destroyed by air defen[cs]e)\b", re.IGNORECASE)
+                              r"(?:\w+ )?(?:shot down|intercepted|downed|neutrali[sz]ed|jammed|destroyed by air defen[cs]e)\b", re.IGNORECASE)
 _BRACKETS = re.compile(r"\[[^\]]*\]")
 _ZERO_FATAL = re.compile(r"kill|fatal|death|dead")
 _ZERO_HURT = re.compile(r"hurt|injur|wound|harm")
@@ -1181,14 +1187,13 @@ class Extractor:
             if place is None and events:
                 # continuation: "the attack", "22 shells ..." without a place
                 ev, st = events[-1]
-                if self.parents.get(ev.sub_event_type) == self.parents.get(mt.sub) or mt.sub == ev.sub_event_type \
-                        or mt.trigger is None or mt.weak:
+                if self._joins(ev, mt) or mt.trigger is None or mt.weak:
                     target = events[-1]
             elif place is not None:
                 for ev, st in events:
                     if (ev.admin1_code == place["admin1_code"] and ev.country_iso3 == place["country_iso3"]
                             and (ev.location == place["location"] or not place["location"] or not ev.location)
-                            and self.parents.get(ev.sub_event_type) == self.parents.get(mt.sub)):
+                            and self._joins(ev, mt)):
                         target = (ev, st)
                         break
                 # Victims reported right after an event ("160 soldiers were killed near X") are that
@@ -1200,6 +1205,10 @@ class Extractor:
                         target = events[-1]
             if target is not None:
                 ev, st = target
+                if {ev.sub_event_type, mt.sub} & _DISRUPTABLE and mt.sub != ev.sub_event_type:
+                    st["strike"] = mt.sub if mt.sub in _DISRUPTABLE else ev.sub_event_type
+                if mt.sub in _DISRUPTABLE and not _DEBRIS.search(mt.sent.text):
+                    st["hit"] = True
                 self._add_numbers(ev, st, mt)
                 ev.sentences.append(mt.sent.index)
                 if place and not ev.location and place.get("location"):
@@ -1232,7 +1241,8 @@ class Extractor:
             ev.evidence.extend(pev)
             ev.evidence.extend(dev)
             st = {"fat": [], "inj": [], "mun": [], "coded": None, "unknown": False, "explicit_date": dev and dev[0].rule != "published_default",
-                  "context_place": bool(pev and pev[0].rule == "article_context"), "weight": 0}
+                  "context_place": bool(pev and pev[0].rule == "article_context"), "weight": 0,
+                  "hit": sub in _DISRUPTABLE and not _DEBRIS.search(mt.sent.text)}
             self._add_numbers(ev, st, mt)
             ev.sentences.append(mt.sent.index)
             if mt.weapon:
@@ -1246,6 +1256,25 @@ class Extractor:
             self._finish(ev, st)
             out.append(ev)
         return out
+
+    def _joins(self, ev: ExtractedEvent, mt: _Mention) -> bool:
+        """Whether a mention of the same place and day adds to ``ev`` rather than being an event of its own.
+
+        Of one parent type, it does; so does an interception of the same weapons as a strike
+        ("launched missiles at Pavlohrad. Air defence shot down two missiles."): one attack, whose
+        sub-type ``_finish`` settles from what got through.
+        """
+        a, b = ev.sub_event_type, mt.sub
+        if a == b or self.parents.get(a) == self.parents.get(b):
+            return True
+        if {a, b} <= _DISRUPTABLE | {"disrupted_weapons_use"} and "disrupted_weapons_use" in (a, b):
+            if mt.dates and all(d.day != ev.event_date for d in mt.dates):
+                return False
+            # (the weapons named must be of the strike's kind: shelling and then drones shot down are two events)
+            strike = a if a != "disrupted_weapons_use" else b
+            cats = (self._weapon_category.get(w) for w in (ev.weapon, mt.weapon[0] if mt.weapon else None) if w)
+            return all(_WEAPON_SUB.get(c, strike) == strike for c in cats)
+        return False
 
     @staticmethod
     def _refers_back(mt: _Mention, refs=None) -> bool:
@@ -1367,12 +1396,22 @@ class Extractor:
             ev.injured = max(st["inj"])
         if st["mun"]:
             ev.munitions = max(st["mun"])
-        # "12 missiles ..., 8 were intercepted": the rest got through, so it is the attack itself
-        if ev.sub_event_type == "disrupted_weapons_use" and ev.munitions and ev.intercepted is not None \
-                and ev.munitions > ev.intercepted and not st.get("all_intercepted"):
+        # "12 missiles ..., 8 were intercepted": the rest got through, so it is the attack itself;
+        # so too when the downed drones or their debris killed or injured people (ACLED codes
+        # "shot down two drones which crashed onto houses, injuring civilians" as the strike)
+        harm = (ev.fatalities or 0) > 0 or (ev.injured or 0) > 0
+        stopped = st.get("all_intercepted") or bool(ev.munitions and ev.intercepted and ev.intercepted >= ev.munitions)
+        if "strike" in st and not harm and stopped:
+            # a strike and its interception reported apart: all of it was stopped
+            ev.sub_event_type = "disrupted_weapons_use"
+        elif ev.sub_event_type == "disrupted_weapons_use" and (
+                (ev.munitions and ev.intercepted is not None and ev.munitions > ev.intercepted
+                 and not st.get("all_intercepted")) or harm or (st["hit"] and "strike" in st)):
+            # (a later "a missile hit Pavlohrad" is the attack getting through; the debris of
+            # a downed one is not: "fragments of the missile damaged houses" stays disrupted)
             cat = self._weapon_category.get(ev.weapon or "")
-            ev.sub_event_type = _WEAPON_SUB.get(cat, "shelling_artillery_missile_attack")
-            ev.event_type = self.parents[ev.sub_event_type]
+            ev.sub_event_type = st.get("strike") or _WEAPON_SUB.get(cat, "shelling_artillery_missile_attack")
+        ev.event_type = self.parents[ev.sub_event_type]
         conf = 0.45
         if st["explicit_date"]:
             conf += 0.15
