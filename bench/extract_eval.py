@@ -202,6 +202,7 @@ def score_acled(rel: str, resolve: Admin1Resolver) -> dict:
     n = len(rows)
     et_ok = sub_n = sub_ok = a1_n = a1_ok = date_ok = fat_ok = none = none_unplaced = 0
     a1_unresolved = 0
+    a1_miss: Counter = Counter()
     pairs: list[tuple[str, str]] = []
     confusion: dict[str, Counter] = defaultdict(Counter)
     type_confusion: dict[str, Counter] = defaultdict(Counter)
@@ -231,6 +232,9 @@ def score_acled(rel: str, resolve: Admin1Resolver) -> dict:
         if ta1:
             a1_n += 1
             a1_ok += bool(e and e.admin1_code == ta1)
+            if not (e and e.admin1_code == ta1):  # (what kind of miss: where to look)
+                a1_miss[("no event" if e is None else "other country" if e.country_iso3 != r["country_iso3"]
+                         else "country only" if e.admin1_code is None else "other region")] += 1
         date_ok += bool(e and e.event_date == r["published"] and e.date_precision == 1)
         pf = (e.fatalities or 0) if e else 0
         fat_ok += pf == (r["fatalities"] or 0)
@@ -244,6 +248,7 @@ def score_acled(rel: str, resolve: Admin1Resolver) -> dict:
         "sub_event_type_macro_f1": round(macro_f1(pairs), 4) if pairs else None,
         "admin1_n": a1_n, "admin1_name_unresolved": a1_unresolved,
         "admin1_acc": round(a1_ok / a1_n, 4) if a1_n else None,
+        "admin1_misses": dict(a1_miss.most_common()),
         "date_exact": round(date_ok / n, 4) if n else None,
         "fatalities_exact": round(fat_ok / n, 4) if n else None,
         "seconds": round(secs, 3),
@@ -350,6 +355,10 @@ def markdown(res: dict) -> str:
     for r in res["acled"]:
         lines.append(f"- {r['file'].split('/')[0]} ({r['role']}): " + "; ".join(
             f"{t}: " + ", ".join(f"{p} {n}" for p, n in c.items()) for t, c in r["type_confusion"].items()))
+    lines += ["", "Admin1 misses by kind (no event; another country; the right country but no region; another region):", ""]
+    for r in res["acled"]:
+        lines.append(f"- {r['file'].split('/')[0]} ({r['role']}): "
+                     + (", ".join(f"{k} {v}" for k, v in r["admin1_misses"].items()) or "none"))
     lines += ["", "Confusion (dev file, truth -> predicted counts):", ""]
     for r in res["acled"]:
         if r["role"] == "dev":

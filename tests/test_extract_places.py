@@ -189,3 +189,18 @@ def test_cities_of_unmatched_geonames_divisions_get_their_region(text, code):
 ])
 def test_attacked_places_izafe_and_unknown_two_word_names(text, code, location):
     assert _places(text) == [(code, location)]
+
+
+@pytest.mark.parametrize("text,code", [
+    # Afghan districts the GeoNames extract lacks ("Andar" was Andard, France; "Khak-e Safed" Safed, Israel)
+    ("On 12 May 2020, Taliban attacked ANA checkpoints in Andar district. 2 soldiers were killed.", "AF-GHA"),
+    ("On 12 May 2020, Taliban attacked an ANA checkpoint in Khak-e Safed district. 2 soldiers were killed.", "AF-FRA"),
+    ("On 12 May 2020, Taliban clashed with ANDSF in Chahar Dara district. 3 Taliban were killed.", "AF-KDZ"),
+    ("On 12 May 2020, Taliban clashed with ANA in Dand wa Patan district. 3 Taliban were killed.", "AF-PIA"),
+    # a name of two provinces' districts: the article's context decides
+    ("On 12 May 2020, Taliban attacked ANA in Arghandab district of Zabul. 1 soldier was killed.", "AF-ZAB"),
+    ("On 12 May 2020, Taliban attacked ANA in Arghandab district, Kandahar. 1 soldier was killed.", "AF-KAN"),
+])
+def test_afghan_districts(text, code):
+    evs = extract_events(text, published=date(2020, 5, 12))
+    assert evs and evs[0].admin1_code == code

@@ -398,7 +398,7 @@ def build_index() -> Index:
 
 _WORD = re.compile(r"[^\W\d_][\w’'ʼ-]*", re.UNICODE)
 _CONNECT = {"e", "de", "al", "el", "es", "on", "na", "la", "le", "du", "des", "del", "di", "da", "ad", "ash",
-            "as", "an", "ar", "az", "at", "am", "upon", "pod", "nad", "i"}
+            "as", "an", "ar", "az", "at", "am", "upon", "pod", "nad", "i", "wa"}  # ("wa": Dari "and", "Dand wa Patan")
 
 
 @dataclass(slots=True)

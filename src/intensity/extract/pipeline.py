@@ -988,10 +988,10 @@ class Extractor:
         pop_score = gaz.population_score
         for i in m.places[:200]:
             # (the raw row: name, iso3, admin1_code or "", lat, lon, population, kind, curated)
-            _, iso3, a1, _, _, pop, _, curated = places[i]
+            _, iso3, a1, _, _, pop, kind, curated = places[i]
             a1 = a1 or None
             sc = pop_score(pop) * 0.6
-            if curated:
+            if curated and kind != "district":  # (a district name is no more likely than a namesake town)
                 sc += 1.5
             if qual and a1 in qual:
                 sc += 6
