@@ -204,3 +204,21 @@ def test_attacked_places_izafe_and_unknown_two_word_names(text, code, location):
 def test_afghan_districts(text, code):
     evs = extract_events(text, published=date(2020, 5, 12))
     assert evs and evs[0].admin1_code == code
+
+
+@pytest.mark.parametrize("text,code,location", [
+    # a village the index knows only by its first word, then its region
+    ("On 17 March 2023, Russian forces shelled near Krasne Pershe, Kharkiv. Casualties unknown.", "UA-63",
+     "Krasne Pershe"),
+    ("On 16 March 2023, Russian forces shelled near Mala Vovcha, Kharkiv. Casualties unknown.", "UA-63", "Mala Vovcha"),
+])
+def test_an_unknown_tail_before_the_region_keeps_the_name_as_written(text, code, location):
+    e = extract_events(text, published=date(2023, 3, 16))[0]
+    assert (e.admin1_code, e.location) == (code, location)
+
+
+def test_a_known_tail_of_an_unknown_district_name_is_no_place():
+    # "Kot" is a town in India: not the place of "Taliban attacked ... in Zarkhel Kot district"
+    evs = extract_events("On 12 May 2020, Taliban attacked ANP checkpoints in Zarkhel Kot district. 4 police were killed.",
+                         published=date(2020, 5, 12))
+    assert evs and evs[0].country_iso3 == "AFG" and evs[0].location is None

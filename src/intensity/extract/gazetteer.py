@@ -440,6 +440,7 @@ _ADMIN_NOUNS = rf"(?:{_ADMIN_BASE}(?:e?s)?|cities|counties|municipalities|commun
 _QUALIFIER = re.compile(rf"(?:\s*{_ADMIN_NOUNS}?\s*)?,\s*|\s+(?:{_ADMIN_NOUNS}\s+)?(?:in|of)\s+(?:the\s+)?|"
                         rf"\s*(?:{_ADMIN_NOUNS}\s*)?\(\s*(?:coded to\s+)?", re.IGNORECASE)
 _PLURAL_ADMIN = re.compile(rf"\b(?:{_ADMIN_BASE}e?s|cities|counties|municipalities|communities)\b", re.IGNORECASE)
+_UNKNOWN_TAIL = re.compile(r"(?: [A-Z][a-z’'-]+){1,2}(?=, )")  # (one or two words the index does not know)
 _AND_LIST = re.compile(r"\s*,\s*|\s+and\s+|\s*,\s*and\s+")
 _COUNTRY_QUALIFIER = re.compile(rf"(?:\s+{_ADMIN_NOUNS})?(?:\s*,\s*|\s*\(\s*|\s+in\s+)", re.IGNORECASE)
 _ADJ_SUFFIXES = ("skaia", "ska", "skii", "ski", "skoi", "sk")
@@ -665,6 +666,13 @@ def _qualify(text: str, out: list[Mention]) -> None:
                 a.qualifier = "|".join(b.admin1)
         elif b.country and _COUNTRY_QUALIFIER.fullmatch(text, a.end, b.start):
             a.country_qualifier = b.country
+        elif b.admin1 and not a.country and not a.demonym and (tail := _UNKNOWN_TAIL.match(text, a.end, b.start)) \
+                and tail.end() + 2 == b.start:
+            # "near Krasne Pershe, Kharkiv": a village the index knows only by its first word
+            # ("Krasne", elsewhere); the name as written, in the region that qualifies it
+            a.end = tail.end()
+            a.surface = text[a.start:a.end]
+            a.qualifier = "|".join(b.admin1)
     # "Maiwand and Zhari districts of Kandahar": the region qualifies every name of the list
     # (only after a plural: in "Kherson and Nikopol, Dnipropetrovsk" the region is Nikopol's alone)
     for i in range(len(out) - 2, -1, -1):

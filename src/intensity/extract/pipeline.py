@@ -39,6 +39,8 @@ _PRIORITY = [
 ]
 _REMOTE = {"shelling_artillery_missile_attack", "air_drone_strike", "remote_explosive_landmine_ied", "grenade",
            "suicide_bomb", "chemical_weapon"}
+# A capitalised word (or "Khak-e") right before a name: the name is the tail of a longer one
+_NAME_HEAD = re.compile(r"(?<![\w’'-])(?!(?:The|In|On|At|Near|Of|From|To|By|And)\b)[A-Z][\w’']*(?:-\w+)? $")
 _DEBRIS = re.compile(r"\b(?:debris|fragments?|wreckage|remnants|shrapnel)\b", re.IGNORECASE)
 _DISRUPTABLE = {"air_drone_strike", "shelling_artillery_missile_attack"}  # what an interception stops
 _WEAPON_SUB = {"mlrs": "shelling_artillery_missile_attack", "missile": "shelling_artillery_missile_attack",
@@ -1068,6 +1070,9 @@ class Extractor:
             if not (m.prep or m.qualifier or m.country_qualifier or m.admin_word or m.admin2_word) \
                     and m.surface.lower() in self.lex_words:
                 continue
+            if m.admin2_word and not (m.prep or m.qualifier or m.country_qualifier) \
+                    and _NAME_HEAD.search(t, max(0, m.start - 40), m.start):
+                continue  # "in Pashtun Kot district": the district is a longer name than the Kot found
             r = self._resolve(m, ctx_countries, ctx_admin)
             if not r:
                 continue
