@@ -255,3 +255,9 @@ def test_merge_same_event_from_several_articles():
     assert (m.fatalities_low, m.fatalities_high) == (3, 5)
     other = one("Yesterday shelling of Odesa killed 1 civilian.")
     assert len(merge_events(evs + [other])) == 2
+
+
+def test_one_extractor_per_language_whatever_the_call():
+    from intensity.extract import get_extractor
+
+    assert get_extractor() is get_extractor("en") is get_extractor(lang="en")

@@ -24,9 +24,13 @@ __all__ = ["extract_events", "ExtractedEvent", "Evidence", "EXTRACTOR_VERSION", 
            "merge_events", "read_articles", "Article", "get_extractor"]
 
 
-@cache
 def get_extractor(lang: str = "en"):
     """The compiled extractor for ``lang`` (lexicon + gazetteer), built once per process."""
+    return _extractor(lang)  # (one cache key per language: get_extractor() and ("en") built two)
+
+
+@cache
+def _extractor(lang: str):
     from intensity.extract import gazetteer, lexicon
     from intensity.extract.pipeline import Extractor
 
