@@ -671,3 +671,20 @@ def test_a_region_after_a_plural_qualifies_the_whole_list():
     # without the plural the region is the last name's alone
     e = first("On Tuesday, Russian forces shelled Kherson and Nikopol, Dnipropetrovsk. Casualties unknown.")
     assert (e.admin1_code, e.location) == ("UA-12", "Nikopol")
+
+
+@pytest.mark.parametrize("text,sub", [
+    # the place before the words, the captor after "by"
+    ("On Tuesday, the town of Lozova, Kharkiv, was occupied by Russian forces.", "non_state_actor_overtakes_territory"),
+    ("On Tuesday, Lozova, Kharkiv, was liberated by Ukrainian forces.", "government_regains_territory"),
+    ("On Tuesday, Russian forces advanced into Kupiansk, Kharkiv, and the town came under Russian control.",
+     "non_state_actor_overtakes_territory"),
+    ("On Tuesday, Russian forces have reportedly taken Izium, Kharkiv.", "non_state_actor_overtakes_territory"),
+    # the captor is not the side fought with, nor the agent of an earlier attack
+    ("On Tuesday, Russian forces clashed with Ukrainian forces and captured Hostomel airport, Kyiv.",
+     "non_state_actor_overtakes_territory"),
+    ("On Tuesday, Ukrainian forces repelled an attack by Russian forces and retook Hostomel, Kyiv.",
+     "government_regains_territory"),
+])
+def test_territory_in_passive_and_perfect_wording_and_its_captor(text, sub):
+    assert first(text).sub_event_type == sub

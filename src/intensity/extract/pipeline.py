@@ -39,6 +39,7 @@ _PRIORITY = [
 ]
 _REMOTE = {"shelling_artillery_missile_attack", "air_drone_strike", "remote_explosive_landmine_ied", "grenade",
            "suicide_bomb", "chemical_weapon"}
+_OTHER_SIDE = re.compile(r"\b(?:with|against|from|on|by) (?:the )?$", re.IGNORECASE)
 # A capitalised word (or "Khak-e") right before a name: the name is the tail of a longer one
 _NAME_HEAD = re.compile(r"(?<![\w’'-])(?!(?:The|In|On|At|Near|Of|From|To|By|And)\b)[A-Z][\w’']*(?:-\w+)? $")
 _DEBRIS = re.compile(r"\b(?:debris|fragments?|wreckage|remnants|shrapnel)\b", re.IGNORECASE)
@@ -953,10 +954,11 @@ class Extractor:
     def _captor(text: str, pos: int, actors) -> str | None:
         """The actor that took the place: "by X", else the last actor named before the trigger."""
         cand = [a for a in actors if a[0] not in ("Civilians", "Protesters", "Rioters")]
-        for a in cand:
-            if re.search(r"\bby (?:a |the )?$", text[max(0, a[1] - 8):a[1]], re.IGNORECASE):
+        for a in cand:  # (the agent of a passive after the trigger, not "repelled an attack by X and retook")
+            if a[1] >= pos and re.search(r"\bby (?:a |the )?$", text[max(0, a[1] - 8):a[1]], re.IGNORECASE):
                 return a[0]
-        before = [a for a in cand if a[1] < pos]
+        # (not the other side: "Russian forces clashed with Ukrainian forces and captured X")
+        before = [a for a in cand if a[1] < pos and not _OTHER_SIDE.search(text, max(0, a[1] - 9), a[1])]
         return before[-1][0] if before else None
 
     def _territory_sub(self, mt: _Mention, country_iso3: str | None) -> str:
