@@ -222,3 +222,9 @@ def test_a_known_tail_of_an_unknown_district_name_is_no_place():
     evs = extract_events("On 12 May 2020, Taliban attacked ANP checkpoints in Zarkhel Kot district. 4 police were killed.",
                          published=date(2020, 5, 12))
     assert evs and evs[0].country_iso3 == "AFG" and evs[0].location is None
+
+
+def test_a_renamed_town_with_its_other_name_in_brackets_is_the_place_both_name():
+    e = extract_events("On 31 August 2020, a woman was injured in an explosion of a grenade near Sverdlovsk (Dovzhansk) "
+                       "in Luhansk region.", published=date(2020, 8, 31))[0]
+    assert (e.admin1_code, e.location) == ("UA-09", "Dovzhansk")  # not Yekaterinburg, once Sverdlovsk

@@ -657,6 +657,12 @@ def _qualify(text: str, out: list[Mention]) -> None:
     # ", Donetsk" or "in the Donetsk region" right after a settlement qualifies it; so does a
     # country (", Ukraine", "(Somalia)"), which then also qualifies the places before it.
     plural = set()
+    for a, b in zip(out, out[1:]):
+        # "Sverdlovsk (Dovzhansk)": a renamed town with its other name; the place both names share
+        if a.places and b.places and text[a.end:b.start] == " (" and text.startswith(")", b.end):
+            both = tuple(i for i in a.places if i in set(b.places))
+            if both:
+                a.places = b.places = both
     for i, (a, b) in enumerate(zip(out, out[1:])):
         if b.admin1 and _QUALIFIER.fullmatch(text, a.end, b.start):
             if _PLURAL_ADMIN.search(text, a.end, b.start):
