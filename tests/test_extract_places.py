@@ -228,3 +228,21 @@ def test_a_renamed_town_with_its_other_name_in_brackets_is_the_place_both_name()
     e = extract_events("On 31 August 2020, a woman was injured in an explosion of a grenade near Sverdlovsk (Dovzhansk) "
                        "in Luhansk region.", published=date(2020, 8, 31))[0]
     assert (e.admin1_code, e.location) == ("UA-09", "Dovzhansk")  # not Yekaterinburg, once Sverdlovsk
+
+
+@pytest.mark.parametrize("text,code,location", [
+    # a city district as ACLED writes it is the city; a word after a hyphen or a route is not
+    ("On 14 August 2020, about 20 people protested outside the Embassy of Belarus in Kiev-Shevchenkivskyi.",
+     "UA-30", "Kyiv"),
+    ("On 14 August 2020, Russian forces shelled Kharkiv-Kyivskyi district.", "UA-63", "Kharkiv"),
+    ("On 14 August 2020, a Kyiv-based group said Russian forces shelled Kupiansk, Kharkiv.", "UA-63", "Kupyansk"),
+])
+def test_a_city_district_written_with_a_hyphen(text, code, location):
+    e = extract_events(text, published=date(2020, 8, 14))[0]
+    assert (e.admin1_code, e.location) == (code, location)
+
+
+def test_a_route_between_two_cities_is_neither():
+    evs = extract_events("On 14 August 2020, militants ambushed an army convoy on the Kabul-Kandahar highway.",
+                         published=date(2020, 8, 14))
+    assert all(e.location is None for e in evs)

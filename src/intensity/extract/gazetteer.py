@@ -478,6 +478,26 @@ def spot(text: str, idx: Index, *, not_places: frozenset[str], grammar: dict[str
     return Spotter(idx, not_places=not_places, grammar=grammar)(text)
 
 
+def city_of_district(surface: str, idx: Index) -> tuple[int, ...]:
+    """The large city of a district written as ACLED does ("Kiev-Shevchenkivskyi", "Kharkiv-Kyivskyi").
+
+    Only before a capital ("Kyiv-based" is no district), only a city of 200,000 or more (a small
+    namesake says nothing), and not a route between two ("the Kabul-Kandahar highway").
+    """
+    head, _, rest = surface.partition("-")
+    city = _large(loose(head), idx) if rest[:1].isupper() else ()
+    if not city:
+        return ()
+    regions = {idx.places[i][2] for i in city}
+    if any(idx.places[i][2] in regions for i in idx.place_keys.get(loose(rest), ())):
+        return city  # (the district is known, inside the city's region: "Kiev-Shevchenkivskyi")
+    return () if loose(rest) in idx.admin1_keys or _large(loose(rest), idx) else city
+
+
+def _large(key: str, idx: Index) -> tuple[int, ...]:
+    return tuple(i for i in idx.place_keys.get(key, ()) if idx.places[i][5] >= 200_000)
+
+
 class Spotter:
     """:func:`spot` with its word sets prepared once (one per extractor)."""
 
@@ -553,6 +573,10 @@ class Spotter:
                         else loose(surface)
                     hit = (key, place_keys.get(key, ()), admin1_keys.get(key, ()), country_keys.get(key),
                            demonym_keys.get(key))
+                    if k == 1 and "-" in surface and not any(hit[1:]):
+                        city = city_of_district(surface, idx)
+                        if city:
+                            hit = (hit[0], city, (), None, None)
                     if len(self._lookup) > 200_000:  # arbitrary input must not grow it without bound
                         self._lookup.clear()
                     self._lookup[surface] = hit
@@ -726,6 +750,8 @@ def spot_reference(text: str, idx: Index, *, not_places: frozenset[str], grammar
             admin = idx.admin1_keys.get(key, ())
             country = idx.country_keys.get(key)
             demonym = idx.demonym_keys.get(key)
+            if k == 1 and "-" in surface and not (places or admin or country or demonym):
+                places = city_of_district(surface, idx)
             aw = _followed_by(words, i, k, admin_words)
             if aw and not admin:
                 for alt in _strip_adjective(key):
