@@ -633,20 +633,20 @@ def test_a_pattern_that_cannot_match_before_a_word_is_refused_at_load():
 # A strike and its interception told in separate sentences are one attack; what got through
 # (people hurt, a hit that is not debris, fewer stopped than launched) decides the sub-type.
 @pytest.mark.parametrize("text,sub,intercepted", [
-    ("On Tuesday, Russian forces launched missiles at Pavlohrad, Dnipropetrovsk. Ukrainian air defence shot down "
-     "two missiles. One missile hit an industrial facility, injuring three people.",
+    (("On Tuesday, Russian forces launched missiles at Pavlohrad, Dnipropetrovsk. Ukrainian air defence shot down "
+      "two missiles. One missile hit an industrial facility, injuring three people."),
      "shelling_artillery_missile_attack", 2),
-    ("On Tuesday, Ukrainian forces shot down two Russian drones over Lozova, Kharkiv. Debris damaged a "
-     "residential building, injuring two civilians.", "air_drone_strike", 2),
-    ("On Tuesday, Ukrainian forces shot down 3 Russian missiles over Dnipropetrovsk region. A missile hit an "
-     "enterprise in Pavlohrad. Casualties unknown.", "shelling_artillery_missile_attack", 3),
+    (("On Tuesday, Ukrainian forces shot down two Russian drones over Lozova, Kharkiv. Debris damaged a "
+      "residential building, injuring two civilians."), "air_drone_strike", 2),
+    (("On Tuesday, Ukrainian forces shot down 3 Russian missiles over Dnipropetrovsk region. A missile hit an "
+      "enterprise in Pavlohrad. Casualties unknown."), "shelling_artillery_missile_attack", 3),
     # the debris of a downed missile is not the attack getting through
-    ("On Tuesday, Ukrainian forces shot down a Russian Kh-59 missile over Odesa. Fragments from the missile "
-     "hit civilian buildings.", "disrupted_weapons_use", 1),
+    (("On Tuesday, Ukrainian forces shot down a Russian Kh-59 missile over Odesa. Fragments from the missile "
+      "hit civilian buildings."), "disrupted_weapons_use", 1),
     ("On Tuesday, Russian forces launched 10 Shahed drones at Kyiv region. Air defence shot down all 10 drones.",
      "disrupted_weapons_use", 10),
-    ("On Tuesday, Russian forces fired an Iskander missile at Pavlohrad. The missile was shot down. Debris fell "
-     "on a residential area.", "disrupted_weapons_use", None),
+    (("On Tuesday, Russian forces fired an Iskander missile at Pavlohrad. The missile was shot down. Debris fell "
+      "on a residential area."), "disrupted_weapons_use", None),
 ])
 def test_a_strike_and_its_interception_are_one_event(text, sub, intercepted):
     evs = extract_events(text, published=PUB)

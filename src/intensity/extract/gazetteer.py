@@ -29,6 +29,7 @@ import pickle
 import re
 import time
 import unicodedata
+from itertools import pairwise
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -681,13 +682,13 @@ def _qualify(text: str, out: list[Mention]) -> None:
     # ", Donetsk" or "in the Donetsk region" right after a settlement qualifies it; so does a
     # country (", Ukraine", "(Somalia)"), which then also qualifies the places before it.
     plural = set()
-    for a, b in zip(out, out[1:]):
+    for a, b in pairwise(out):
         # "Sverdlovsk (Dovzhansk)": a renamed town with its other name; the place both names share
         if a.places and b.places and text[a.end:b.start] == " (" and text.startswith(")", b.end):
             both = tuple(i for i in a.places if i in set(b.places))
             if both:
                 a.places = b.places = both
-    for i, (a, b) in enumerate(zip(out, out[1:])):
+    for i, (a, b) in enumerate(pairwise(out)):
         if b.admin1 and _QUALIFIER.fullmatch(text, a.end, b.start):
             if _PLURAL_ADMIN.search(text, a.end, b.start):
                 plural.add(i)
@@ -711,7 +712,7 @@ def _qualify(text: str, out: list[Mention]) -> None:
             a.qualifier = b.qualifier
             plural.add(i)
     # "Kuda, Adamawa state, Nigeria": the country qualifies the village through its region
-    for a, b in reversed(list(zip(out, out[1:]))):
+    for a, b in reversed(list(pairwise(out))):
         if a.qualifier and b.country_qualifier and not a.country_qualifier and b.admin1 and not b.country:
             a.country_qualifier = b.country_qualifier
 
