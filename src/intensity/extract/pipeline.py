@@ -41,7 +41,8 @@ _REMOTE = {"shelling_artillery_missile_attack", "air_drone_strike", "remote_expl
            "suicide_bomb", "chemical_weapon"}
 _OTHER_SIDE = re.compile(r"\b(?:with|against|from|on|by) (?:the )?$", re.IGNORECASE)
 # A capitalised word (or "Khak-e") right before a name: the name is the tail of a longer one
-_NAME_HEAD = re.compile(r"(?<![\w’'-])(?!(?:The|In|On|At|Near|Of|From|To|By|And)\b)[A-Z][\w’']*(?:-\w+)? $")
+_NAME_HEAD = re.compile(r"(?<![\w’'-])(?!(?:The|In|On|At|Near|Of|From|To|By|And)\b)[A-Z][\w’']*(?:-(?:e|i|ye|o|u|[A-Z]\w*))? $")
+_MUNITION_WORD = re.compile(r"\b(?:drones?|UAVs?|Shaheds?|missiles?|rockets?)\b", re.IGNORECASE)
 _DEBRIS = re.compile(r"\b(?:debris|fragments?|wreckage|remnants|shrapnel)\b", re.IGNORECASE)
 _DISRUPTABLE = {"air_drone_strike", "shelling_artillery_missile_attack"}  # what an interception stops
 _WEAPON_SUB = {"mlrs": "shelling_artillery_missile_attack", "missile": "shelling_artillery_missile_attack",
@@ -84,8 +85,8 @@ _N_OF_M_STOPPED = re.compile(r"\b(\d+) (?:out )?of (?:the )?(\d+) (?:[\w-]+ ){0,
 # ("the missile was shot down", "both drones were intercepted", "all of them were destroyed": all of it;
 # not "some of the drones were shot down")
 _REST_STOPPED = re.compile(r"\b(?:the rest|the remaining|all the others|the others|all(?: of them| of the| the)?|"
-                           r"both(?: of them| the)?|(?<!\bof )the(?= (?:\w+ )?(?:missiles?|drones?|rockets?|UAVs?) ))"
-                           r"(?: \w+){0,2} (?:were|was) (?:\w+ )?"
+                           r"both(?: of them| the)?|(?<!\bof )the(?= (?:missiles?|drones?|rockets?|UAVs?) ))"
+                           r"(?: \w+){0,2} (?:were|was) (?:(?!not\b|never\b)\w+ )?"
                            r"(?:shot down|intercepted|downed|destroyed|jammed|suppressed|neutrali[sz]ed)\b", re.IGNORECASE)
 _N_OF_M_GATE = gate(_N_OF_M_STOPPED)
 _REST_STOPPED_GATE = gate(_REST_STOPPED)
@@ -995,8 +996,8 @@ class Extractor:
             _, iso3, a1, _, _, pop, kind, curated = places[i]
             a1 = a1 or None
             sc = pop_score(pop) * 0.6
-            if curated and kind != "district":  # (a district name is no more likely than a namesake town)
-                sc += 1.5
+            if curated:  # (a district, without coordinates, yields to a town of its name: a shade below)
+                sc += 1.5 if kind != "district" else -0.1
             if qual and a1 in qual:
                 sc += 6
             if a1 and ctx_admin.get(a1):
@@ -1019,8 +1020,8 @@ class Extractor:
                     "lat": None, "lon": None}
         # A small place with no support from context is more likely a coincidence of names, unless
         # the sentence places the event there ("in X", "near X") and the name belongs to one country.
-        if best is None:
-            return None
+        if best is None or (cq and best.country_iso3 != cq):
+            return None  # ("Darwaz, Tajikistan": not the Afghan district of that name)
         # A region's own name beats a small namesake town abroad that nothing in the article
         # supports ("in Borno" is Borno State, Nigeria, not Borna, Germany).
         if m.admin1 and best.admin1_code not in m.admin1 and not qual and not (cq and best.country_iso3 == cq) \
@@ -1035,7 +1036,7 @@ class Extractor:
         name = idx.region_info.get(best.admin1_code, (None, None))[0] if best.admin1_code else None
         return {"admin1_code": best.admin1_code, "admin1": name, "country_iso3": best.country_iso3,
                 "location": best.name if not best.curated else m.surface if gaz.loose_memo(m.surface) == gaz.loose_memo(best.name) else best.name,
-                "geo": 1, "lat": best.latitude, "lon": best.longitude}
+                "geo": 2 if best.kind == "district" else 1, "lat": best.latitude, "lon": best.longitude}
 
     def _region(self, m: gaz.Mention, ctx_countries, ctx_admin) -> dict | None:
         """The admin1 a region name stands for; of several, the one the qualifier or article names."""
@@ -1214,13 +1215,16 @@ class Extractor:
                 ev, st = target
                 if {ev.sub_event_type, mt.sub} & _DISRUPTABLE and mt.sub != ev.sub_event_type:
                     st["strike"] = mt.sub if mt.sub in _DISRUPTABLE else ev.sub_event_type
-                if mt.sub in _DISRUPTABLE and not _DEBRIS.search(mt.sent.text):
-                    st["hit"] = True
+                if mt.sub == "disrupted_weapons_use":
+                    st["stopped_seen"] = True
+                elif mt.sub in _DISRUPTABLE and st.get("stopped_seen") and mt.impact and not _DEBRIS.search(mt.sent.text):
+                    st["hit"] = True  # (a hit reported after the interception: something got through)
                 self._add_numbers(ev, st, mt)
                 ev.sentences.append(mt.sent.index)
                 if place and not ev.location and place.get("location"):
                     ev.location = place["location"]
                     ev.geo_precision = place["geo"]
+                    ev.latitude, ev.longitude = place["lat"], place["lon"]
                     ev.evidence.extend(pev)
                 if mt.weapon and not ev.weapon:
                     self._set_weapon(ev, mt)
@@ -1249,7 +1253,7 @@ class Extractor:
             ev.evidence.extend(dev)
             st = {"fat": [], "inj": [], "mun": [], "coded": None, "unknown": False, "explicit_date": dev and dev[0].rule != "published_default",
                   "context_place": bool(pev and pev[0].rule == "article_context"), "weight": 0,
-                  "hit": sub in _DISRUPTABLE and not _DEBRIS.search(mt.sent.text)}
+                  "hit": False, "stopped_seen": sub == "disrupted_weapons_use"}
             self._add_numbers(ev, st, mt)
             ev.sentences.append(mt.sent.index)
             if mt.weapon:
@@ -1279,7 +1283,11 @@ class Extractor:
                 return False
             # (the weapons named must be of the strike's kind: shelling and then drones shot down are two events)
             strike = a if a != "disrupted_weapons_use" else b
-            cats = (self._weapon_category.get(w) for w in (ev.weapon, mt.weapon[0] if mt.weapon else None) if w)
+            cats = [self._weapon_category.get(w) for w in (ev.weapon, mt.weapon[0] if mt.weapon else None) if w]
+            if not mt.weapon:  # ("shot down 4 missiles": a munition word, no weapon name)
+                words = {"missile" if w.lower().startswith(("mis", "roc")) else "drone"
+                         for w in _MUNITION_WORD.findall(mt.sent.text)}
+                cats += list(words) if len(words) == 1 else []
             return all(_WEAPON_SUB.get(c, strike) == strike for c in cats)
         return False
 
@@ -1408,12 +1416,12 @@ class Extractor:
         # "shot down two drones which crashed onto houses, injuring civilians" as the strike)
         harm = (ev.fatalities or 0) > 0 or (ev.injured or 0) > 0
         stopped = st.get("all_intercepted") or bool(ev.munitions and ev.intercepted and ev.intercepted >= ev.munitions)
-        if "strike" in st and not harm and stopped:
+        if "strike" in st and not harm and not st["hit"] and stopped:
             # a strike and its interception reported apart: all of it was stopped
             ev.sub_event_type = "disrupted_weapons_use"
         elif ev.sub_event_type == "disrupted_weapons_use" and (
                 (ev.munitions and ev.intercepted is not None and ev.munitions > ev.intercepted
-                 and not st.get("all_intercepted")) or harm or (st["hit"] and "strike" in st)):
+                 and not st.get("all_intercepted")) or harm or st["hit"]):
             # (a later "a missile hit Pavlohrad" is the attack getting through; the debris of
             # a downed one is not: "fragments of the missile damaged houses" stays disrupted)
             cat = self._weapon_category.get(ev.weapon or "")
