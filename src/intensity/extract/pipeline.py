@@ -1213,7 +1213,8 @@ class Extractor:
                         target = events[-1]
             if target is not None:
                 ev, st = target
-                if {ev.sub_event_type, mt.sub} & _DISRUPTABLE and mt.sub != ev.sub_event_type:
+                pair = {ev.sub_event_type, mt.sub}
+                if "disrupted_weapons_use" in pair and pair & _DISRUPTABLE:  # (a strike and its interception)
                     st["strike"] = mt.sub if mt.sub in _DISRUPTABLE else ev.sub_event_type
                 if mt.sub == "disrupted_weapons_use":
                     st["stopped_seen"] = True
