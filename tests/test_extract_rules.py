@@ -692,12 +692,12 @@ def test_territory_in_passive_and_perfect_wording_and_its_captor(text, sub):
 
 @pytest.mark.parametrize("text,subs", [
     # found by the review: a hit after the interception is the strike; "not" and "the first" are not all
-    ("On Tuesday, Russian forces fired missiles at Zaporizhzhia. The missiles were shot down. Two other missiles "
-     "hit an industrial site.", ["shelling_artillery_missile_attack"]),
+    (("On Tuesday, Russian forces fired missiles at Zaporizhzhia. The missiles were shot down. Two other missiles "
+      "hit an industrial site."), ["shelling_artillery_missile_attack"]),
     ("On Tuesday, Russian forces fired an Iskander missile at Odesa. The missile was not shot down.",
      ["shelling_artillery_missile_attack"]),
-    ("On Tuesday, Russian forces fired two missiles at Odesa. The first missile was shot down. The second hit a "
-     "warehouse.", ["shelling_artillery_missile_attack"]),
+    (("On Tuesday, Russian forces fired two missiles at Odesa. The first missile was shot down. The second hit a "
+      "warehouse."), ["shelling_artillery_missile_attack"]),
     # drones launched, missiles shot down: two events, by the munition words alone
     ("On Tuesday, Russian forces launched Shahed drones at Kharkiv. Air defence shot down 4 missiles over Kharkiv.",
      ["air_drone_strike", "disrupted_weapons_use"]),

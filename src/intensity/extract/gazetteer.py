@@ -29,9 +29,9 @@ import pickle
 import re
 import time
 import unicodedata
-from itertools import pairwise
 from dataclasses import dataclass, field
 from functools import cache
+from itertools import pairwise
 from pathlib import Path
 
 from intensity.extract.lexicon import read_rows
@@ -441,10 +441,11 @@ _ADMIN_NOUNS = rf"(?:{_ADMIN_BASE}(?:e?s)?|cities|counties|municipalities|commun
 _QUALIFIER = re.compile(rf"(?:\s*{_ADMIN_NOUNS}?\s*)?,\s*|\s+(?:{_ADMIN_NOUNS}\s+)?(?:in|of)\s+(?:the\s+)?|"
                         rf"\s*(?:{_ADMIN_NOUNS}\s*)?\(\s*(?:coded to\s+)?", re.IGNORECASE)
 _PLURAL_ADMIN = re.compile(rf"\b(?:{_ADMIN_BASE}e?s|cities|counties|municipalities|communities)\b", re.IGNORECASE)
-_TAIL_STOP = frozenset(  # (words that end a name: "Syzran Refinery, Samara", "Odesa Monday, Mykolaiv ...")
-    "refinery airfield airbase airport base plant power thermal station depot port bridge dam factory terminal "
-    "oblast region district province city town village monday tuesday wednesday thursday friday saturday sunday "
-    "january february march april may june july august september october november december".split())
+_TAIL_STOP = frozenset({  # (words that end a name: "Syzran Refinery, Samara", "Odesa Monday, Mykolaiv ...")
+    "refinery", "airfield", "airbase", "airport", "base", "plant", "power", "thermal", "station", "depot", "port",
+    "bridge", "dam", "factory", "terminal", "oblast", "region", "district", "province", "city", "town", "village",
+    "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "january", "february", "march",
+    "april", "may", "june", "july", "august", "september", "october", "november", "december"})
 _UNKNOWN_TAIL = re.compile(r"(?: [A-Z][a-z’'-]+){1,2}(?=, )")  # (one or two words the index does not know)
 _AND_LIST = re.compile(r"\s+and\s+")  # (not across commas: "Kyiv, Bucha and Irpin communities of Kyiv region")
 _COUNTRY_QUALIFIER = re.compile(rf"(?:\s+{_ADMIN_NOUNS})?(?:\s*,\s*|\s*\(\s*|\s+in\s+)", re.IGNORECASE)
