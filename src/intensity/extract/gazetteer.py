@@ -692,7 +692,8 @@ def _qualify(text: str, out: list[Mention]) -> None:
     for a, b in pairwise(out):
         # "Sverdlovsk (Dovzhansk)": a renamed town with its other name; the place both names share
         if a.places and b.places and text[a.end:b.start] == " (" and text.startswith(")", b.end):
-            both = tuple(i for i in a.places if i in set(b.places))
+            other = set(b.places)
+            both = tuple(i for i in a.places if i in other)
             if both:
                 a.places = b.places = both
     for i, (a, b) in enumerate(pairwise(out)):
