@@ -718,3 +718,48 @@ def test_review_interception_cases(text, subs):
 def test_review_place_cases(text, iso3, code, location):
     e = first(text)
     assert (e.country_iso3, e.admin1_code, e.location) == (iso3, code, location)
+
+
+@pytest.mark.parametrize("text,sub", [
+    # a suicide bomber in a vehicle is still a suicide bomb
+    ("On Tuesday, a suicide car bomber targeted a military base in Balkh province, killing 5 soldiers.", "suicide_bomb"),
+    # the victims of a killing named as a noun come before "by"
+    ("Killing of a civilian by unknown gunmen in Bangui on Tuesday.", "attack"),
+    ("Attack on civilians by rebels in Bunia on Tuesday. 2 killed.", "attack"),
+    ("Killing of two soldiers by unknown gunmen in Bangui on Tuesday.", "armed_clash"),
+    # an armed force named by its acronym is a combatant that was attacked
+    ("On Tuesday, Raia Mutomboki attacked the FARDC in Bukavu.", "armed_clash"),
+    # demonstrators and police clashing: a violent demonstration, not an armed clash
+    ("On Tuesday, clashes between protesters and police in Bamenda left 4 injured.", "violent_demonstration"),
+    ("On Tuesday, protesters and police clashed in Nairobi.", "violent_demonstration"),
+    # a body found, headline style (no auxiliary)
+    ("Body of a man found in Kinshasa with gunshot wounds on Tuesday.", "attack"),
+])
+def test_session18_sub_event_wording(text, sub):
+    assert first(text).sub_event_type == sub
+
+
+def test_a_name_inside_a_group_name_is_no_place():
+    # "Shabaab" is a village in Iran: inside "Al Shabaab" it is the group, so only Somalia is known
+    e = first("On Tuesday, Al Shabaab took control of the town of Halgan after the troops withdrew.")
+    assert (e.country_iso3, e.admin1_code) == ("SOM", None)
+    # with a preposition the name inside the group's name is a place again
+    e = first("On Tuesday, Russian forces shelled Horlivka in the Donetsk People's Republic.")
+    assert (e.country_iso3, e.admin1_code) == ("UKR", "UA-14")
+
+
+def test_generic_forces_take_the_name_of_the_event_country_only_where_known():
+    e = first("On Tuesday, protesters and police clashed in Nairobi.")
+    assert e.actor2 == "Police Forces"  # no longer Afghanistan's police
+    e = first("On Tuesday, Taliban attacked police checkpoints in Ghazni province, killing 3 policemen.")
+    assert e.actor2 == "Police Forces of Afghanistan (2014-2021)"
+    # the agent after "by", with a word before its name
+    e = first("Killing of two soldiers by unknown gunmen in Bangui on Tuesday.")
+    assert e.actor1 == "Unidentified Armed Group"
+
+
+def test_african_group_names_give_the_country():
+    for text, iso3 in [("On Tuesday, Kamuina Nsapu militia attacked police in Tshimbulu.", "COD"),
+                       ("On Tuesday, Renamo gunmen attacked a bus near Muxungue.", "MOZ"),
+                       ("On Tuesday, Niger Delta Avengers blew up a pipeline in the creeks.", "NGA")]:
+        assert first(text).country_iso3 == iso3, text

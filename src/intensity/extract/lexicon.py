@@ -128,6 +128,8 @@ class Lexicon:
     # Names of forces and groups that belong to one country (actor_countries.csv): context, not actors.
     actor_countries: list[str] = field(default_factory=list)
     actor_country_re: re.Pattern | None = None
+    # (generic actor, country ISO3) -> that country's forces (national_forces.csv)
+    national: dict = field(default_factory=dict)
 
     def gate(self, name: str):
         """The gated form of one of the lexicon's regexes (``trigger``, ``cue_generic``, ...)."""
@@ -201,6 +203,8 @@ def load(lang: str = "en") -> Lexicon:
         lex.actor_countries = [r["country_iso3"] for r in hints]
         lex.actor_country_re = alternation([r["pattern"] for r in hints])
         lex.gates["actor_country"] = gate(lex.actor_country_re)
+    if (d / "national_forces.csv").exists():  # optional per language
+        lex.national = {(r["actor"], r["country_iso3"]): r["national"] for r in read_rows(d / "national_forces.csv")}
     for name in ("trigger", "weapon", "number_word", "casualty", "munition", "date", "actor", "facility"):
         lex.gates[name] = gate(getattr(lex, f"{name}_re"))
     for kind, rx in lex.cue_re.items():

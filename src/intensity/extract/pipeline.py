@@ -152,6 +152,9 @@ _INTERVENTION = re.compile(
     rf"beat (?:\w+ ){{0,2}}{_PROTESTERS}|cracked down|prevented|blocked (?:the )?(?:march|protest|rally))\b", re.IGNORECASE)
 _PASSIVE_BEFORE = re.compile(r"\b(?:was|were|been|being|got)\s+(?:\w+\s+)?$", re.IGNORECASE)
 _BY_AFTER = re.compile(r"[\w-]+(?:\s+(?:dead|and killed|to death))?\s+(?:\w+\s+){0,3}?by\b", re.IGNORECASE)
+_BY_BEFORE = re.compile(r"\bby (?:an? |the )?(?:[\w-]+ )?$", re.IGNORECASE)
+# the killing named as a noun, its victims before "by": "Killing of a civilian by unknown gunmen"
+_NOMINAL_BY = re.compile(r"[\w-]+\s+(?:of|on)\s+(?:[\w-]+\s+){1,4}?by\b", re.IGNORECASE)
 _ATTACKED = re.compile(r"\b(?:attacked|assaulted|stormed)\b(?! (?:on|by|against)\b)", re.IGNORECASE)
 _NOT_ASSERTED = re.compile(r"\b(?:denied|deny|denies|threaten(?:ed|s)? to|could|(?-i:may)|might|will|would|plann?(?:ed|s)? to|"
                            r"vowed to|if|whether)\b", re.IGNORECASE)
@@ -497,6 +500,12 @@ class Extractor:
                 civ_victims = by is not None and _CIVILIAN.search(text, 0, k0) is not None \
                     and all(m.start() >= by.end() or any(a <= m.start() < b for a, b in civ_spans)
                             for m in sc.finditer(_COMBATANT_GATE))
+            if not civ_victims:
+                # "Killing of a civilian by unknown gunmen": the victims between "of" and "by"
+                by = _NOMINAL_BY.match(text, k0)
+                civ_victims = by is not None and _CIVILIAN.search(text, k0, by.end()) is not None \
+                    and all(m.start() >= by.end() or any(a <= m.start() < b for a, b in civ_spans)
+                            for m in sc.finditer(_COMBATANT_GATE))
         # Captures of places change territory; who gains it (the government of the place, or a
         # non-state or foreign force) is settled once the place is known (see _territory_sub).
         # Capturing people ("captured two soldiers") is part of a clash.
@@ -789,18 +798,26 @@ class Extractor:
                 return []
         ctx_countries: dict[str, int] = defaultdict(int)
         ctx_admin: dict[str, int] = defaultdict(int)
+        # Forces and groups of one country count towards it (actor_countries.csv); a name inside
+        # a longer group name is no place ("Shabaab" of "Al Shabaab", "Raia" of "Raia Mutomboki")
+        # unless a preposition makes it one ("in the Donetsk People's Republic").
+        hint = self.lex.gates.get("actor_country")
+        groups: dict[int, list[tuple[int, int]]] = {}
+        if hint is not None:
+            for key, doc in ((-1, Scan(title)), (None, art)) if title_sent else ((None, art),):
+                for m in doc.finditer(hint):
+                    ctx_countries[self.lex.actor_countries[int(m.lastgroup[1:])]] += 1
+                    groups.setdefault(key, []).append(m.span())
         spotted: dict[int, list[gaz.Mention]] = {}
         for s in ([title_sent] if title_sent else []) + sents:
             ms = self.spot(s.text)
+            spans = groups.get(-1 if s.index < 0 else None)
+            if spans and ms:
+                off = 0 if s.index < 0 else s.start
+                ms = [m for m in ms if m.prep is not None or not any(
+                    a <= off + m.start and off + m.end <= b and b - a > m.end - m.start for a, b in spans)]
             spotted[s.index] = ms
             self._add_context(s.text, ms, ctx_countries, ctx_admin)
-
-        # Forces and groups of one country count towards it (actor_countries.csv).
-        hint = self.lex.gates.get("actor_country")
-        if hint is not None:
-            for doc in ((art, Scan(title)) if title_sent else (art,)):
-                for m in doc.finditer(hint):
-                    ctx_countries[self.lex.actor_countries[int(m.lastgroup[1:])]] += 1
         mentions: list[_Mention] = []
         for j, s in enumerate(sents):
             if maybe is None or j in maybe:
@@ -1378,10 +1395,9 @@ class Extractor:
             return
         ts = mt.trigger[0] if mt.trigger else 0
         a1 = None
-        by = re.search(r"\bby\s+(?:the\s+)?(?:a\s+)?$", "")  # placeholder for clarity
         for a in acts:
-            pre = t[max(0, a[1] - 6):a[1]].lower()
-            if pre.endswith("by ") or pre.endswith("by a ") or re.search(r"\bby (?:a |the )?$", t[max(0, a[1] - 8):a[1]].lower()):
+            # (the agent after "by", also with a word before its name: "by unknown gunmen")
+            if _BY_BEFORE.search(t, max(0, a[1] - 24), a[1]):
                 a1 = a
                 break
         if a1 is None:
@@ -1392,12 +1408,11 @@ class Extractor:
             a1 = cand[0] if cand else None
         rest = [a for a in acts if a is not a1 and (a1 is None or a[0] != a1[0])]
         a2 = rest[0] if rest else None
-        del by
         if a1:
-            ev.actor1 = a1[0]
+            ev.actor1 = self.lex.national.get((a1[0], ev.country_iso3), a1[0])
             ev.evidence.append(Evidence("actor1", mt.sent.index, off + a1[1], off + a1[2], a1[3], "actor_name"))
         if a2:
-            ev.actor2 = a2[0]
+            ev.actor2 = self.lex.national.get((a2[0], ev.country_iso3), a2[0])
             ev.evidence.append(Evidence("actor2", mt.sent.index, off + a2[1], off + a2[2], a2[3], "actor_name"))
 
     def _finish(self, ev: ExtractedEvent, st: dict) -> None:
