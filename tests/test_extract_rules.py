@@ -763,3 +763,15 @@ def test_african_group_names_give_the_country():
                        ("On Tuesday, Renamo gunmen attacked a bus near Muxungue.", "MOZ"),
                        ("On Tuesday, Niger Delta Avengers blew up a pipeline in the creeks.", "NGA")]:
         assert first(text).country_iso3 == iso3, text
+
+
+@pytest.mark.parametrize("text,code,location", [
+    # a name before "station", "street", ... with a place named next names the facility, not a town
+    ("On Tuesday, a woman was set on fire in an attack on a bus at Kipling station in Toronto.", "CA-ON", "Toronto"),
+    ("On Tuesday, gunmen attacked passengers at Victoria station in London.", "GB-ENG", "London"),
+    # the place itself before the facility stays the place
+    ("On Tuesday, Russian drones hit Kharkiv railway station in the city centre.", "UA-63", "Kharkiv railway station"),
+])
+def test_a_facility_name_before_its_place_is_not_a_town(text, code, location):
+    e = first(text)
+    assert (e.admin1_code, e.location) == (code, location)

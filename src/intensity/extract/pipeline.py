@@ -420,6 +420,10 @@ class Extractor:
                                              if k not in ("actor", "actor_country", "date")))
         self._demonym_countries = _demonyms()
         self._territory = _territory_pattern(lex.grammar.get("territory_noun", []), self._demonym_countries)
+        named = lex.grammar.get("named_facility", [])
+        self._named_facility = re.compile(
+            r"\s+(?:" + "|".join(re.escape(w) for w in sorted(named, key=len, reverse=True))
+            + r")\s+(?:in|near|of)\s+(?:the\s+)?(?:\w+\s+)?(?-i:[A-Z])", re.IGNORECASE) if named else None
         nouns = lex.grammar.get("actor_noun", [])
         self._actor_after = re.compile(r"[\s-]+(?:" + "|".join(re.escape(w) for w in sorted(nouns, key=len, reverse=True))
                                        + r")\b", re.IGNORECASE) if nouns else None
@@ -1090,6 +1094,9 @@ class Extractor:
             if not (m.prep or m.qualifier or m.country_qualifier or m.admin_word or m.admin2_word) \
                     and m.surface.lower() in self.lex_words:
                 continue
+            if self._named_facility is not None and not (m.admin_word or m.admin2_word) \
+                    and self._named_facility.match(t, m.end):
+                continue  # "at Kipling station in Toronto": the name of a station, the place is named next
             if m.admin2_word and not (m.prep or m.qualifier or m.country_qualifier) \
                     and _NAME_HEAD.search(t, max(0, m.start - 40), m.start):
                 continue  # "in Pashtun Kot district": the district is a longer name than the Kot found
