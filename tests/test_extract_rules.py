@@ -775,3 +775,16 @@ def test_african_group_names_give_the_country():
 def test_a_facility_name_before_its_place_is_not_a_town(text, code, location):
     e = first(text)
     assert (e.admin1_code, e.location) == (code, location)
+
+
+@pytest.mark.parametrize("text,code,location", [
+    # the qualified district's region qualifies the village or area of it (Kariz alone is Iranian)
+    ("On Tuesday, Taliban militants attacked an ANP outpost in Kariz village of Zhari district, Kandahar.",
+     "AF-KAN", "Kariz"),
+    ("On Tuesday, an IED killed 2 civilians in Mandozai area of Nad Ali district, Helmand.", "AF-HEL", "Mandozai"),
+    # a settlement "in" the district named after it is the finer place
+    ("On Tuesday, Russian forces shelled Vovchansk in Chuhuiv district of Kharkiv oblast.", "UA-63", "Vovchansk"),
+])
+def test_places_inside_a_named_district(text, code, location):
+    e = first(text)
+    assert (e.admin1_code, e.location) == (code, location)

@@ -685,6 +685,9 @@ def _words_before(text: str, p: int) -> list[str]:
     return prev[-2:]
 
 
+_OF_CHAIN = re.compile(r"\s+(?:[a-z-]+\s+){0,2}of\s+(?:the\s+)?")
+
+
 def _qualify(text: str, out: list[Mention]) -> None:
     # ", Donetsk" or "in the Donetsk region" right after a settlement qualifies it; so does a
     # country (", Ukraine", "(Somalia)"), which then also qualifies the places before it.
@@ -712,6 +715,12 @@ def _qualify(text: str, out: list[Mention]) -> None:
             a.end = tail.end()
             a.surface = text[a.start:a.end]
             a.qualifier = "|".join(b.admin1)
+    # "Mandozai area of Nad Ali district, Helmand", "Kariz village of Zhari district, Kandahar":
+    # the qualified district's region qualifies the place inside it (the chain read from its end)
+    for a, b in reversed(list(pairwise(out))):
+        if not a.qualifier and b.qualifier and not a.country and not a.demonym \
+                and _OF_CHAIN.fullmatch(text, a.end, b.start):
+            a.qualifier = b.qualifier
     # "Maiwand and Zhari districts of Kandahar": the region qualifies every name of the list
     # (only after a plural: in "Kherson and Nikopol, Dnipropetrovsk" the region is Nikopol's alone)
     for i in range(len(out) - 2, -1, -1):

@@ -18,6 +18,7 @@ import re
 from bisect import bisect_right
 from collections import defaultdict
 from datetime import date
+from itertools import pairwise
 
 from intensity import taxonomy
 from intensity.extract import dates as datelib
@@ -152,6 +153,7 @@ _INTERVENTION = re.compile(
     rf"beat (?:\w+ ){{0,2}}{_PROTESTERS}|cracked down|prevented|blocked (?:the )?(?:march|protest|rally))\b", re.IGNORECASE)
 _PASSIVE_BEFORE = re.compile(r"\b(?:was|were|been|being|got)\s+(?:\w+\s+)?$", re.IGNORECASE)
 _BY_AFTER = re.compile(r"[\w-]+(?:\s+(?:dead|and killed|to death))?\s+(?:\w+\s+){0,3}?by\b", re.IGNORECASE)
+_IN_DISTRICT = re.compile(r"\s+in\s+(?:the\s+)?")
 _BY_BEFORE = re.compile(r"\bby (?:an? |the )?(?:[\w-]+ )?$", re.IGNORECASE)
 # the killing named as a noun, its victims before "by": "Killing of a civilian by unknown gunmen"
 _NOMINAL_BY = re.compile(r"[\w-]+\s+(?:of|on)\s+(?:[\w-]+\s+){1,4}?by\b", re.IGNORECASE)
@@ -1081,7 +1083,10 @@ class Extractor:
         trig_pos = mt.trigger[0] if mt.trigger else 0
         scored = []
         origins = []
-        for m in _runs_joined(t, mt.places):
+        runs = _runs_joined(t, mt.places)
+        # "Vovchansk in Chuhuiv district": the settlement is the finer place of the district named after it
+        inside = {id(a) for a, b in pairwise(runs) if b.admin2_word and _IN_DISTRICT.fullmatch(t, a.end, b.start)}
+        for m in runs:
             if m.country:
                 continue  # a country name is never the settlement ("Ukraine", Spain)
             if m.demonym and not m.admin1:
@@ -1108,6 +1113,8 @@ class Extractor:
             score = (2 if (m.prep and m.prep not in self._target_verbs) or (m.qualifier and r["location"])
                      else 1 if m.prep else 0) + (1 if r["location"] else 0) \
                 - abs(m.start - trig_pos) / 200
+            if id(m) in inside and r["location"]:
+                score += 1.5
             scored.append((score, m, r))
         ev: list[Evidence] = []
         facility = None
