@@ -782,6 +782,8 @@ def test_a_facility_name_before_its_place_is_not_a_town(text, code, location):
     ("On Tuesday, Taliban militants attacked an ANP outpost in Kariz village of Zhari district, Kandahar.",
      "AF-KAN", "Kariz"),
     ("On Tuesday, an IED killed 2 civilians in Mandozai area of Nad Ali district, Helmand.", "AF-HEL", "Mandozai"),
+    ("On Tuesday, Taliban attacked an ANP outpost in Kariz village (Zhari district, Kandahar).", "AF-KAN", "Kariz"),
+    ("On Tuesday, Taliban attacked ALP in Shahrak village in Chahar Bolak district, Balkh.", "AF-BAL", "Shahrak"),
     # a settlement "in" the district named after it is the finer place
     ("On Tuesday, Russian forces shelled Vovchansk in Chuhuiv district of Kharkiv oblast.", "UA-63", "Vovchansk"),
 ])

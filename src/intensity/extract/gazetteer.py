@@ -685,7 +685,7 @@ def _words_before(text: str, p: int) -> list[str]:
     return prev[-2:]
 
 
-_OF_CHAIN = re.compile(r"\s+(?:[a-z-]+\s+){0,2}of\s+(?:the\s+)?")
+_OF_CHAIN = re.compile(r"\s+(?:[a-z-]+\s+){0,2}(?:(?:of|in)\s+(?:the\s+)?|\()")
 
 
 def _qualify(text: str, out: list[Mention]) -> None:
@@ -715,7 +715,7 @@ def _qualify(text: str, out: list[Mention]) -> None:
             a.end = tail.end()
             a.surface = text[a.start:a.end]
             a.qualifier = "|".join(b.admin1)
-    # "Mandozai area of Nad Ali district, Helmand", "Kariz village of Zhari district, Kandahar":
+    # "Mandozai area of Nad Ali district, Helmand", "Kariz village (Zhari district, Kandahar)":
     # the qualified district's region qualifies the place inside it (the chain read from its end)
     for a, b in reversed(list(pairwise(out))):
         if not a.qualifier and b.qualifier and not a.country and not a.demonym \
