@@ -771,13 +771,6 @@ def test_african_group_names_give_the_country():
     ("On Tuesday, gunmen attacked passengers at Victoria station in London.", "GB-ENG", "London"),
     # the place itself before the facility stays the place
     ("On Tuesday, Russian drones hit Kharkiv railway station in the city centre.", "UA-63", "Kharkiv railway station"),
-])
-def test_a_facility_name_before_its_place_is_not_a_town(text, code, location):
-    e = first(text)
-    assert (e.admin1_code, e.location) == (code, location)
-
-
-@pytest.mark.parametrize("text,code,location", [
     # the qualified district's region qualifies the village or area of it (Kariz alone is Iranian)
     ("On Tuesday, Taliban militants attacked an ANP outpost in Kariz village of Zhari district, Kandahar.",
      "AF-KAN", "Kariz"),
@@ -787,6 +780,6 @@ def test_a_facility_name_before_its_place_is_not_a_town(text, code, location):
     # a settlement "in" the district named after it is the finer place
     ("On Tuesday, Russian forces shelled Vovchansk in Chuhuiv district of Kharkiv oblast.", "UA-63", "Vovchansk"),
 ])
-def test_places_inside_a_named_district(text, code, location):
+def test_facility_names_and_places_inside_a_named_district(text, code, location):
     e = first(text)
     assert (e.admin1_code, e.location) == (code, location)

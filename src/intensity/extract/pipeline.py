@@ -499,19 +499,19 @@ class Extractor:
             civ_victims = _CIVILIAN.search(text, k0, end.start() if end else len(text)) is not None \
                 and all(m.end() <= k0 or any(a <= m.start() < b for a, b in civ_spans)
                         for m in sc.finditer(_COMBATANT_GATE))
+            def victims_before_by(by, lo: int, hi: int) -> bool:
+                # civilians named in [lo, hi), every armed man after the "by" (or a civilian himself)
+                return by is not None and _CIVILIAN.search(text, lo, hi) is not None \
+                    and all(m.start() >= by.end() or any(a <= m.start() < b for a, b in civ_spans)
+                            for m in sc.finditer(_COMBATANT_GATE))
+
             if not civ_victims and _PASSIVE_BEFORE.search(text, max(0, k0 - 24), k0):
                 # "Two civilians were killed by soldiers": the victims come before the verb, the
                 # armed men after its "by"
-                by = _BY_AFTER.match(text, k0)
-                civ_victims = by is not None and _CIVILIAN.search(text, 0, k0) is not None \
-                    and all(m.start() >= by.end() or any(a <= m.start() < b for a, b in civ_spans)
-                            for m in sc.finditer(_COMBATANT_GATE))
-            if not civ_victims:
+                civ_victims = victims_before_by(_BY_AFTER.match(text, k0), 0, k0)
+            if not civ_victims and (by := _NOMINAL_BY.match(text, k0)):
                 # "Killing of a civilian by unknown gunmen": the victims between "of" and "by"
-                by = _NOMINAL_BY.match(text, k0)
-                civ_victims = by is not None and _CIVILIAN.search(text, k0, by.end()) is not None \
-                    and all(m.start() >= by.end() or any(a <= m.start() < b for a, b in civ_spans)
-                            for m in sc.finditer(_COMBATANT_GATE))
+                civ_victims = victims_before_by(by, k0, by.end())
         # Captures of places change territory; who gains it (the government of the place, or a
         # non-state or foreign force) is settled once the place is known (see _territory_sub).
         # Capturing people ("captured two soldiers") is part of a clash.
@@ -808,16 +808,16 @@ class Extractor:
         # a longer group name is no place ("Shabaab" of "Al Shabaab", "Raia" of "Raia Mutomboki")
         # unless a preposition makes it one ("in the Donetsk People's Republic").
         hint = self.lex.gates.get("actor_country")
-        groups: dict[int, list[tuple[int, int]]] = {}
+        groups: dict[str, list[tuple[int, int]]] = {"title": [], "text": []}  # (spans in each's own offsets)
         if hint is not None:
-            for key, doc in ((-1, Scan(title)), (None, art)) if title_sent else ((None, art),):
+            for key, doc in (("title", Scan(title)), ("text", art)) if title_sent else (("text", art),):
                 for m in doc.finditer(hint):
                     ctx_countries[self.lex.actor_countries[int(m.lastgroup[1:])]] += 1
-                    groups.setdefault(key, []).append(m.span())
+                    groups[key].append(m.span())
         spotted: dict[int, list[gaz.Mention]] = {}
         for s in ([title_sent] if title_sent else []) + sents:
             ms = self.spot(s.text)
-            spans = groups.get(-1 if s.index < 0 else None)
+            spans = groups["title" if s.index < 0 else "text"]
             if spans and ms:
                 off = 0 if s.index < 0 else s.start
                 ms = [m for m in ms if m.prep is not None or not any(
@@ -1165,8 +1165,6 @@ class Extractor:
         r = dict(r)
         if m.admin2_word:
             r["admin2"] = m.surface
-        if m.qualifier and r.get("location") is None:
-            pass
         rule = "admin1_name" if r["location"] is None else ("settlement+qualifier" if m.qualifier else "settlement")
         fld = "admin1_code" if r["location"] is None else "location"
         ev.append(Evidence(fld, mt.sent.index, off + m.start, off + m.end, m.surface, rule))
