@@ -47,6 +47,7 @@ HELD_OUT = [
     "acled_africa_2016/acled.csv",
 ]
 BELLINGCAT = "bellingcat_cir_events_2022/events.csv"
+UCDP = "ucdp_ged_ukraine/UCDP-Ukraine.csv"  # (headlines; a second development set, places only)
 
 OLD_TYPES = {
     "battle-no change of territory": ("battles", "armed_clash"),
@@ -299,6 +300,53 @@ def score_bellingcat(resolve: Admin1Resolver) -> dict:
             "admin1_acc_place_rules_alone": round(loc_ok / n, 4) if n else None}
 
 
+def _ucdp_date(s: str) -> date | None:
+    s = (s or "").split()[0] if (s or "").strip() else ""
+    for fmt in ("%m/%d/%Y", "%Y-%m-%d", "%d/%m/%Y"):
+        try:
+            return datetime.strptime(s, fmt).date()
+        except ValueError:
+            continue
+    return None
+
+
+def score_ucdp(resolve: Admin1Resolver) -> dict:
+    """UCDP GED Ukraine: the headlines of each event's sources as one text, its ``adm_1`` as truth.
+
+    A development set (rows were read while writing the place rules of session 19). Headlines
+    often name no place below the country ("Ukraine fighting kills 9"), so the useful figure is
+    how often an event is put somewhere *wrong* (another region or country), beside accuracy.
+    """
+    import csv
+
+    from intensity.extract import extract_events
+
+    with open(SHARED / UCDP, encoding="latin-1", newline="") as fh:  # (not UTF-8 throughout)
+        rows = list(csv.DictReader(fh))
+    n = ok = unresolved = 0
+    kinds: Counter = Counter()
+    for r in rows:
+        adm = (r.get("adm_1") or "").strip()
+        truth = resolve(adm, "UKR") or resolve(adm.removesuffix(" oblast"), "UKR")
+        d = _ucdp_date(r.get("date_start"))
+        heads = [h.strip().rstrip(".") for h in (r.get("source_headline") or "").split(";") if h.strip()]
+        if truth is None or d is None or not heads:
+            unresolved += 1
+            continue
+        n += 1
+        e = best_match(extract_events(". ".join(heads) + ".", published=d), truth, "UKR")
+        if e is not None and e.admin1_code == truth:
+            ok += 1
+        else:
+            kinds["no event" if e is None else "other country" if e.country_iso3 != "UKR"
+                  else "country only" if e.admin1_code is None else "other region"] += 1
+    wrong = kinds["other region"] + kinds["other country"]
+    return {"file": UCDP, "role": "dev", "rows_scored": n, "rows_left_out": unresolved,
+            "admin1_acc": round(ok / n, 4) if n else None,
+            "misplaced_share_of_events": round(wrong / (n - kinds["no event"]), 4) if n > kinds["no event"] else None,
+            "misses": dict(kinds.most_common())}
+
+
 def throughput(rows: list[dict], repeat: int = 3) -> dict:
     from intensity.extract import extract_events
 
@@ -345,6 +393,11 @@ def markdown(res: dict) -> str:
                       f"{b['admin1_acc_city_in_region']} over all rows, {b['admin1_acc_city_in_region_when_event']} "
                       f"over the rows with an event. The place rules alone (`Extractor.locate`, event word or not) "
                       f"on every row: {b['admin1_acc_place_rules_alone']}."]
+    u = res.get("ucdp")
+    if u:
+        lines += ["", f"UCDP GED Ukraine source headlines (development, places only): admin1 accuracy {u['admin1_acc']} "
+                      f"over {u['rows_scored']} rows; of the events found, {u['misplaced_share_of_events']} put in another "
+                      "region or country; misses: " + ", ".join(f"{k} {v}" for k, v in u["misses"].items()) + "."]
     t = res["throughput"]
     lines += ["", f"Throughput (one core, warm, best of 3 over {t['articles']} dev notes of {t['chars_per_article']} chars): "
                   f"**{t['articles_per_s']} articles/s**; seed-sized article ({res['seed_throughput'].get('article_chars')} chars): "
@@ -389,6 +442,9 @@ def main(argv=None) -> int:
         r["role"] = role
         res["acled"].append(r)
         print(json.dumps({k: v for k, v in r.items() if k not in ("confusion", "type_confusion")}))
+    if (SHARED / UCDP).exists():
+        res["ucdp"] = score_ucdp(resolve)
+        print(json.dumps(res["ucdp"]))
     if not args.dev_only and (SHARED / BELLINGCAT).exists():
         res["bellingcat"] = score_bellingcat(resolve)
         print(json.dumps(res["bellingcat"]))

@@ -783,3 +783,57 @@ def test_african_group_names_give_the_country():
 def test_facility_names_and_places_inside_a_named_district(text, code, location):
     e = first(text)
     assert (e.admin1_code, e.location) == (code, location)
+
+
+@pytest.mark.parametrize("text,iso3,code,location", [
+    # a capital standing for its government or army is no place; the event is where the text says
+    ("Militia member killed in Kiev forces shelling of Donetsk republic.", "UKR", "UA-14", None),
+    ("Woman killed in Kiev's shelling of Luhansk region.", "UKR", "UA-09", None),
+    ("Three soldiers killed in fighting in Donetsk region: Kiev military.", "UKR", "UA-14", None),
+    ("Moscow-backed separatists shelled Mariupol.", "UKR", "UA-14", "Mariupol"),
+    ("Ukraine fighting kills 45 ahead of Minsk peace summit.", "UKR", None, None),
+    # ... but a capital after a preposition, or a local body at a headline's end, is the place
+    ("Russian missiles hit apartment blocks in Kyiv.", "UKR", "UA-30", "Kyiv"),
+    ("Russian troops looted the art museum: Mariupol Council.", "UKR", "UA-14", "Mariupol"),
+    # the breakaway republics name their oblasts
+    ("Shelling killed 3 civilians in the DPR.", "UKR", "UA-14", None),
+    ("Shelling of the Lugansk People's Republic killed a man.", "UKR", "UA-09", None),
+    # an area of several regions gives the country, with the area as location, no region guessed
+    ("Two servicemen killed, three injured in Donbass.", "UKR", None, "Donbass"),
+    # a bare namesake abroad yields to the country the sentence places the event in
+    ("Man killed in eastern Ukraine election shootout.", "UKR", None, None),  # not Ma'an, Jordan
+    ("Young girl among six killed in east Ukraine.", "UKR", None, None),  # not Young, Uruguay
+    # acronyms, weekday abbreviations and unit names are no places
+    ("SUV carrying Ukrainian servicemen hits landmine in Donetsk region, three killed.", "UKR", "UA-14", None),
+    ("Ukrainian soldier killed by shelling on Wed in Donetsk region - Skhid task force.", "UKR", "UA-14", None),
+])
+def test_governments_areas_and_words_that_are_no_places(text, iso3, code, location):
+    e = first(text)
+    assert (e.country_iso3, e.admin1_code, e.location) == (iso3, code, location), text
+
+
+def test_a_country_name_inside_a_village_name_does_not_name_the_country():
+    # "Mali" begins the village's name: the region after it stays the place
+    assert first("On 17 March 2023, Russian forces shelled near Mali Shcherbaky, Zaporizhia.").admin1_code == "UA-23"
+
+
+@pytest.mark.parametrize("text,sub,code", [
+    # losses as defence ministries claim them are a clash at the place named
+    ("Armed Forces of Ukraine lost more than 50 soldiers per day in the Kupyansk direction - Russian Defense Ministry.",
+     "armed_clash", "UA-63"),
+    ("Russian forces destroyed up to 80 militants near Bakhmut.", "armed_clash", "UA-14"),
+    # ... but a named weapon still decides the type
+    ("Ukraine lost 5 soldiers in a Russian missile strike on Kramatorsk.", "shelling_artillery_missile_attack", "UA-14"),
+    ("Fierce battles north of Bakhmut.", "armed_clash", "UA-14"),
+    ("RF Armed Forces inflicted a fire defeat on units of the Armed Forces of Ukraine near Ugledar.",
+     "shelling_artillery_missile_attack", "UA-14"),
+    ("Seven civilians wounded in shellings of Donetsk republic.", "shelling_artillery_missile_attack", "UA-14"),
+])
+def test_operational_report_wording(text, sub, code):
+    e = first(text)
+    assert (e.sub_event_type, e.admin1_code) == (sub, code), text
+
+
+def test_losses_of_things_are_no_clash():
+    # "lost" and "destroyed" need people after them
+    assert extract_events("The company lost 50 trucks in the flood in Kharkiv.", published="2024-03-01") == []
