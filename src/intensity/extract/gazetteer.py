@@ -37,7 +37,7 @@ from pathlib import Path
 from intensity.extract.lexicon import read_rows
 from intensity.resources import reference_dir
 
-INDEX_VERSION = "9"
+INDEX_VERSION = "10"
 _APOS = re.compile(r"[’'ʼ`ʹ‘]")
 _NONWORD = re.compile(r"[^a-z0-9а-яёіїєґ]+")
 _DOUBLE = re.compile(r"([a-z])\1+")
@@ -400,6 +400,9 @@ def build_index() -> Index:
         for n in r["names"].split("|"):
             ckeys.setdefault(loose(n), r["country_iso3"])  # (a country's own name wins)
             areas.add(loose(n))
+            for code in r["admin1_codes"].split("|"):
+                if code in region_info:
+                    add_admin(n, code)  # (several regions: a qualifier, never one region guessed)
     return Index(
         places=places,
         place_keys={k: tuple(v) for k, v in keys.items()},

@@ -1067,10 +1067,17 @@ class Extractor:
         best = idx.place(best_i) if best_i is not None else None
         if qual and best is not None and best.admin1_code not in qual:
             # the qualifying region wins; of several with that name, the one the article is about
-            code = max(sorted(qual), key=lambda c: (
-                bool(cq) and idx.region_info.get(c, ("", ""))[1] == cq,
-                ctx_countries.get(idx.region_info.get(c, ("", ""))[1], 0), ctx_admin.get(c, 0)))
+            def rank(c):
+                return (bool(cq) and idx.region_info.get(c, ("", ""))[1] == cq,
+                        ctx_countries.get(idx.region_info.get(c, ("", ""))[1], 0), ctx_admin.get(c, 0))
+            ranked = sorted(sorted(qual), key=rank, reverse=True)
+            code = ranked[0]
             name, iso3 = idx.region_info.get(code, (None, None))
+            if len(ranked) > 1 and rank(ranked[1]) == rank(code) and idx.region_info.get(ranked[1], ("", ""))[1] == iso3 \
+                    and idx.city_regions.isdisjoint(ranked):  # ("Kyiv" names the city and its oblast: as before)
+                # "Pisky in Donbas": two regions of one country and nothing to choose between them
+                return {"admin1_code": None, "admin1": None, "country_iso3": iso3, "location": m.surface, "geo": 1,
+                        "lat": None, "lon": None}
             return {"admin1_code": code, "admin1": name, "country_iso3": iso3, "location": m.surface, "geo": 1,
                     "lat": None, "lon": None}
         # A small place with no support from context is more likely a coincidence of names, unless
