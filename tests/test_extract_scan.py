@@ -184,3 +184,10 @@ def test_cache_outside_the_package(tmp_path, monkeypatch):
 
     assert gaz.cache_path().parent == tmp_path / "intensity"
     assert not str(gaz.cache_path()).startswith(str(intensity.__path__[0]))
+
+
+def test_every_shipped_lexicon_gate_can_skip_sentences():
+    # One pattern a gate cannot read (a leading "#?", a non-word first character) makes the whole
+    # alternation a plain scan of every text: the actor-country one cost a fifth of the run time so.
+    ungated = sorted(k for k, g in LEX.gates.items() if g.always)
+    assert ungated == []
