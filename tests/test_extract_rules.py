@@ -837,3 +837,18 @@ def test_operational_report_wording(text, sub, code):
 def test_losses_of_things_are_no_clash():
     # "lost" and "destroyed" need people after them
     assert extract_events("The company lost 50 trucks in the flood in Kharkiv.", published="2024-03-01") == []
+
+
+@pytest.mark.parametrize("text,sub", [
+    # "attacked" with a civilian as its object is an attack, also without a casualty word
+    ("On 12 January 2019, two masked men attacked a businessman in Kharkiv.", "attack"),
+    ("On 12 January 2019, unknown gunmen attacked a local official in Jalalabad, Nangarhar.", "attack"),
+    # a clash word for the same sentence wins the tie
+    ("On 12 January 2019, Taliban attacked ANA soldiers and civilians in Kunduz city.", "armed_clash"),
+    ("On 12 January 2019, Russian forces attacked Ukrainian positions near Avdiivka.", "armed_clash"),
+    # "the victim" is a civilian when no armed man is named
+    ("A victim was stabbed in Kharkiv on Monday.", "attack"),
+    ("On 12 January 2019, a soldier was stabbed in Kharkiv.", "armed_clash"),
+])
+def test_attacks_on_named_civilians(text, sub):
+    assert first(text).sub_event_type == sub, text

@@ -159,6 +159,7 @@ _INTERVENTION = re.compile(
     rf"(?<!release of )(?<!release of the )(?<!release of their )(?<!freedom for )(?:arrested|detained)|"
     rf"rounded up|clashed with (?:the )?(?:police|security forces|soldiers)|batons?|pepper spray|stun grenades|"
     rf"beat (?:\w+ ){{0,2}}{_PROTESTERS}|cracked down|prevented|blocked (?:the )?(?:march|protest|rally))\b", re.IGNORECASE)
+_VICTIM = re.compile(r"\bvictims?\b", re.IGNORECASE)
 _PASSIVE_BEFORE = re.compile(r"\b(?:was|were|been|being|got)\s+(?:\w+\s+)?$", re.IGNORECASE)
 _BY_AFTER = re.compile(r"[\w-]+(?:\s+(?:dead|and killed|to death))?\s+(?:\w+\s+){0,3}?by\b", re.IGNORECASE)
 _IN_DISTRICT = re.compile(r"\s+in\s+(?:the\s+)?")
@@ -504,6 +505,8 @@ class Extractor:
         combatant = sc.search(_COMBATANT_GATE) is not None
         civ = sc.search(_CIVILIAN_GATE)
         civ_victims = civ is not None and not combatant
+        if civ is None and not combatant and roles.get("civilian"):
+            civ_victims = _VICTIM.search(text) is not None  # "The victim was stabbed": no armed man named
         if civ is not None and combatant and roles.get("civilian"):
             # "Unknown gunmen shot and killed a journalist": armed men named only before the
             # killing verb are its perpetrators, and the civilians after it its victims.
