@@ -852,3 +852,30 @@ def test_losses_of_things_are_no_clash():
 ])
 def test_attacks_on_named_civilians(text, sub):
     assert first(text).sub_event_type == sub, text
+
+
+@pytest.mark.parametrize("text", [
+    # arms given, sold or sent are no attack
+    "Estonia, Latvia and Lithuania sending anti-armour and anti-aircraft missiles to Ukraine",
+    "Biden to send new precision-guided artillery rounds to Ukraine",
+    "Canada to supply Bayraktar TB2 drones to Ukraine.",
+    "Norway will transfer to Ukraine 3 MLRS M270 installations.",
+    "France plans to deliver VAB armored personnel carriers to Ukraine.",
+])
+def test_arms_deliveries_are_no_events(text):
+    assert extract_events(text, published="2022-06-01") == [], text
+
+
+@pytest.mark.parametrize("text,sub", [
+    ("Russian forces delivered strikes on Ukrainian positions near Bakhmut with artillery.",
+     "shelling_artillery_missile_attack"),  # ("delivered strikes" is how defence ministries word attacks)
+    ("Russia sent 30 drones to attack Kyiv overnight.", "air_drone_strike"),
+])
+def test_attacks_worded_like_deliveries_stay_events(text, sub):
+    assert first(text).sub_event_type == sub
+
+
+def test_a_country_adjective_is_no_namesake_town():
+    # "Canadian" was Canadian, Victoria (Australia); the country's adjective names the country
+    e = first("Canadian police seize fuel from protesters blocking the bridge.")
+    assert (e.country_iso3, e.location) == ("CAN", None)
