@@ -879,3 +879,17 @@ def test_a_country_adjective_is_no_namesake_town():
     # "Canadian" was Canadian, Victoria (Australia); the country's adjective names the country
     e = first("Canadian police seize fuel from protesters blocking the bridge.")
     assert (e.country_iso3, e.location) == ("CAN", None)
+
+
+@pytest.mark.parametrize("text,expected", [
+    # in a title-case headline every word is capitalised: a small town needs a preposition
+    ("Navy’s MQ-25 Stingray Tanker Drone Goes Aboard A Carrier For The First Time", None),  # not Time, Norway
+    ("Russia Carried Out Airstrikes From Territory Of Belarus For First Time", ("BLR", None)),
+    ("Russian Shelling Kills Three In Vovchansk", ("UKR", "Vovchansk")),
+    ("Russian Shelling Of Vovchansk Kills Three", ("UKR", "Vovchansk")),
+    ("Russian Missiles Hit Odesa Port", ("UKR", "Odesa Port")),  # (a large city needs none)
+])
+def test_title_case_headlines(text, expected):
+    evs = extract_events(text, published="2022-06-01")
+    got = (evs[0].country_iso3, evs[0].location) if evs else None
+    assert got == expected, text

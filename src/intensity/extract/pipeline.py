@@ -381,6 +381,15 @@ def _paragraph_date(mentions: list[_Mention], j: int) -> tuple[int, datelib.Date
     return None
 
 
+_LONG_WORD = re.compile(r"[^\W\d_][\w'’-]{3,}")
+
+
+def _title_case(text: str) -> bool:
+    """A headline in title case: (nearly) every word of four letters or more is capitalised."""
+    words = _LONG_WORD.findall(text)
+    return len(words) >= 4 and sum(w[0].isupper() for w in words) >= 0.8 * len(words)
+
+
 def _alternation(words: list[str]) -> str:
     """A regex alternation of literal words, the longest first."""
     return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
@@ -1156,6 +1165,10 @@ class Extractor:
             if bare and len(m.surface) <= 4 and m.surface.isupper() and r["location"] \
                     and m.surface.lower() != r["location"].lower():
                 continue  # "SUV hits landmine", "- JFO HQ": an acronym, not Suva or Ifo
+            if bare and r["location"] and not m.admin1 and _title_case(t) \
+                    and max((self.idx.places[i][5] for i in m.places[:200] if self.idx.places[i][1] == r["country_iso3"]),
+                            default=0) < _BIG_CITY:
+                continue  # "... Goes Aboard A Carrier For The First Time": every word is capitalised, a town needs "In"
             if bare and land_named and r["location"] and r["country_iso3"] not in land_named \
                     and ctx_countries.get(r["country_iso3"], 0) < max(ctx_countries.get(c, 0) for c in land_named):
                 continue  # "Man killed in eastern Ukraine": not Ma'an, Jordan (the sentence names the country)
