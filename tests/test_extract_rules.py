@@ -893,3 +893,24 @@ def test_title_case_headlines(text, expected):
     evs = extract_events(text, published="2022-06-01")
     got = (evs[0].country_iso3, evs[0].location) if evs else None
     assert got == expected, text
+
+
+@pytest.mark.parametrize("text,expected", [
+    # a short word that names a place only by the loose key is no place, nor its region
+    ("Man arrested for stealing sausage rolls.", None),  # not Ma'an, Jordan
+    ("Kremlin says UK economic sanctions are an attack on Russian businesses", ("GBR", None)),  # not Uk, Irkutsk
+    # ... a large city spelled another way stays
+    ("Kiev shelled overnight, two killed.", ("UKR", "UA-30")),
+    ("Gao attacked by militants.", ("MLI", "ML-7")),
+    # a city of one country does not take the region another country's name gave
+    ("Protesters blocked roads in Belgrade and other Serbian towns against lithium mining in the Balkan nation.",
+     ("SRB", None)),
+])
+def test_short_loose_words_and_regions_of_other_countries(text, expected):
+    evs = extract_events(text, published="2022-06-01")
+    got = (evs[0].country_iso3, evs[0].admin1_code) if evs else None
+    assert got == expected, text
+
+
+def test_weapon_words_inside_an_arms_delivery_are_no_attack():
+    assert extract_events("US to send more HIMARS precision rockets to Ukraine", published="2022-06-01") == []

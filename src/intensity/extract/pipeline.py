@@ -15,6 +15,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import re
+import unicodedata
 from bisect import bisect_right
 from collections import defaultdict
 from datetime import date
@@ -381,6 +382,11 @@ def _paragraph_date(mentions: list[_Mention], j: int) -> tuple[int, datelib.Date
     return None
 
 
+def _plain(name: str) -> str:
+    """A name's letters, lower case, without marks ("Abéché" -> "abeche", "Ma'an" -> "maan")."""
+    return "".join(c for c in unicodedata.normalize("NFKD", name.lower()) if c.isalnum())
+
+
 _LONG_WORD = re.compile(r"[^\W\d_][\w'’-]{3,}")
 
 
@@ -481,14 +487,15 @@ class Extractor:
         if not found:
             return []
         out = []
-        generic_ends = [m.end() for m in cues.get("generic", [])]
+        generic = [m.span() for m in cues.get("generic", [])]
         weak = cues.get("generic_weak", [])
         if weak and not (published is not None and self._own_day(cues, published)):
-            generic_ends += [m.end() for m in weak]
+            generic += [m.span() for m in weak]
         for m in found:
             t = self.lex.trigger_of(m)
-            # "ongoing shelling", "threat of shelling", "protect residents from shelling"
-            if any(0 <= m.start() - ge <= 12 for ge in generic_ends):
+            # "ongoing shelling", "threat of shelling", "protect residents from shelling"; inside
+            # the cue too ("sending HIMARS rockets": both weapon words)
+            if any(gs <= m.start() and m.start() - ge <= 12 for gs, ge in generic):
                 continue
             out.append((t.sub_event_type, t.weight, m.start(), m.end(), t.role))
         return out
@@ -909,6 +916,25 @@ class Extractor:
                 return place
         return self._fallback_place(ctx_countries, ctx_admin)
 
+    def _loose_short(self, m: gaz.Mention) -> bool:
+        """A short bare word that names a place only by the loose key ("Man" for Ma'an, "JFO" for
+        Ifo): none of its places or regions is spelled so, and none is a large city."""
+        if len(m.surface) > 4 or m.prep or m.country or m.demonym or m.admin_word or m.qualifier or not m.places:
+            return False
+        idx, word = self.idx, _plain(m.surface)
+        return all(_plain(idx.places[i][0]) != word and idx.places[i][5] < _BIG_CITY for i in m.places[:200]) \
+            and all(_plain(idx.region_info.get(c, ("", ""))[0]) != word for c in m.admin1)
+
+    def _loose_region(self, m: gaz.Mention) -> bool:
+        """A short bare word that names its region only by the loose key ("Man" for Ma'an)."""
+        return len(m.surface) <= 4 and not (m.prep or m.admin_word) and all(
+            _plain(self.idx.region_info.get(c, ("", ""))[0]) != _plain(m.surface) for c in m.admin1)
+
+    def _population(self, m: gaz.Mention, iso3: str) -> int:
+        """The largest population of the places of that country the name may be."""
+        places = self.idx.places
+        return max((places[i][5] for i in m.places[:200] if places[i][1] == iso3), default=0)
+
     def _government(self, text: str, m: gaz.Mention) -> bool:
         """A city name standing for its government or army, not for a place: "Moscow said",
         "Kiev forces shelling ..." (a capital), "... three soldiers killed: Kiev." (a headline's source)."""
@@ -928,7 +954,7 @@ class Extractor:
         for m in ms:
             if m.prep == "from" and _LAUNCHED_FROM.search(text, 0, m.start):
                 continue  # where fire was launched from tells nothing of where it landed
-            if self._government(text, m):
+            if self._government(text, m) or self._loose_short(m):
                 continue
             if m.country:
                 ctx_countries[m.country] += 2
@@ -937,7 +963,7 @@ class Extractor:
             if m.demonym and not (self._actor_after is not None and self._actor_after.match(text, m.end)):
                 ctx_countries[m.demonym] += 1
             if m.admin1 and (m.admin_word or not m.places or m.qualifier is None) and len(m.admin1) == 1 \
-                    and (m.admin_word or m.surface.lower() not in _COMPASS):
+                    and (m.admin_word or m.surface.lower() not in _COMPASS) and not self._loose_region(m):
                 ctx_admin[m.admin1[0]] += 1
                 ctx_countries[self.idx.region_info.get(m.admin1[0], ("", ""))[1]] += 1
             if m.qualifier and "|" not in m.qualifier:
@@ -1162,12 +1188,11 @@ class Extractor:
             r = self._resolve(m, ctx_countries, ctx_admin)
             if not r:
                 continue
-            if bare and len(m.surface) <= 4 and m.surface.isupper() and r["location"] \
-                    and m.surface.lower() != r["location"].lower():
-                continue  # "SUV hits landmine", "- JFO HQ": an acronym, not Suva or Ifo
+            if bare and len(m.surface) <= 4 and r["location"] and _plain(m.surface) != _plain(r["location"]) \
+                    and self._population(m, r["country_iso3"]) < _BIG_CITY:
+                continue  # "SUV hits landmine", "- JFO HQ", "Man arrested": not Suva, Ifo or Ma'an
             if bare and r["location"] and not m.admin1 and _title_case(t) \
-                    and max((self.idx.places[i][5] for i in m.places[:200] if self.idx.places[i][1] == r["country_iso3"]),
-                            default=0) < _BIG_CITY:
+                    and self._population(m, r["country_iso3"]) < _BIG_CITY:
                 continue  # "... Goes Aboard A Carrier For The First Time": every word is capitalised, a town needs "In"
             if bare and land_named and r["location"] and r["country_iso3"] not in land_named \
                     and ctx_countries.get(r["country_iso3"], 0) < max(ctx_countries.get(c, 0) for c in land_named):
@@ -1238,7 +1263,8 @@ class Extractor:
         if r["location"] and not m.qualifier:
             for o in scored[1:]:
                 if o[2]["location"] is None and o[2]["admin1_code"]:
-                    if r["admin1_code"] is None or r["admin1_code"] == o[2]["admin1_code"]:
+                    if r["admin1_code"] == o[2]["admin1_code"] or (
+                            r["admin1_code"] is None and o[2]["country_iso3"] == r["country_iso3"]):
                         r["admin1_code"], r["admin1"] = o[2]["admin1_code"], o[2]["admin1"]
                         r["country_iso3"] = o[2]["country_iso3"]
                     elif o[2]["country_iso3"] != r["country_iso3"] and not ctx_countries.get(r["country_iso3"]) \
