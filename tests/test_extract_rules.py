@@ -914,3 +914,12 @@ def test_short_loose_words_and_regions_of_other_countries(text, expected):
 
 def test_weapon_words_inside_an_arms_delivery_are_no_attack():
     assert extract_events("US to send more HIMARS precision rockets to Ukraine", published="2022-06-01") == []
+
+
+def test_of_regions_sharing_a_name_the_larger_is_meant():
+    # Florida: the US state, not Uruguay's department nor its town, when nothing tells them apart
+    e = first("Neo-Nazis rally in Florida.")
+    assert (e.country_iso3, e.admin1_code) == ("USA", "US-FL")
+    # the article's country still decides
+    e = first("Protesters rallied in Florida, Uruguay, against the new law.")
+    assert e.country_iso3 == "URY"

@@ -37,7 +37,7 @@ from pathlib import Path
 from intensity.extract.lexicon import read_rows
 from intensity.resources import reference_dir
 
-INDEX_VERSION = "10"
+INDEX_VERSION = "11"
 _APOS = re.compile(r"[’'ʼ`ʹ‘]")
 _NONWORD = re.compile(r"[^a-z0-9а-яёіїєґ]+")
 _DOUBLE = re.compile(r"([a-z])\1+")
@@ -145,6 +145,9 @@ class Index:
     area_keys: frozenset = frozenset()
     # places (indices) that are national capitals: "Kiev forces", "Moscow-backed" name a government
     capitals: frozenset = frozenset()
+    # ISO code -> the population of its GeoNames places: of two regions that share a name and that
+    # nothing in the article tells apart, the larger is meant ("Florida": the US state, not Uruguay's)
+    region_population: dict = field(default_factory=dict)
 
     def place(self, i: int) -> Place:
         n, c, a, la, lo, pop, kind, cur = self.places[i]
@@ -225,7 +228,7 @@ def _read_cache(path: Path) -> Index | None:
 
 _INDEX_FIELDS = ("places", "place_keys", "admin1_keys", "region_info", "country_keys", "demonym_keys",
                  "country_names", "max_tokens", "meta", "city_regions", "region_types", "area_keys",
-                 "capitals")
+                 "capitals", "region_population")
 
 
 def _write_cache(path: Path, idx: Index) -> Path | None:
@@ -357,6 +360,10 @@ def build_index() -> Index:
         del cities
     capital_of = {(iso2_to_3.get(c["iso"]), c["capital"]) for c in _geonames_countries().values() if c.get("capital")}
     capitals = frozenset(i for i, p in enumerate(places) if not p[7] and (p[1], p[0]) in capital_of)
+    region_pop: dict[str, int] = {}
+    for p in places:
+        if p[2]:
+            region_pop[p[2]] = region_pop.get(p[2], 0) + p[5]
 
     admin1: dict[str, list[str]] = {}
     region_info: dict[str, tuple[str, str]] = {}
@@ -419,6 +426,7 @@ def build_index() -> Index:
                       for r in regions.iter_rows(named=True) if r["admin1_code"] in top},
         area_keys=frozenset(areas),
         capitals=capitals,
+        region_population=region_pop,
     )
 
 

@@ -1124,8 +1124,12 @@ class Extractor:
             return None  # ("Darwaz, Tajikistan": not the Afghan district of that name)
         # A region's own name beats a small namesake town abroad that nothing in the article
         # supports ("in Borno" is Borno State, Nigeria, not Borna, Germany).
-        if m.admin1 and best.admin1_code not in m.admin1 and not qual and not (cq and best.country_iso3 == cq) \
-                and not ctx_countries.get(best.country_iso3) and places[best_i][5] < _BIG_CITY:
+        if m.admin1 and not qual and not (cq and best.country_iso3 == cq) \
+                and not ctx_countries.get(best.country_iso3) and places[best_i][5] < _BIG_CITY \
+                and (best.admin1_code not in m.admin1
+                     or len({idx.region_info.get(c, ("", ""))[1] for c in m.admin1}) > 1):
+            # (also a town named after its own region where regions of several countries share the
+            # name: "in Florida" is the US state, not the town of Florida, Uruguay)
             return self._region(m, ctx_countries, ctx_admin)
         if best_score < 2.0 and not qual and not (cq and best.country_iso3 == cq):
             # (after an attack verb, "shelled Novoselivka", only a name of one region: the verb
@@ -1149,7 +1153,8 @@ class Extractor:
         word = (m.admin_word or "").lower()
         code = max(m.admin1, key=lambda c: (idx.region_info.get(c, ("", ""))[1] == cq if cq else 0,
                                             word in idx.region_types.get(c, ()),
-                                            ctx_countries.get(idx.region_info.get(c, ("", ""))[1], 0), ctx_admin.get(c, 0)))
+                                            ctx_countries.get(idx.region_info.get(c, ("", ""))[1], 0), ctx_admin.get(c, 0),
+                                            idx.region_population.get(c, 0)))
         name, iso3 = idx.region_info.get(code, (m.surface, None))
         return {"admin1_code": code, "admin1": name, "country_iso3": iso3, "location": None, "geo": 3,
                 "lat": None, "lon": None}
