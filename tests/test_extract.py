@@ -261,3 +261,24 @@ def test_one_extractor_per_language_whatever_the_call():
     from intensity.extract import get_extractor
 
     assert get_extractor() is get_extractor("en") is get_extractor(lang="en")
+
+
+def test_the_word_lists_of_the_rules_come_from_the_lexicon():
+    # (a language's lexicon carries them: without them the rules they feed stay silent, no crash)
+    import dataclasses
+
+    from intensity.extract import gazetteer, lexicon
+    from intensity.extract.pipeline import Extractor
+
+    lex = lexicon.load("en")
+    bare = {k: v for k, v in lex.grammar.items()
+            if k not in ("victim_word", "munition_missile_word", "munition_drone_word", "source_tail_word",
+                         "name_tail_stop", "metonym_noun", "metonym_possessed")}
+    ex = Extractor(dataclasses.replace(lex, grammar=bare), gazetteer.load_index())
+    text = "A victim was stabbed in Kharkiv on Monday."
+    assert ex.extract(text, published=date(2024, 3, 25)) == []
+    assert [e.sub_event_type for e in extract_events(text, published="2024-03-25")] == ["attack"]
+    # the metonymy words: without them "Kiev forces" is the place again
+    text = "Militia member killed in Kiev forces shelling of Donetsk republic."
+    assert ex.extract(text, published=date(2024, 3, 25))[0].admin1_code == "UA-30"
+    assert extract_events(text, published="2024-03-25")[0].admin1_code == "UA-14"

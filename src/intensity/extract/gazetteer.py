@@ -476,11 +476,6 @@ _ADMIN_NOUNS = rf"(?:{_ADMIN_BASE}(?:e?s)?|cities|counties|municipalities|commun
 _QUALIFIER = re.compile(rf"(?:\s*{_ADMIN_NOUNS}?\s*)?,\s*|\s+(?:{_ADMIN_NOUNS}\s+)?(?:in|of)\s+(?:the\s+)?|"
                         rf"\s*(?:{_ADMIN_NOUNS}\s*)?\(\s*(?:coded to\s+)?", re.IGNORECASE)
 _PLURAL_ADMIN = re.compile(rf"\b(?:{_ADMIN_BASE}e?s|cities|counties|municipalities|communities)\b", re.IGNORECASE)
-_TAIL_STOP = frozenset({  # (words that end a name: "Syzran Refinery, Samara", "Odesa Monday, Mykolaiv ...")
-    "refinery", "airfield", "airbase", "airport", "base", "plant", "power", "thermal", "station", "depot", "port",
-    "bridge", "dam", "factory", "terminal", "oblast", "region", "district", "province", "city", "town", "village",
-    "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "january", "february", "march",
-    "april", "may", "june", "july", "august", "september", "october", "november", "december"})
 _UNKNOWN_TAIL = re.compile(r"(?: [A-Z][a-z’'-]+){1,2}(?=, )")  # (one or two words the index does not know)
 _AND_LIST = re.compile(r"\s+and\s+")  # (not across commas: "Kyiv, Bucha and Irpin communities of Kyiv region")
 _COUNTRY_QUALIFIER = re.compile(rf"(?:\s+{_ADMIN_NOUNS})?(?:\s*,\s*|\s*\(\s*|\s+in\s+)", re.IGNORECASE)
@@ -551,6 +546,7 @@ class Spotter:
         self.admin2_words = set(grammar.get("admin2_word", []))
         self.preps = _preps(grammar)
         self.admin_two = {w.split()[0] for w in self.admin_words if " " in w}  # first words of two-word ones
+        self.tail_stop = tail_stop(grammar, not_places)
         self._lookup: dict[str, tuple] = {}  # surface -> (key, places, admin1, country, demonym), memoised
 
     def __call__(self, text: str) -> list[Mention]:
@@ -667,7 +663,7 @@ class Spotter:
             out.append(Mention(p, p + len(surface_clean), surface_clean, places, admin, country, demonym, aw, a2, prep))
             consumed = fw[k - 1].end()
         if len(out) > 1:  # (nothing to qualify otherwise)
-            _qualify(text, out)
+            _qualify(text, out, self.tail_stop)
         return out
 
 
@@ -723,7 +719,15 @@ def _words_before(text: str, p: int) -> list[str]:
 _OF_CHAIN = re.compile(r"\s+(?:[a-z-]+\s+){0,2}(?:(?:of|in)\s+(?:the\s+)?|\()")
 
 
-def _qualify(text: str, out: list[Mention]) -> None:
+def tail_stop(grammar: dict[str, list[str]], not_places: frozenset[str]) -> frozenset[str]:
+    """Words that end a place name ("Syzran Refinery, Samara", "Odesa Monday, Mykolaiv ..."):
+    facility nouns, administrative and settlement words (``grammar.csv``) and the capitalised
+    words that are never places (days, months; ``not_places.csv``), lower case."""
+    words = [w for k in ("name_tail_stop", "admin1_word", "admin2_word", "settlement_word") for w in grammar.get(k, [])]
+    return frozenset(w.lower() for w in words if " " not in w) | not_places
+
+
+def _qualify(text: str, out: list[Mention], tail_stop: frozenset[str] = frozenset()) -> None:
     # ", Donetsk" or "in the Donetsk region" right after a settlement qualifies it; so does a
     # country (", Ukraine", "(Somalia)"), which then also qualifies the places before it.
     plural = set()
@@ -744,7 +748,7 @@ def _qualify(text: str, out: list[Mention]) -> None:
         elif b.country and _COUNTRY_QUALIFIER.fullmatch(text, a.end, b.start):
             a.country_qualifier = b.country
         elif b.admin1 and not a.country and not a.demonym and (tail := _UNKNOWN_TAIL.match(text, a.end, b.start)) \
-                and tail.end() + 2 == b.start and _TAIL_STOP.isdisjoint(tail.group().lower().split()):
+                and tail.end() + 2 == b.start and tail_stop.isdisjoint(tail.group().lower().split()):
             # "near Krasne Pershe, Kharkiv": a village the index knows only by its first word
             # ("Krasne", elsewhere); the name as written, in the region that qualifies it
             a.end = tail.end()
@@ -828,7 +832,8 @@ def spot_reference(text: str, idx: Index, *, not_places: frozenset[str], grammar
         out.append(Mention(s0, s0 + len(surface_clean), surface_clean, places, admin, country, demonym,
                            admin_word=aw, admin2_word=a2, prep=prep))
         i += k
-    _qualify(text, out)  # (the qualifier rules are shared; this function is about walking the words)
+    # (the qualifier rules are shared; this function is about walking the words)
+    _qualify(text, out, tail_stop(grammar, not_places))
     return out
 
 

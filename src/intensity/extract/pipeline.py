@@ -44,8 +44,6 @@ _REMOTE = {"shelling_artillery_missile_attack", "air_drone_strike", "remote_expl
 _OTHER_SIDE = re.compile(r"\b(?:with|against|from|on|by) (?:the )?$", re.IGNORECASE)
 # A capitalised word (or "Khak-e") right before a name: the name is the tail of a longer one
 _NAME_HEAD = re.compile(r"(?<![\w’'-])(?!(?:The|In|On|At|Near|Of|From|To|By|And)\b)[A-Z][\w’']*(?:-(?:e|i|ye|o|u|[A-Z]\w*))? $")
-_MUNITION_WORD = re.compile(r"\b(?:drones?|UAVs?|Shaheds?|missiles?|rockets?)\b", re.IGNORECASE)
-_DEBRIS = re.compile(r"\b(?:debris|fragments?|wreckage|remnants|shrapnel)\b", re.IGNORECASE)
 _DISRUPTABLE = {"air_drone_strike", "shelling_artillery_missile_attack"}  # what an interception stops
 _WEAPON_SUB = {"mlrs": "shelling_artillery_missile_attack", "missile": "shelling_artillery_missile_attack",
                "artillery": "shelling_artillery_missile_attack", "drone": "air_drone_strike",
@@ -132,8 +130,6 @@ _SPEAKER_AFTER = re.compile(r"\s+(?:has |have |had )?(?:said|says|claimed|claims
                             r"insisted|vowed|points)\b")
 # a headline's source after a dash or colon, at its end: "... killed in fighting: Kiev."
 _SOURCE_BEFORE = re.compile(r"(?:\s[-\u2013\u2014]|:)\s*$")
-_SOURCE_AFTER = re.compile(r"(?:\s+(?:military|officials?|government|ministry|says|said|reports|claims))?\s*[.!]?\s*",
-                           re.IGNORECASE)  # (not "Ottawa police chief": the city's own police)
 _NAME_NEXT = re.compile(r"\s+(?-i:[A-Z])")
 _IN_COMPASS = re.compile(r"\b(?:in|across|throughout)\s+(?:the\s+)?(?:(?:north|south)?(?:east|west)(?:ern)?|northern|southern|"
                          r"central|north|south)\s+$", re.IGNORECASE)
@@ -160,7 +156,6 @@ _INTERVENTION = re.compile(
     rf"(?<!release of )(?<!release of the )(?<!release of their )(?<!freedom for )(?:arrested|detained)|"
     rf"rounded up|clashed with (?:the )?(?:police|security forces|soldiers)|batons?|pepper spray|stun grenades|"
     rf"beat (?:\w+ ){{0,2}}{_PROTESTERS}|cracked down|prevented|blocked (?:the )?(?:march|protest|rally))\b", re.IGNORECASE)
-_VICTIM = re.compile(r"\bvictims?\b", re.IGNORECASE)
 _PASSIVE_BEFORE = re.compile(r"\b(?:was|were|been|being|got)\s+(?:\w+\s+)?$", re.IGNORECASE)
 _BY_AFTER = re.compile(r"[\w-]+(?:\s+(?:dead|and killed|to death))?\s+(?:\w+\s+){0,3}?by\b", re.IGNORECASE)
 _IN_DISTRICT = re.compile(r"\s+in\s+(?:the\s+)?")
@@ -401,6 +396,11 @@ def _alternation(words: list[str]) -> str:
     return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
 
 
+def _words_re(words: list[str]) -> re.Pattern:
+    """Any of ``words`` as a whole word, any case (never matching when there are none)."""
+    return re.compile(rf"\b(?:{_alternation(words)})\b", re.IGNORECASE) if words else re.compile(r"(?!x)x")
+
+
 def _demonyms() -> dict[str, str]:
     """Country adjectives (lower case) -> ISO3, from the gazetteer's countries_en.csv."""
     out = {}
@@ -455,6 +455,18 @@ class Extractor:
         self._named_facility = re.compile(
             r"\s+(?:" + "|".join(re.escape(w) for w in sorted(named, key=len, reverse=True))
             + r")\s+(?:in|near|of)\s+(?:the\s+)?(?:\w+\s+)?(?-i:[A-Z])", re.IGNORECASE) if named else None
+        # falling debris ("fragments hit a house") is no weapon getting through an interception
+        debris = self.cue_gates.get("debris")
+        self._debris = (debris.rx.search if debris is not None else lambda _text: None)
+        # the munition words that say which kind of weapon was shot down ("shot down 4 missiles")
+        self._munition_word = {w.lower(): kind for kind in ("missile", "drone")
+                               for w in lex.grammar.get(f"munition_{kind}_word", [])}
+        self._munition_re = _words_re(list(self._munition_word))
+        # (not "- Ottawa police chief": the city's own police)
+        tail = lex.grammar.get("source_tail_word", [])
+        self._source_after = re.compile((rf"(?:\s+(?:{_alternation(tail)}))?" if tail else "") + r"\s*[.!]?\s*",
+                                        re.IGNORECASE)
+        self._victim = _words_re(lex.grammar.get("victim_word", []))
         meto = _alternation(lex.grammar.get("metonym_noun", []))
         owned = _alternation(lex.grammar.get("metonym_possessed", []) + lex.grammar.get("metonym_noun", []))
         self._metonym_after = re.compile(rf"(?:(?:\s+|(?=-))(?:{meto})|['\u2019]?s\s+(?:{owned}))\b", re.IGNORECASE) if meto else None
@@ -522,7 +534,7 @@ class Extractor:
         civ = sc.search(_CIVILIAN_GATE)
         civ_victims = civ is not None and not combatant
         if civ is None and not combatant and roles.get("civilian"):
-            civ_victims = _VICTIM.search(text) is not None  # "The victim was stabbed": no armed man named
+            civ_victims = self._victim.search(text) is not None  # "The victim was stabbed": no armed man named
         if civ is not None and combatant and roles.get("civilian"):
             # "Unknown gunmen shot and killed a journalist": armed men named only before the
             # killing verb are its perpetrators, and the civilians after it its victims.
@@ -947,7 +959,7 @@ class Extractor:
         if self._metonym_after is not None and self._metonym_after.match(text, m.end):
             return True
         return not m.prep and _SOURCE_BEFORE.search(text, 0, m.start) is not None \
-            and _SOURCE_AFTER.fullmatch(text, m.end) is not None
+            and self._source_after.fullmatch(text, m.end) is not None
 
     def _add_context(self, text: str, ms: list[gaz.Mention], ctx_countries, ctx_admin) -> None:
         """Count one sentence's places, countries and country adjectives towards the article context."""
@@ -1344,7 +1356,7 @@ class Extractor:
                     st["strike"] = mt.sub if mt.sub in _DISRUPTABLE else ev.sub_event_type
                 if mt.sub == "disrupted_weapons_use":
                     st["stopped_seen"] = True
-                elif mt.sub in _DISRUPTABLE and st.get("stopped_seen") and mt.impact and not _DEBRIS.search(mt.sent.text):
+                elif mt.sub in _DISRUPTABLE and st.get("stopped_seen") and mt.impact and not self._debris(mt.sent.text):
                     st["hit"] = True  # (a hit reported after the interception: something got through)
                 self._add_numbers(ev, st, mt)
                 ev.sentences.append(mt.sent.index)
@@ -1412,8 +1424,7 @@ class Extractor:
             strike = a if a != "disrupted_weapons_use" else b
             cats = [self._weapon_category.get(w) for w in (ev.weapon, mt.weapon[0] if mt.weapon else None) if w]
             if not mt.weapon:  # ("shot down 4 missiles": a munition word, no weapon name)
-                words = {"missile" if w.lower().startswith(("mis", "roc")) else "drone"
-                         for w in _MUNITION_WORD.findall(mt.sent.text)}
+                words = {self._munition_word[w.lower()] for w in self._munition_re.findall(mt.sent.text)}
                 cats += list(words) if len(words) == 1 else []
             return all(_WEAPON_SUB.get(c, strike) == strike for c in cats)
         return False
