@@ -923,3 +923,16 @@ def test_of_regions_sharing_a_name_the_larger_is_meant():
     # the article's country still decides
     e = first("Protesters rallied in Florida, Uruguay, against the new law.")
     assert e.country_iso3 == "URY"
+
+
+@pytest.mark.parametrize("text,subs", [
+    # a generic attack is refined by the weapon the next sentence names: one event
+    ("On 5 May 2024, Russian forces attacked Lozova. Drones hit an enterprise.", ["air_drone_strike"]),
+    ("On 5 May 2024, Russian forces attacked Lozova. Artillery shells hit homes, injuring two.",
+     ["shelling_artillery_missile_attack"]),
+    # a clash with its own object stays a clash; a strike elsewhere is another event
+    ("On 5 May 2024, Russian forces attacked Ukrainian positions near Robotyne. Russian drones struck Orikhiv.",
+     ["armed_clash", "air_drone_strike"]),
+])
+def test_a_generic_attack_takes_the_weapon_of_the_next_sentence(text, subs):
+    assert [e.sub_event_type for e in extract_events(text, published="2024-05-06")] == subs

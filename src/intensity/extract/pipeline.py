@@ -31,6 +31,8 @@ from intensity.extract.scan import ArticleScan, Scan, gate
 from intensity.extract.text import Sentence, split_sentences
 
 # Tie-break between equally scored sub-types: the more specific first.
+# what a generic attack is, when the next sentence names its weapon
+_REFINES_ATTACK = frozenset({"air_drone_strike", "shelling_artillery_missile_attack"})
 _PRIORITY = [
     "suicide_bomb", "chemical_weapon", "sexual_violence", "abduction_forced_disappearance",
     "government_regains_territory", "non_state_actor_overtakes_territory", "excessive_force_against_protesters",
@@ -937,6 +939,9 @@ class Extractor:
         return all(_plain(idx.places[i][0]) != word and idx.places[i][5] < _BIG_CITY for i in m.places[:200]) \
             and all(_plain(idx.region_info.get(c, ("", ""))[0]) != word for c in m.admin1)
 
+    def _retype(self, ev: ExtractedEvent, sub: str) -> None:
+        ev.sub_event_type, ev.event_type = sub, self.parents[sub]
+
     def _loose_region(self, m: gaz.Mention) -> bool:
         """A short bare word that names its region only by the loose key ("Man" for Ma'an)."""
         return len(m.surface) <= 4 and not (m.prep or m.admin_word) and all(
@@ -1335,6 +1340,12 @@ class Extractor:
                 ev, st = events[-1]
                 if self._joins(ev, mt) or mt.trigger is None or mt.weak:
                     target = events[-1]
+                elif st.get("generic_clash") and mt.sub in _REFINES_ATTACK and ev.sentences[-1] == mt.sent.index - 1:
+                    # "Russian forces attacked Lozova. Drones hit an enterprise.": the weapon of the next
+                    # sentence says what the attack (a clash only for want of a better word) was
+                    self._retype(ev, mt.sub)
+                    st["generic_clash"] = False
+                    target = events[-1]
             elif place is not None:
                 for ev, st in events:
                     if (ev.admin1_code == place["admin1_code"] and ev.country_iso3 == place["country_iso3"]
@@ -1392,7 +1403,8 @@ class Extractor:
             ev.evidence.extend(dev)
             st = {"fat": [], "inj": [], "mun": [], "coded": None, "unknown": False, "explicit_date": dev and dev[0].rule != "published_default",
                   "context_place": bool(pev and pev[0].rule == "article_context"), "weight": 0,
-                  "hit": False, "stopped_seen": sub == "disrupted_weapons_use"}
+                  "hit": False, "stopped_seen": sub == "disrupted_weapons_use",
+                  "generic_clash": mt.weak and sub == "armed_clash" and not mt.weapon}
             self._add_numbers(ev, st, mt)
             ev.sentences.append(mt.sent.index)
             if mt.weapon:
