@@ -936,3 +936,9 @@ def test_of_regions_sharing_a_name_the_larger_is_meant():
 ])
 def test_a_generic_attack_takes_the_weapon_of_the_next_sentence(text, subs):
     assert [e.sub_event_type for e in extract_events(text, published="2024-05-06")] == subs
+
+
+@pytest.mark.parametrize("text", ["All 6 missiles were shot down.", "Both drones were destroyed by air defence."])
+def test_sentence_initial_quantifiers_are_no_places(text):
+    # (Ål, Norway and Booth, Canada by the loose key, noted as a limit in session 17)
+    assert extract_events(text, published="2024-05-06") == []
