@@ -942,3 +942,14 @@ def test_a_generic_attack_takes_the_weapon_of_the_next_sentence(text, subs):
 def test_sentence_initial_quantifiers_are_no_places(text):
     # (Ål, Norway and Booth, Canada by the loose key, noted as a limit in session 17)
     assert extract_events(text, published="2024-05-06") == []
+
+
+@pytest.mark.parametrize("text,sub", [
+    ("Hacker claims to have stolen 1B records of Chinese citizens from police", None),  # data is no property
+    ("Hacker claims they stole police data on a billion Chinese citizens", None),
+    ("Gunmen stole cattle in Zamfara state.", "looting_property_destruction"),
+    ("Russian soldiers stole famous artwork from the Mariupol museum.", "looting_property_destruction"),
+])
+def test_stealing_things_not_data_is_looting(text, sub):
+    evs = extract_events(text, published="2022-06-01")
+    assert (evs[0].sub_event_type if evs else None) == sub, text
