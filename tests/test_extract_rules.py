@@ -953,3 +953,13 @@ def test_sentence_initial_quantifiers_are_no_places(text):
 def test_stealing_things_not_data_is_looting(text, sub):
     evs = extract_events(text, published="2022-06-01")
     assert (evs[0].sub_event_type if evs else None) == sub, text
+
+
+def test_the_donbas_forces_point_to_its_oblasts_but_place_no_event_there():
+    # "NAF" names Donbas: of the villages called Krymske, the Luhansk one (not Krymskoye, Crimea)
+    e = first("On 16 April 2018, NAF rebel forces used grenade launchers to fire upon Military Forces of Ukraine "
+              "positions near Krymske.")
+    assert e.admin1_code == "UA-09"
+    # ... but with no place named, the hint gives no region (the country only)
+    e = first("On 16 April 2018, NAF rebel forces shelled Ukrainian positions at unspecified locations.")
+    assert (e.country_iso3, e.admin1_code) == ("UKR", None)

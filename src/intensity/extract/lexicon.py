@@ -127,6 +127,7 @@ class Lexicon:
     gates: dict = field(default_factory=dict)
     # Names of forces and groups that belong to one country (actor_countries.csv): context, not actors.
     actor_countries: list[str] = field(default_factory=list)
+    actor_areas: list[tuple[str, ...]] = field(default_factory=list)  # (the regions they operate in, if one area)
     actor_country_re: re.Pattern | None = None
     # (generic actor, country ISO3) -> that country's forces (national_forces.csv)
     national: dict = field(default_factory=dict)
@@ -201,6 +202,7 @@ def load(lang: str = "en") -> Lexicon:
     if (d / "actor_countries.csv").exists():  # optional per language
         hints = read_rows(d / "actor_countries.csv")
         lex.actor_countries = [r["country_iso3"] for r in hints]
+        lex.actor_areas = [tuple(c for c in r.get("admin1_codes", "").split("|") if c) for r in hints]
         lex.actor_country_re = alternation([r["pattern"] for r in hints])
         lex.gates["actor_country"] = gate(lex.actor_country_re)
     if (d / "national_forces.csv").exists():  # optional per language

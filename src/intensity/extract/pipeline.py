@@ -852,7 +852,7 @@ class Extractor:
             if not maybe and (title_sent is None or not Scan(title).may_match(trigger)):
                 return []
         ctx_countries: dict[str, int] = defaultdict(int)
-        ctx_admin: dict[str, int] = defaultdict(int)
+        ctx_admin: dict[str | tuple, int] = defaultdict(int)  # (ISO code, or ("area", code) hints)
         # Forces and groups of one country count towards it (actor_countries.csv); a name inside
         # a longer group name is no place ("Shabaab" of "Al Shabaab", "Raia" of "Raia Mutomboki")
         # unless a preposition makes it one ("in the Donetsk People's Republic").
@@ -861,7 +861,10 @@ class Extractor:
         if hint is not None:
             for key, doc in (("title", Scan(title)), ("text", art)) if title_sent else (("text", art),):
                 for m in doc.finditer(hint):
-                    ctx_countries[self.lex.actor_countries[int(m.lastgroup[1:])]] += 1
+                    k = int(m.lastgroup[1:])
+                    ctx_countries[self.lex.actor_countries[k]] += 1
+                    for code in self.lex.actor_areas[k] if self.lex.actor_areas else ():
+                        ctx_admin[("area", code)] += 1  # (favours places there; never a region of its own)
                     groups[key].append(m.span())
         spotted: dict[int, list[gaz.Mention]] = {}
         for s in ([title_sent] if title_sent else []) + sents:
@@ -918,7 +921,7 @@ class Extractor:
         if title and title.strip():
             sents = [Sentence(-1, 0, len(title), title, -1)] + sents
         ctx_countries: dict[str, int] = defaultdict(int)
-        ctx_admin: dict[str, int] = defaultdict(int)
+        ctx_admin: dict[str | tuple, int] = defaultdict(int)  # (ISO code, or ("area", code) hints)
         spotted = [(s, self.spot(s.text)) for s in sents]
         for s, ms in spotted:
             self._add_context(s.text, ms, ctx_countries, ctx_admin)
@@ -1112,6 +1115,8 @@ class Extractor:
                 sc += 6
             if a1 and ctx_admin.get(a1):
                 sc += 2.5
+            elif a1 and ctx_admin.get(("area", a1)):
+                sc += 1.5
             sc += min(ctx_countries.get(iso3, 0), 3) * 1.2
             if m.admin1 and a1 in m.admin1:
                 sc += 1
@@ -1458,8 +1463,9 @@ class Extractor:
         return place is None or place["admin1_code"] == st.get("admin1_code_cache", place["admin1_code"])
 
     def _fallback_place(self, ctx_countries, ctx_admin) -> dict | None:
-        if ctx_admin:
-            code = max(ctx_admin, key=ctx_admin.get)
+        regions = [c for c in ctx_admin if isinstance(c, str)]  # (not the ("area", code) hints)
+        if regions:
+            code = max(regions, key=ctx_admin.get)
             name, iso3 = self.idx.region_info.get(code, (None, None))
             if iso3:
                 return {"admin1_code": code, "admin1": name, "country_iso3": iso3, "location": None, "geo": 3,
