@@ -963,3 +963,10 @@ def test_the_donbas_forces_point_to_its_oblasts_but_place_no_event_there():
     # ... but with no place named, the hint gives no region (the country only)
     e = first("On 16 April 2018, NAF rebel forces shelled Ukrainian positions at unspecified locations.")
     assert (e.country_iso3, e.admin1_code) == ("UKR", None)
+
+
+def test_curated_donbas_villages_beat_their_namesakes_elsewhere():
+    e = first("On 1 October 2018, NAF rebel forces fired at positions near Pisky.")
+    assert (e.admin1_code, e.location) == ("UA-14", "Pisky")  # not Pisky, Poltava
+    # a region named with it still decides
+    assert first("On 1 October 2018, a drone hit a barn in Pisky, Poltava oblast.").admin1_code == "UA-53"
