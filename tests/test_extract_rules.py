@@ -970,3 +970,17 @@ def test_curated_donbas_villages_beat_their_namesakes_elsewhere():
     assert (e.admin1_code, e.location) == ("UA-14", "Pisky")  # not Pisky, Poltava
     # a region named with it still decides
     assert first("On 1 October 2018, a drone hit a barn in Pisky, Poltava oblast.").admin1_code == "UA-53"
+
+
+@pytest.mark.parametrize("text,expected", [
+    # a name with an elided article is one name ("Côte d'Ivoire")
+    ("Clashes in Côte d'Ivoire killed 3.", ("CIV", None)),
+    # Man (Côte d'Ivoire) after a preposition is the town; a region matched only loosely (Ma'an) adds nothing
+    ("Clashes in Man killed 3 on Monday.", ("CIV", "CI-MG")),
+    # ... and at a headline's start "Man" is the noun (grammar.csv person_noun)
+    ("Man arrested for stealing sausage rolls.", None),
+])
+def test_elided_names_and_person_nouns(text, expected):
+    evs = extract_events(text, published="2022-06-01")
+    got = (evs[0].country_iso3, evs[0].admin1_code) if evs else None
+    assert got == expected, text

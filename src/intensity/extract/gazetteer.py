@@ -433,6 +433,7 @@ def build_index() -> Index:
 # --------------------------------------------------------------------------- spotting
 
 _WORD = re.compile(r"[^\W\d_][\w’'ʼ-]*", re.UNICODE)
+_ELIDED = re.compile(r"[dl]['’][^\W\d_a-z]")  # "Côte d'Ivoire", "Val d'Or": an elided article inside a name
 _CONNECT = {"e", "de", "al", "el", "es", "on", "na", "la", "le", "du", "des", "del", "di", "da", "ad", "ash",
             "as", "an", "ar", "az", "at", "am", "upon", "pod", "nad", "i", "wa"}  # ("wa": Dari "and", "Dand wa Patan")
 
@@ -595,13 +596,13 @@ class Spotter:
                         break
                     fw.append(nm)
                 nw = fw[kmax].group()
-                if not (nw[0].isupper() or nw.lower() in _CONNECT) or \
+                if not (nw[0].isupper() or nw.lower() in _CONNECT or _ELIDED.match(nw)) or \
                         _GAP_PUNCT.search(text, fw[kmax - 1].end(), fw[kmax].start()):
                     break
                 kmax += 1
             found = None
             for k in range(kmax, 0, -1):
-                if not fw[k - 1].group()[0].isupper():
+                if not fw[k - 1].group()[0].isupper() and not _ELIDED.match(fw[k - 1].group()):
                     continue
                 surface = text[p:fw[k - 1].end()]
                 if k == 1 and surface.lower() in not_places:
@@ -791,10 +792,10 @@ def spot_reference(text: str, idx: Index, *, not_places: frozenset[str], grammar
         found = None
         for k in range(min(idx.max_tokens, n - i), 0, -1):
             last = words[i + k - 1][2]
-            if not last[0].isupper():
+            if not last[0].isupper() and not _ELIDED.match(last):
                 continue
             inner = words[i:i + k]
-            if any(not w[0].isupper() and w.lower() not in _CONNECT for _, _, w in inner):
+            if any(not w[0].isupper() and w.lower() not in _CONNECT and not _ELIDED.match(w) for _, _, w in inner):
                 continue
             gap = text[s0:words[i + k - 1][1]]
             if re.search(r"[,.;:!?()\"“”]", gap):

@@ -450,7 +450,8 @@ class Extractor:
         # killed") they are that word, not a namesake town (Dronero, Tonk, Onex) unless something
         # marks them as a place (a preposition, a qualifying region or country, a region word).
         self.lex_words = frozenset().union(*(g.words for k, g in lex.gates.items()
-                                             if k not in ("actor", "actor_country", "date")))
+                                             if k not in ("actor", "actor_country", "date")),
+                                           (w.lower() for w in lex.grammar.get("person_noun", [])))
         self._demonym_countries = _demonyms()
         self._territory = _territory_pattern(lex.grammar.get("territory_noun", []), self._demonym_countries)
         named = lex.grammar.get("named_facility", [])
@@ -947,7 +948,7 @@ class Extractor:
 
     def _loose_region(self, m: gaz.Mention) -> bool:
         """A short bare word that names its region only by the loose key ("Man" for Ma'an)."""
-        return len(m.surface) <= 4 and not (m.prep or m.admin_word) and all(
+        return len(m.surface) <= 4 and not m.admin_word and all(
             _plain(self.idx.region_info.get(c, ("", ""))[0]) != _plain(m.surface) for c in m.admin1)
 
     def _population(self, m: gaz.Mention, iso3: str) -> int:
@@ -1104,6 +1105,7 @@ class Extractor:
         best_i, best_score = None, -1e9
         places = idx.places
         pop_score = gaz.population_score
+        own_region = bool(m.admin1) and not self._loose_region(m)  # ("Man" is no spelling of Ma'an's region)
         for i in m.places[:200]:
             # (the raw row: name, iso3, admin1_code or "", lat, lon, population, kind, curated)
             _, iso3, a1, _, _, pop, kind, curated = places[i]
@@ -1118,7 +1120,7 @@ class Extractor:
             elif a1 and ctx_admin.get(("area", a1)):
                 sc += 1.5
             sc += min(ctx_countries.get(iso3, 0), 3) * 1.2
-            if m.admin1 and a1 in m.admin1:
+            if own_region and a1 in m.admin1:
                 sc += 1
             if cq and iso3 == cq:
                 sc += 6
