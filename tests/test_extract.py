@@ -273,7 +273,7 @@ def test_the_word_lists_of_the_rules_come_from_the_lexicon():
     lex = lexicon.load("en")
     bare = {k: v for k, v in lex.grammar.items()
             if k not in ("victim_word", "munition_missile_word", "munition_drone_word", "source_tail_word",
-                         "name_tail_stop", "metonym_noun", "metonym_possessed")}
+                         "name_tail_stop", "metonym_noun", "metonym_force", "metonym_possessed")}
     ex = Extractor(dataclasses.replace(lex, grammar=bare), gazetteer.load_index())
     text = "A victim was stabbed in Kharkiv on Monday."
     assert ex.extract(text, published=date(2024, 3, 25)) == []

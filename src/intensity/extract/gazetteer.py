@@ -433,7 +433,7 @@ def build_index() -> Index:
 # --------------------------------------------------------------------------- spotting
 
 _WORD = re.compile(r"[^\W\d_][\w’'ʼ-]*", re.UNICODE)
-_ELIDED = re.compile(r"[dl]['’][^\W\d_a-z]")  # "Côte d'Ivoire", "Val d'Or": an elided article inside a name
+_ELIDED = re.compile(r"[dl]['’](?=[A-ZÀ-ÖØ-Þ])")  # "Côte d'Ivoire", "Val d'Or": an elided article inside a name
 _CONNECT = {"e", "de", "al", "el", "es", "on", "na", "la", "le", "du", "des", "del", "di", "da", "ad", "ash",
             "as", "an", "ar", "az", "at", "am", "upon", "pod", "nad", "i", "wa"}  # ("wa": Dari "and", "Dand wa Patan")
 

@@ -127,14 +127,9 @@ _TAKEN_PLACE = re.compile(
     r"area|territory|settlement|positions?|base|headquarters|checkpoint|hill|heights|airport|port|bridge|stronghold|"
     r"outpost|locality|cent(?:re|er)|capital|region|province|county|neighbou?rhood|suburb|road|highway|crossing|"
     r"island|mine|oil ?field)s?)\b|[A-Z])")
-_SPEAKER_AFTER = re.compile(r"\s+(?:has |have |had )?(?:said|says|claimed|claims|announced|announces|reported|reports|"
-                            r"accused|accuses|blamed|blames|warned|warns|denied|denies|confirmed|confirms|stated|"
-                            r"insisted|vowed|points)\b")
 # a headline's source after a dash or colon, at its end: "... killed in fighting: Kiev."
 _SOURCE_BEFORE = re.compile(r"(?:\s[-\u2013\u2014]|:)\s*$")
 _NAME_NEXT = re.compile(r"\s+(?-i:[A-Z])")
-_IN_COMPASS = re.compile(r"\b(?:in|across|throughout)\s+(?:the\s+)?(?:(?:north|south)?(?:east|west)(?:ern)?|northern|southern|"
-                         r"central|north|south)\s+$", re.IGNORECASE)
 _CLAUSE_END = re.compile(r"[,;:.(]|\s(?:said|says|reported|according)\b")
 _WORD_NEXT = re.compile(r"\s+\w")
 _CAP_RUN = re.compile(r"[^\W\d_][\w'’-]*(?:[ ][^\W\d_a-z][\w'’-]*)*")  # "Jebel Marra" of "Jebel Marra, Central Darfur"
@@ -184,6 +179,8 @@ _COMPASS = frozenset({"north", "south", "east", "west", "centre", "center", "cen
                       "lower", "capital"})
 # (a city this large is meant by its name even where a region shares it)
 _BIG_CITY = 200_000
+# (a name this short that matches a place only by the loose key is more likely a word: "JFO", "Man", "All")
+_SHORT_WORD = 4
 # people killed where a protest was broken up: lethal force ("the killing of a student" that a
 # protest is about is not)
 _DIED = re.compile(r"\b(?:(?:were|was|been) (?:shot dead|killed)|died|(?:killing|leaving) (?:at least )?(?:\w+ )?(?:people|persons|protesters|demonstrators|dead)|"
@@ -470,9 +467,23 @@ class Extractor:
         self._source_after = re.compile((rf"(?:\s+(?:{_alternation(tail)}))?" if tail else "") + r"\s*[.!]?\s*",
                                         re.IGNORECASE)
         self._victim = _words_re(lex.grammar.get("victim_word", []))
-        meto = _alternation(lex.grammar.get("metonym_noun", []))
-        owned = _alternation(lex.grammar.get("metonym_possessed", []) + lex.grammar.get("metonym_noun", []))
-        self._metonym_after = re.compile(rf"(?:(?:\s+|(?=-))(?:{meto})|['\u2019]?s\s+(?:{owned}))\b", re.IGNORECASE) if meto else None
+        # "Moscow said ...": a government speaking, not where it happened
+        speak = lex.grammar.get("speaker_verb", [])
+        self._speaker_after = re.compile(rf"\s+(?:has |have |had )?(?:{_alternation(speak)})\b") if speak \
+            else re.compile(r"(?!x)x")
+        # "in eastern Ukraine", "across north-eastern Nigeria": a country the sentence places something in
+        compass = lex.grammar.get("direction_adjective", [])
+        self._in_direction = re.compile(rf"\b(?:in|across|throughout)\s+(?:the\s+)?(?:{_alternation(compass)})\s+$",
+                                        re.IGNORECASE) if compass else re.compile(r"(?!x)x")
+
+        def after(key: str, lead: str) -> re.Pattern | None:
+            words = lex.grammar.get(key, [])
+            return re.compile(rf"{lead}(?:{_alternation(words)})\b", re.IGNORECASE) if words else None
+
+        # (the name's end is before a possessive "'s", which the spotter drops)
+        self._metonym_bare = after("metonym_noun", r"(?:\s+|(?=-))")
+        self._metonym_force = after("metonym_force", r"\s+")
+        self._metonym_owned = after("metonym_possessed", r"['\u2019]?s\s+")
         nouns = lex.grammar.get("actor_noun", [])
         self._actor_after = re.compile(r"[\s-]+(?:" + "|".join(re.escape(w) for w in sorted(nouns, key=len, reverse=True))
                                        + r")\b", re.IGNORECASE) if nouns else None
@@ -937,18 +948,20 @@ class Extractor:
     def _loose_short(self, m: gaz.Mention) -> bool:
         """A short bare word that names a place only by the loose key ("Man" for Ma'an, "JFO" for
         Ifo): none of its places or regions is spelled so, and none is a large city."""
-        if len(m.surface) > 4 or m.prep or m.country or m.demonym or m.admin_word or m.qualifier or not m.places:
+        if len(m.surface) > _SHORT_WORD or m.prep or m.country or m.demonym or m.admin_word or m.qualifier \
+                or not m.places:
             return False
         idx, word = self.idx, _plain(m.surface)
         return all(_plain(idx.places[i][0]) != word and idx.places[i][5] < _BIG_CITY for i in m.places[:200]) \
-            and all(_plain(idx.region_info.get(c, ("", ""))[0]) != word for c in m.admin1)
+            and self._loose_region(m)
 
     def _retype(self, ev: ExtractedEvent, sub: str) -> None:
         ev.sub_event_type, ev.event_type = sub, self.parents[sub]
 
     def _loose_region(self, m: gaz.Mention) -> bool:
-        """A short bare word that names its region only by the loose key ("Man" for Ma'an)."""
-        return len(m.surface) <= 4 and not m.admin_word and all(
+        """A short word (no region word after it) that names its region only by the loose key ("Man"
+        for Ma'an): no region of its regions is spelled so."""
+        return len(m.surface) <= _SHORT_WORD and not m.admin_word and all(
             _plain(self.idx.region_info.get(c, ("", ""))[0]) != _plain(m.surface) for c in m.admin1)
 
     def _population(self, m: gaz.Mention, iso3: str) -> int:
@@ -961,12 +974,13 @@ class Extractor:
         "Kiev forces shelling ..." (a capital), "... three soldiers killed: Kiev." (a headline's source)."""
         if m.admin_word or m.admin2_word or m.qualifier or m.country:
             return False
-        if not m.prep and _SPEAKER_AFTER.match(text, m.end):
+        if not m.prep and self._speaker_after.match(text, m.end):
             return True
         if self.idx.capitals.isdisjoint(m.places[:200]):
             return False  # ("Puntland forces", "Donetsk militia", "- Mariupol Council": of the place)
-        if self._metonym_after is not None and self._metonym_after.match(text, m.end):
-            return True
+        for rx in (self._metonym_owned, self._metonym_force, None if m.prep else self._metonym_bare):
+            if rx is not None and rx.match(text, m.end):
+                return True
         return not m.prep and _SOURCE_BEFORE.search(text, 0, m.start) is not None \
             and self._source_after.fullmatch(text, m.end) is not None
 
@@ -1193,7 +1207,7 @@ class Extractor:
         # "Vovchansk in Chuhuiv district": the settlement is the finer place of the district named after it
         inside = {id(a) for a, b in pairwise(runs) if b.admin2_word and _IN_DISTRICT.fullmatch(t, a.end, b.start)}
         # the countries the sentence places something in ("in Ukraine", "in eastern Ukraine")
-        land_named = {m.country for m in runs if m.country and (m.prep in _EVENT_PREPS or _IN_COMPASS.search(t, 0, m.start))
+        land_named = {m.country for m in runs if m.country and (m.prep in _EVENT_PREPS or self._in_direction.search(t, 0, m.start))
                       and not _NAME_NEXT.match(t, m.end)}  # (not "near Mali Scherbaky", a village)
         for m in runs:
             if m.country:
@@ -1217,7 +1231,7 @@ class Extractor:
             r = self._resolve(m, ctx_countries, ctx_admin)
             if not r:
                 continue
-            if bare and len(m.surface) <= 4 and r["location"] and _plain(m.surface) != _plain(r["location"]) \
+            if bare and len(m.surface) <= _SHORT_WORD and r["location"] and _plain(m.surface) != _plain(r["location"]) \
                     and self._population(m, r["country_iso3"]) < _BIG_CITY:
                 continue  # "SUV hits landmine", "- JFO HQ", "Man arrested": not Suva, Ifo or Ma'an
             if bare and r["location"] and not m.admin1 and _title_case(t) \
