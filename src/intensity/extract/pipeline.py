@@ -955,9 +955,6 @@ class Extractor:
         return all(_plain(idx.places[i][0]) != word and idx.places[i][5] < _BIG_CITY for i in m.places[:200]) \
             and self._loose_region(m)
 
-    def _retype(self, ev: ExtractedEvent, sub: str) -> None:
-        ev.sub_event_type, ev.event_type = sub, self.parents[sub]
-
     def _loose_region(self, m: gaz.Mention) -> bool:
         """A short word (no region word after it) that names its region only by the loose key ("Man"
         for Ma'an): no region of its regions is spelled so."""
@@ -1364,7 +1361,7 @@ class Extractor:
                 elif st.get("generic_clash") and mt.sub in _REFINES_ATTACK and ev.sentences[-1] == mt.sent.index - 1:
                     # "Russian forces attacked Lozova. Drones hit an enterprise.": the weapon of the next
                     # sentence says what the attack (a clash only for want of a better word) was
-                    self._retype(ev, mt.sub)
+                    ev.sub_event_type, ev.event_type = mt.sub, self.parents[mt.sub]
                     st["generic_clash"] = False
                     target = events[-1]
             elif place is not None:
