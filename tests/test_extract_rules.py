@@ -1009,8 +1009,3 @@ def test_capitals_that_are_places(text, location):
 def test_losses_need_a_count_and_data_needs_its_own_clause(text, sub):
     evs = extract_events(text, published="2022-06-01")
     assert (evs[0].sub_event_type if evs else None) == sub, text
-
-
-def test_a_large_city_keeps_its_country_beside_a_region_of_another():
-    # "the DPR" is also Indonesia's parliament: Jakarta stays Jakarta
-    assert first("Students clashed with police outside the DPR in Jakarta.").country_iso3 == "IDN"

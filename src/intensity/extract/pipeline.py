@@ -1308,8 +1308,7 @@ class Extractor:
                         r["admin1_code"], r["admin1"] = o[2]["admin1_code"], o[2]["admin1"]
                         r["country_iso3"] = o[2]["country_iso3"]
                     elif o[2]["country_iso3"] != r["country_iso3"] and not ctx_countries.get(r["country_iso3"]) \
-                            and ctx_countries.get(o[2]["country_iso3"]) \
-                            and self._population(m, r["country_iso3"]) < _BIG_CITY:  # (not Jakarta for "the DPR")
+                            and ctx_countries.get(o[2]["country_iso3"]):
                         # A namesake abroad that nothing in the article supports ("Kuda in Madagali,
                         # Adamawa State" is not the Kuda in India): a region named as a place wins,
                         # and the settlement keeps the name as written, unlocated.
