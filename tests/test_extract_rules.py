@@ -1009,3 +1009,28 @@ def test_capitals_that_are_places(text, location):
 def test_losses_need_a_count_and_data_needs_its_own_clause(text, sub):
     evs = extract_events(text, published="2022-06-01")
     assert (evs[0].sub_event_type if evs else None) == sub, text
+
+
+@pytest.mark.parametrize("text,code", [
+    # more operational-report wording: battles with, attempts to attack, losses amounting to
+    ("Seven DPR servicemen have died since the beginning of the day in battles with the Armed Forces of Ukraine.",
+     "UA-14"),
+    ("In the direction of Bakhmut, the border guards stopped another attempt to attack the Russians.", "UA-14"),
+    ("Losses of the Armed Forces of Ukraine in the Kupyansk direction amounted to 25 military per day.", "UA-63"),
+    # the adjective of Krasnyi Lyman's direction names Lyman
+    ("Russian troops destroyed about 85 Ukrainian soldiers in the Krasnoliman direction.", "UA-14"),
+    # a sentence-initial connective is no place (San Luis de Sincé)
+    ("Since the beginning of the day, 20 DPR servicemen died in battles with units of the Armed Forces of Ukraine.",
+     "UA-14"),
+])
+def test_more_operational_report_wording(text, code):
+    e = first(text)
+    assert (e.sub_event_type, e.admin1_code) == ("armed_clash", code), text
+
+
+@pytest.mark.parametrize("text", [
+    "Amber Heard launches bid to overturn result of US libel battle with Johnny Depp",
+    "Losses of the company in Kharkiv amounted to 5 million dollars.",
+])
+def test_battles_and_losses_of_other_kinds_are_no_events(text):
+    assert extract_events(text, published="2022-06-01") == [], text
