@@ -300,48 +300,39 @@ def score_bellingcat(resolve: Admin1Resolver) -> dict:
             "admin1_acc_place_rules_alone": round(loc_ok / n, 4) if n else None}
 
 
-def _ucdp_date(s: str) -> date | None:
-    s = (s or "").split()[0] if (s or "").strip() else ""
-    for fmt in ("%m/%d/%Y", "%Y-%m-%d", "%d/%m/%Y"):
-        try:
-            return datetime.strptime(s, fmt).date()
-        except ValueError:
-            continue
-    return None
-
-
-def score_ucdp(resolve: Admin1Resolver) -> dict:
-    """UCDP GED Ukraine: the headlines of each event's sources as one text, its ``adm_1`` as truth.
+def score_ucdp() -> dict:
+    """UCDP GED Ukraine: the headlines of each event's sources as one text, against the region
+    ``intensity ingest`` stores for the row (as for ACLED).
 
     A development set (rows were read while writing the place rules of session 19). Headlines
     often name no place below the country ("Ukraine fighting kills 9"), so the useful figure is
     how often an event is put somewhere *wrong* (another region or country), beside accuracy.
     """
-    import csv
-
+    import intensity
     from intensity.extract import extract_events
 
-    with open(SHARED / UCDP, encoding="latin-1", newline="") as fh:  # (not UTF-8 throughout)
-        rows = list(csv.DictReader(fh))
-    n = ok = unresolved = 0
+    con = intensity.connect(":memory:")
+    try:
+        intensity.ingest_files(con, [SHARED / UCDP], format="ucdp", strict=True)
+        rows = con.execute("SELECT event_date, country_iso3, admin1_code, notes FROM events").fetchall()
+    finally:
+        con.close()
+    n = ok = left_out = 0
     kinds: Counter = Counter()
-    for r in rows:
-        adm = (r.get("adm_1") or "").strip()
-        truth = resolve(adm, "UKR") or resolve(adm.removesuffix(" oblast"), "UKR")
-        d = _ucdp_date(r.get("date_start"))
-        heads = [h.strip().rstrip(".") for h in (r.get("source_headline") or "").split(";") if h.strip()]
-        if truth is None or d is None or not heads:
-            unresolved += 1
+    for d, iso3, truth, notes in rows:
+        heads = [h.strip().rstrip(".") for h in (notes or "").split(";") if h.strip()]
+        if truth is None or not heads:
+            left_out += 1
             continue
         n += 1
-        e = best_match(extract_events(". ".join(heads) + ".", published=d), truth, "UKR")
+        e = best_match(extract_events(". ".join(heads) + ".", published=d), truth, iso3)
         if e is not None and e.admin1_code == truth:
             ok += 1
         else:
-            kinds["no event" if e is None else "other country" if e.country_iso3 != "UKR"
+            kinds["no event" if e is None else "other country" if e.country_iso3 != iso3
                   else "country only" if e.admin1_code is None else "other region"] += 1
     wrong = kinds["other region"] + kinds["other country"]
-    return {"file": UCDP, "role": "dev", "rows_scored": n, "rows_left_out": unresolved,
+    return {"file": UCDP, "role": "dev", "rows_scored": n, "rows_left_out": left_out,
             "admin1_acc": round(ok / n, 4) if n else None,
             "misplaced_share_of_events": round(wrong / (n - kinds["no event"]), 4) if n > kinds["no event"] else None,
             "misses": dict(kinds.most_common())}
@@ -443,7 +434,7 @@ def main(argv=None) -> int:
         res["acled"].append(r)
         print(json.dumps({k: v for k, v in r.items() if k not in ("confusion", "type_confusion")}))
     if (SHARED / UCDP).exists():
-        res["ucdp"] = score_ucdp(resolve)
+        res["ucdp"] = score_ucdp()
         print(json.dumps(res["ucdp"]))
     if not args.dev_only and (SHARED / BELLINGCAT).exists():
         res["bellingcat"] = score_bellingcat(resolve)
