@@ -30,9 +30,9 @@ from intensity.extract.numbers import Number, find_numbers, prefix_of
 from intensity.extract.scan import ArticleScan, Scan, gate
 from intensity.extract.text import Sentence, split_sentences
 
-# Tie-break between equally scored sub-types: the more specific first.
 # what a generic attack is, when the next sentence names its weapon
 _REFINES_ATTACK = frozenset({"air_drone_strike", "shelling_artillery_missile_attack"})
+# Tie-break between equally scored sub-types: the more specific first.
 _PRIORITY = [
     "suicide_bomb", "chemical_weapon", "sexual_violence", "abduction_forced_disappearance",
     "government_regains_territory", "non_state_actor_overtakes_territory", "excessive_force_against_protesters",
@@ -395,9 +395,13 @@ def _alternation(words: list[str]) -> str:
     return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
 
 
-def _words_re(words: list[str]) -> re.Pattern:
-    """Any of ``words`` as a whole word, any case (never matching when there are none)."""
-    return re.compile(rf"\b(?:{_alternation(words)})\b", re.IGNORECASE) if words else re.compile(r"(?!x)x")
+_NEVER = re.compile(r"(?!x)x")
+
+
+def _words_re(words: list[str], before: str = r"\b", after: str = r"\b", flags: int = re.IGNORECASE) -> re.Pattern:
+    """Any of the lexicon's ``words`` between ``before`` and ``after`` (never matching when the
+    lexicon has none, so that a language without the entry simply lacks the rule)."""
+    return re.compile(rf"{before}(?:{_alternation(words)}){after}", flags) if words else _NEVER
 
 
 def _demonyms() -> dict[str, str]:
@@ -415,9 +419,9 @@ def _territory_pattern(nouns: list[str], dem: dict[str, str]) -> re.Pattern | No
     at most one word between ("Ukrainian critical infrastructure")."""
     if not nouns or not dem:
         return None
-    noun = "|".join(re.escape(w) for w in sorted(nouns, key=len, reverse=True))
+    noun = _alternation(nouns)
     # Case-sensitive adjective: a capital letter is what makes "Russian" the country's.
-    alt = "|".join(re.escape(_title(w)) for w in sorted(dem, key=len, reverse=True))
+    alt = _alternation([_title(w) for w in dem])
     # "Russian-occupied territories" are not Russia's: a word of control between is refused.
     return re.compile(rf"\b(?P<dem>{alt})(?:\s+(?!(?:occupied|held|controlled|annexed|seized|captured)\b)"
                       rf"[a-z][\w-]*)?\s+(?i:{noun})\b")
@@ -453,40 +457,32 @@ class Extractor:
         self._territory = _territory_pattern(lex.grammar.get("territory_noun", []), self._demonym_countries)
         named = lex.grammar.get("named_facility", [])
         self._named_facility = re.compile(
-            r"\s+(?:" + "|".join(re.escape(w) for w in sorted(named, key=len, reverse=True))
-            + r")\s+(?:in|near|of)\s+(?:the\s+)?(?:\w+\s+)?(?-i:[A-Z])", re.IGNORECASE) if named else None
+            rf"\s+(?:{_alternation(named)})\s+(?:in|near|of)\s+(?:the\s+)?(?:\w+\s+)?(?-i:[A-Z])", re.IGNORECASE) \
+            if named else None
+        g = lex.grammar
         # falling debris ("fragments hit a house") is no weapon getting through an interception
         debris = self.cue_gates.get("debris")
         self._debris = (debris.rx.search if debris is not None else lambda _text: None)
         # the munition words that say which kind of weapon was shot down ("shot down 4 missiles")
         self._munition_word = {w.lower(): kind for kind in ("missile", "drone")
-                               for w in lex.grammar.get(f"munition_{kind}_word", [])}
+                               for w in g.get(f"munition_{kind}_word", [])}
         self._munition_re = _words_re(list(self._munition_word))
         # (not "- Ottawa police chief": the city's own police)
-        tail = lex.grammar.get("source_tail_word", [])
+        tail = g.get("source_tail_word", [])
         self._source_after = re.compile((rf"(?:\s+(?:{_alternation(tail)}))?" if tail else "") + r"\s*[.!]?\s*",
                                         re.IGNORECASE)
-        self._victim = _words_re(lex.grammar.get("victim_word", []))
+        self._victim = _words_re(g.get("victim_word", []))
         # "Moscow said ...": a government speaking, not where it happened
-        speak = lex.grammar.get("speaker_verb", [])
-        self._speaker_after = re.compile(rf"\s+(?:has |have |had )?(?:{_alternation(speak)})\b") if speak \
-            else re.compile(r"(?!x)x")
+        self._speaker_after = _words_re(g.get("speaker_verb", []), r"\s+(?:has |have |had )?", flags=0)
         # "in eastern Ukraine", "across north-eastern Nigeria": a country the sentence places something in
-        compass = lex.grammar.get("direction_adjective", [])
-        self._in_direction = re.compile(rf"\b(?:in|across|throughout)\s+(?:the\s+)?(?:{_alternation(compass)})\s+$",
-                                        re.IGNORECASE) if compass else re.compile(r"(?!x)x")
-
-        def after(key: str, lead: str) -> re.Pattern | None:
-            words = lex.grammar.get(key, [])
-            return re.compile(rf"{lead}(?:{_alternation(words)})\b", re.IGNORECASE) if words else None
-
+        self._in_direction = _words_re(g.get("direction_adjective", []), r"\b(?:in|across|throughout)\s+(?:the\s+)?",
+                                       r"\s+$")
         # (the name's end is before a possessive "'s", which the spotter drops)
-        self._metonym_bare = after("metonym_noun", r"(?:\s+|(?=-))")
-        self._metonym_force = after("metonym_force", r"\s+")
-        self._metonym_owned = after("metonym_possessed", r"['\u2019]?s\s+")
-        nouns = lex.grammar.get("actor_noun", [])
-        self._actor_after = re.compile(r"[\s-]+(?:" + "|".join(re.escape(w) for w in sorted(nouns, key=len, reverse=True))
-                                       + r")\b", re.IGNORECASE) if nouns else None
+        self._metonym_bare = _words_re(g.get("metonym_noun", []), r"(?:\s+|(?=-))")
+        self._metonym_force = _words_re(g.get("metonym_force", []), r"\s+")
+        self._metonym_owned = _words_re(g.get("metonym_possessed", []), r"['\u2019]?s\s+")
+        nouns = g.get("actor_noun", [])
+        self._actor_after = _words_re(nouns, r"[\s-]+") if nouns else None
 
     # ------------------------------------------------------------------ per sentence
 
@@ -975,8 +971,9 @@ class Extractor:
             return True
         if self.idx.capitals.isdisjoint(m.places[:200]):
             return False  # ("Puntland forces", "Donetsk militia", "- Mariupol Council": of the place)
-        for rx in (self._metonym_owned, self._metonym_force, None if m.prep else self._metonym_bare):
-            if rx is not None and rx.match(text, m.end):
+        for rx in (self._metonym_owned, self._metonym_force) if m.prep else \
+                (self._metonym_owned, self._metonym_force, self._metonym_bare):
+            if rx.match(text, m.end):
                 return True
         return not m.prep and _SOURCE_BEFORE.search(text, 0, m.start) is not None \
             and self._source_after.fullmatch(text, m.end) is not None
