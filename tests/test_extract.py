@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
+from pathlib import Path
 
 import pytest
 
@@ -282,3 +284,103 @@ def test_the_word_lists_of_the_rules_come_from_the_lexicon():
     text = "Militia member killed in Kiev forces shelling of Donetsk republic."
     assert ex.extract(text, published=date(2024, 3, 25))[0].admin1_code == "UA-30"
     assert extract_events(text, published="2024-03-25")[0].admin1_code == "UA-14"
+
+
+# ---------------------------------------------------------------- the rules' words are the lexicon's
+
+_RE_CALLS = {"compile", "search", "match", "fullmatch", "finditer", "findall", "sub", "split"}
+
+
+def _regex_literals(path: Path):
+    """(line, literal text) of every string written as a regex in a module: the first argument
+    of ``re.compile/search/...`` and of ``gate``, f-string parts included."""
+    import ast
+
+    def parts(node):
+        if isinstance(node, ast.Constant) and isinstance(node.value, str):
+            return [node.value]
+        if isinstance(node, ast.JoinedStr):
+            return [v.value for v in node.values if isinstance(v, ast.Constant)]
+        if isinstance(node, ast.BinOp):
+            return parts(node.left) + parts(node.right)
+        return []
+
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Call) and node.args:
+            fn = node.func
+            is_re = isinstance(fn, ast.Attribute) and isinstance(fn.value, ast.Name) and fn.value.id == "re" \
+                and fn.attr in _RE_CALLS
+            if is_re or (isinstance(fn, ast.Name) and fn.id == "gate"):
+                for p in parts(node.args[0]):
+                    yield node.lineno, p
+
+
+def _words_of_regex(pattern: str) -> list[str]:
+    """Runs of two or more letters a regex matches literally (not escapes, flags, group names or classes)."""
+    p = re.sub(r"\\.", " ", pattern)
+    p = re.sub(r"\(\?P<\w+>|\(\?P=\w+\)", " ", p)
+    p = re.sub(r"\(\?[aiLmsux-]+[:)]", " ", p)
+    p = re.sub(r"\[[^\]]*\]", " ", p)
+    return re.findall(r"[A-Za-z]{2,}", p)
+
+
+def test_the_pipeline_regexes_name_no_word_of_a_language():
+    # Every word a rule reads is in data/reference/lexicon/<lang>/ (rules.csv, grammar.csv, ...),
+    # so that a second language is a folder, not a code change. ACLED's actor names (English
+    # labels of the taxonomy, not of the text) are the one exception.
+    import intensity.extract as ex
+
+    src = Path(ex.__file__).parent
+    # The exceptions: ACLED's actor labels (the taxonomy's English names, not the text's), and
+    # the matching keys the gazetteer builds of its reference names ("Kharkivska oblast" ->
+    # "kharkivska", the Persian izafe "-e-"), which read no article.
+    allowed = {"pipeline.py": {"Military", "Police", "Security", "Armed", "Forces", "of"},
+               "gazetteer.py": {"oblast", "oblasts", "region", "province", "governorate", "krai", "kray", "okrug",
+                                "prefecture", "department", "county", "district", "state", "raion", "voblasts",
+                                "voblast", "respublika", "republic", "ie"}}
+    found = {}
+    for name in ("pipeline.py", "gazetteer.py", "numbers.py", "dates.py", "text.py", "scan.py"):
+        for line, lit in _regex_literals(src / name):
+            words = set(_words_of_regex(lit)) - allowed.get(name, set())
+            if words:
+                found[f"{name}:{line}"] = sorted(words)
+    assert found == {}
+    # (the check itself sees words: the old wording of one rule)
+    assert _words_of_regex(r"\b(?:killed|murdered)\b(?i:x)[a-z]") == ["killed", "murdered"]
+
+
+def test_rules_patterns_expand_references_and_fail_clearly():
+    from intensity.extract.lexicon import NEVER, compile_rules
+
+    rows = [{"key": "victims", "flags": "i", "pattern": r"(?:${victim})"},
+            {"key": "killed_victims", "flags": "", "pattern": r"killed ${victims}\b"},
+            {"key": "none_here", "flags": "", "pattern": r"x ${empty}"}]
+    rules = compile_rules(rows, {"victim": ["man", "women"], "empty": []})
+    assert rules["killed_victims"].pattern == r"killed (?:women|man)\b"
+    assert rules["victims"].flags & re.IGNORECASE and not rules["killed_victims"].flags & re.IGNORECASE
+    assert rules["none_here"].search("x " + NEVER.pattern) is None  # (an empty list: never fires)
+    with pytest.raises(ValueError, match="neither a rule nor a grammar.csv key"):
+        compile_rules([{"key": "a", "flags": "", "pattern": "${nothing}"}], {})
+    with pytest.raises(ValueError, match="refers to itself"):
+        compile_rules([{"key": "a", "flags": "", "pattern": "${b}"}, {"key": "b", "flags": "", "pattern": "${a}"}], {})
+    with pytest.raises(ValueError, match="does not compile"):
+        compile_rules([{"key": "a", "flags": "", "pattern": "(unclosed"}], {})
+
+
+def test_a_lexicon_without_rules_lacks_them_and_still_extracts():
+    import dataclasses
+
+    from intensity.extract import gazetteer, lexicon
+    from intensity.extract.pipeline import Extractor
+
+    lex = lexicon.load("en")
+    assert {"according", "digits", "count_modifier", "coord_and"} <= set(lex.rules)
+    bare = Extractor(dataclasses.replace(lex, rules={}), gazetteer.load_index())
+    text = "Russian forces shelled Kharkiv on Monday, killing at least 3 civilians, according to local officials."
+    full = extract_events(text, published="2024-03-26")[0]
+    assert (full.sub_event_type, full.fatalities, full.reported_by) == \
+        ("shelling_artillery_missile_attack", 3, "local officials")
+    got = bare.extract(text, published=date(2024, 3, 26))[0]
+    # the event and its place stay; the reporter and the casualty word's reach are rules.csv's
+    assert (got.sub_event_type, got.admin1_code) == ("shelling_artillery_missile_attack", "UA-63")
+    assert got.reported_by is None

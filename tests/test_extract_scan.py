@@ -12,14 +12,13 @@ from hypothesis import strategies as st
 
 from intensity.extract import extract_events, get_extractor
 from intensity.extract import gazetteer as gaz
-from intensity.extract import pipeline
 from intensity.extract.lexicon import load
 from intensity.extract.scan import Scan, gate, set_gating
 
 PUB = date(2024, 3, 24)
 LEX = load("en")
-GATES = {**LEX.gates, "anaphora": pipeline._ANAPHORA_GATE, "civilian": pipeline._CIVILIAN_GATE,
-         "combatant": pipeline._COMBATANT_GATE}
+# (every rule of rules.csv too, the pipeline's gated ones among them)
+GATES = {**LEX.gates, **{f"rule_{k}": gate(rx) for k, rx in LEX.rules.items()}}
 
 SENTENCES = [
     "On Friday, Russian forces shelled the village of Hryhorivka in Zaporizhzhia oblast, killing two civilians.",
@@ -120,7 +119,8 @@ def _mentions(ms):
 
 def _assert_spot_same(text: str) -> None:
     ex = get_extractor()
-    ref = gaz.spot_reference(text, ex.idx, not_places=ex.lex.not_places, grammar=ex.lex.grammar)
+    ref = gaz.spot_reference(text, ex.idx, not_places=ex.lex.not_places, grammar=ex.lex.grammar,
+                             rules=ex.lex.rules)
     assert _mentions(ex.spot(text)) == _mentions(ref), text
 
 

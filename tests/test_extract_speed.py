@@ -7,9 +7,8 @@ from __future__ import annotations
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from intensity.extract import pipeline
 from intensity.extract.lexicon import load
-from intensity.extract.scan import ArticleScan, Scan, SentenceScan
+from intensity.extract.scan import ArticleScan, Scan, SentenceScan, gate
 from intensity.extract.text import (
     _PARA,
     Sentence,
@@ -21,8 +20,8 @@ from intensity.extract.text import (
 )
 
 LEX = load("en")
-GATES = {**LEX.gates, "anaphora": pipeline._ANAPHORA_GATE, "civilian": pipeline._CIVILIAN_GATE,
-         "combatant": pipeline._COMBATANT_GATE}
+# (every rule of rules.csv too, the pipeline's gated ones among them)
+GATES = {**LEX.gates, **{f"rule_{k}": gate(rx) for k, rx in LEX.rules.items()}}
 PIECES = ["Mr", "Dr.", "U.S.", "St", "km", "no", "e.g.", "A", "B.", "...", "....", "Kyiv", "Kharkiv oblast", ".",
           "!", "?", "?!", "\"", "'", "”", "’", ")", "]", "(", "[", "“", "‘", " ", "  ", "\n", "\n\n", "\r\n\r\n",
           "\n \n", "\t", "Е", "Ї", "5", "x" * 95, "Heading Here", "shelled", "the attack", "killed", "two", ",",

@@ -34,7 +34,7 @@ from functools import cache
 from itertools import pairwise
 from pathlib import Path
 
-from intensity.extract.lexicon import read_rows
+from intensity.extract.lexicon import NEVER, read_rows
 from intensity.resources import reference_dir
 
 INDEX_VERSION = "11"
@@ -469,17 +469,7 @@ def _strip_adjective(key: str) -> list[str]:
 _GAP_PUNCT = re.compile(r"[,.;:!?()\"“”]")
 _GAP_PUNCT_CHARS = frozenset(',.;:!?()"“”')
 _POSSESSIVE = re.compile(r"[’']s$")
-# What may stand between a place and the region (or country) that qualifies it: ", Donetsk",
-# " in the Donetsk region", " (Kunduz)", " district (Kunduz)", " district of Nangarhar", "(coded to ...".
-_ADMIN_BASE = (r"(?:region|oblast|province|district|raion|area|city|town|village|county|municipality|community|state|"
-               r"governorate|prefecture)")
-_ADMIN_NOUNS = rf"(?:{_ADMIN_BASE}(?:e?s)?|cities|counties|municipalities|communities)"  # ("Maiwand and Zhari districts of")
-_QUALIFIER = re.compile(rf"(?:\s*{_ADMIN_NOUNS}?\s*)?,\s*|\s+(?:{_ADMIN_NOUNS}\s+)?(?:in|of)\s+(?:the\s+)?|"
-                        rf"\s*(?:{_ADMIN_NOUNS}\s*)?\(\s*(?:coded to\s+)?", re.IGNORECASE)
-_PLURAL_ADMIN = re.compile(rf"\b(?:{_ADMIN_BASE}e?s|cities|counties|municipalities|communities)\b", re.IGNORECASE)
 _UNKNOWN_TAIL = re.compile(r"(?: [A-Z][a-z’'-]+){1,2}(?=, )")  # (one or two words the index does not know)
-_AND_LIST = re.compile(r"\s+and\s+")  # (not across commas: "Kyiv, Bucha and Irpin communities of Kyiv region")
-_COUNTRY_QUALIFIER = re.compile(rf"(?:\s+{_ADMIN_NOUNS})?(?:\s*,\s*|\s*\(\s*|\s+in\s+)", re.IGNORECASE)
 _ADJ_SUFFIXES = ("skaia", "ska", "skii", "ski", "skoi", "sk")
 _LOOSE_MEMO: dict[str, str] = {}
 
@@ -510,9 +500,10 @@ def _preps(grammar: dict[str, list[str]]) -> set[str]:
     return {w for k in ("place_prep", "origin_prep", "target_verb") for w in grammar.get(k, [])}
 
 
-def spot(text: str, idx: Index, *, not_places: frozenset[str], grammar: dict[str, list[str]]) -> list[Mention]:
+def spot(text: str, idx: Index, *, not_places: frozenset[str], grammar: dict[str, list[str]],
+         rules: dict) -> list[Mention]:
     """Names in ``text`` (one sentence) that the index knows, longest first, non-overlapping."""
-    return Spotter(idx, not_places=not_places, grammar=grammar)(text)
+    return Spotter(idx, not_places=not_places, grammar=grammar, rules=rules)(text)
 
 
 def city_of_district(surface: str, idx: Index) -> tuple[int, ...]:
@@ -540,8 +531,10 @@ def _large(key: str, idx: Index) -> tuple[int, ...]:
 class Spotter:
     """:func:`spot` with its word sets prepared once (one per extractor)."""
 
-    def __init__(self, idx: Index, *, not_places: frozenset[str], grammar: dict[str, list[str]]):
+    def __init__(self, idx: Index, *, not_places: frozenset[str], grammar: dict[str, list[str]], rules: dict):
         self.idx = idx
+        self.rules = rules
+        self.articles = frozenset(grammar.get("article_word", []))  # ("in the Donetsk region")
         self.not_places = not_places
         self.admin_words = set(grammar.get("admin1_word", []))
         self.admin2_words = set(grammar.get("admin2_word", []))
@@ -658,13 +651,13 @@ class Spotter:
                     w1 = prev[-1].lower()
                     if w1 in preps:
                         prep = w1
-                    elif len(prev) > 1 and w1 in ("the", "a") and prev[-2].lower() in preps:
+                    elif len(prev) > 1 and w1 in self.articles and prev[-2].lower() in preps:
                         prep = prev[-2].lower()
             a2 = _followed(fw, k, admin2_words) if admin2_words else None
             out.append(Mention(p, p + len(surface_clean), surface_clean, places, admin, country, demonym, aw, a2, prep))
             consumed = fw[k - 1].end()
         if len(out) > 1:  # (nothing to qualify otherwise)
-            _qualify(text, out, self.tail_stop)
+            _qualify(text, out, self.rules, self.tail_stop)
         return out
 
 
@@ -717,7 +710,6 @@ def _words_before(text: str, p: int) -> list[str]:
     return prev[-2:]
 
 
-_OF_CHAIN = re.compile(r"\s+(?:[a-z-]+\s+){0,2}(?:(?:of|in)\s+(?:the\s+)?|\()")
 
 
 def tail_stop(grammar: dict[str, list[str]], not_places: frozenset[str]) -> frozenset[str]:
@@ -728,9 +720,12 @@ def tail_stop(grammar: dict[str, list[str]], not_places: frozenset[str]) -> froz
     return frozenset(w.lower() for w in words if " " not in w) | not_places
 
 
-def _qualify(text: str, out: list[Mention], tail_stop: frozenset[str] = frozenset()) -> None:
+def _qualify(text: str, out: list[Mention], rules: dict, tail_stop: frozenset[str] = frozenset()) -> None:
     # ", Donetsk" or "in the Donetsk region" right after a settlement qualifies it; so does a
     # country (", Ukraine", "(Somalia)"), which then also qualifies the places before it.
+    # (the words between are the lexicon's, rules.csv)
+    qualifier, plural_admin, country_qualifier, of_chain, and_list = (
+        rules.get(k, NEVER) for k in ("qualifier", "plural_admin", "country_qualifier", "of_chain", "and_list"))
     plural = set()
     for a, b in pairwise(out):
         # "Sverdlovsk (Dovzhansk)": a renamed town with its other name; the place both names share
@@ -740,13 +735,13 @@ def _qualify(text: str, out: list[Mention], tail_stop: frozenset[str] = frozense
             if both:
                 a.places = b.places = both
     for i, (a, b) in enumerate(pairwise(out)):
-        if b.admin1 and _QUALIFIER.fullmatch(text, a.end, b.start):
-            if _PLURAL_ADMIN.search(text, a.end, b.start):
+        if b.admin1 and qualifier.fullmatch(text, a.end, b.start):
+            if plural_admin.search(text, a.end, b.start):
                 plural.add(i)
             a.qualifier = b.admin1[0] if len(b.admin1) == 1 else None
             if a.qualifier is None:
                 a.qualifier = "|".join(b.admin1)
-        elif b.country and _COUNTRY_QUALIFIER.fullmatch(text, a.end, b.start):
+        elif b.country and country_qualifier.fullmatch(text, a.end, b.start):
             a.country_qualifier = b.country
         elif b.admin1 and not a.country and not a.demonym and (tail := _UNKNOWN_TAIL.match(text, a.end, b.start)) \
                 and tail.end() + 2 == b.start and tail_stop.isdisjoint(tail.group().lower().split()):
@@ -759,13 +754,13 @@ def _qualify(text: str, out: list[Mention], tail_stop: frozenset[str] = frozense
     # the qualified district's region qualifies the place inside it (the chain read from its end)
     for a, b in reversed(list(pairwise(out))):
         if not a.qualifier and b.qualifier and not a.country and not a.demonym \
-                and _OF_CHAIN.fullmatch(text, a.end, b.start):
+                and of_chain.fullmatch(text, a.end, b.start):
             a.qualifier = b.qualifier
     # "Maiwand and Zhari districts of Kandahar": the region qualifies every name of the list
     # (only after a plural: in "Kherson and Nikopol, Dnipropetrovsk" the region is Nikopol's alone)
     for i in range(len(out) - 2, -1, -1):
         a, b = out[i], out[i + 1]
-        if i + 1 in plural and not a.qualifier and not a.admin_word and _AND_LIST.fullmatch(text, a.end, b.start):
+        if i + 1 in plural and not a.qualifier and not a.admin_word and and_list.fullmatch(text, a.end, b.start):
             a.qualifier = b.qualifier
             plural.add(i)
     # "Kuda, Adamawa state, Nigeria": the country qualifies the village through its region
@@ -774,11 +769,13 @@ def _qualify(text: str, out: list[Mention], tail_stop: frozenset[str] = frozense
             a.country_qualifier = b.country_qualifier
 
 
-def spot_reference(text: str, idx: Index, *, not_places: frozenset[str], grammar: dict[str, list[str]]) -> list[Mention]:
+def spot_reference(text: str, idx: Index, *, not_places: frozenset[str], grammar: dict[str, list[str]],
+                   rules: dict) -> list[Mention]:
     """The first implementation of :func:`spot` (every word of the sentence walked); for the tests."""
     admin_words = set(grammar.get("admin1_word", []))
     admin2_words = set(grammar.get("admin2_word", []))
     preps = _preps(grammar)
+    articles = frozenset(grammar.get("article_word", []))
     words = [(m.start(), m.end(), m.group()) for m in _WORD.finditer(text)]
     out: list[Mention] = []
     i = 0
@@ -827,14 +824,14 @@ def spot_reference(text: str, idx: Index, *, not_places: frozenset[str], grammar
         k, surface, places, admin, country, demonym, aw = found
         surface_clean = re.sub(r"[’']s$", "", surface)
         prep = words[i - 1][2].lower() if i > 0 and words[i - 1][2].lower() in preps else None
-        if prep is None and i > 1 and words[i - 1][2].lower() in ("the", "a") and words[i - 2][2].lower() in preps:
+        if prep is None and i > 1 and words[i - 1][2].lower() in articles and words[i - 2][2].lower() in preps:
             prep = words[i - 2][2].lower()
         a2 = _followed_by(words, i, k, admin2_words)
         out.append(Mention(s0, s0 + len(surface_clean), surface_clean, places, admin, country, demonym,
                            admin_word=aw, admin2_word=a2, prep=prep))
         i += k
     # (the qualifier rules are shared; this function is about walking the words)
-    _qualify(text, out, tail_stop(grammar, not_places))
+    _qualify(text, out, rules, tail_stop(grammar, not_places))
     return out
 
 

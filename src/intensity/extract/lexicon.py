@@ -36,6 +36,52 @@ def read_rows(path: Path) -> list[dict]:
     return rows
 
 
+NEVER = re.compile(r"(?!x)x")  # the regex of a rule a language lacks
+_REF = re.compile(r"\$\{(\w+)\}")
+
+
+def literal_alternation(words: list[str]) -> str:
+    """A regex alternation of literal words, the longest first."""
+    return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+
+
+def compile_rules(rows: list[dict], grammar: dict[str, list[str]]) -> dict[str, re.Pattern]:
+    """The patterns of ``rules.csv``, compiled: ``${key}`` is another rule's pattern or the
+    alternation of a grammar list (never matching when the list is empty).
+
+    Raises:
+        ValueError: a reference to an unknown key, a cycle, or a pattern that does not compile.
+    """
+    raw = {r["key"]: r for r in rows}
+    done: dict[str, str] = {}
+
+    def expand(key: str, stack: tuple[str, ...]) -> str:
+        if key in done:
+            return done[key]
+        if key in stack:
+            raise ValueError(f"rules.csv: {key!r} refers to itself ({' -> '.join(stack + (key,))})")
+
+        def ref(m: re.Match) -> str:
+            k = m.group(1)
+            if k in raw:
+                return expand(k, stack + (key,))
+            if k in grammar:
+                return literal_alternation(grammar[k]) if grammar[k] else NEVER.pattern
+            raise ValueError(f"rules.csv: {key!r} refers to {k!r}, which is neither a rule nor a grammar.csv key")
+
+        done[key] = _REF.sub(ref, raw[key]["pattern"])
+        return done[key]
+
+    out = {}
+    for key, r in raw.items():
+        flags = re.IGNORECASE if "i" in r.get("flags", "") else 0
+        try:
+            out[key] = re.compile(expand(key, ()), flags)
+        except re.error as e:
+            raise ValueError(f"rules.csv: the pattern of {key!r} does not compile: {e}") from None
+    return out
+
+
 def _bounded(pattern: str) -> str:
     # Word boundaries only where the pattern starts/ends with a word character.
     left = r"(?<![\w-])" if re.match(r"[\w(]", pattern) else ""
@@ -131,6 +177,8 @@ class Lexicon:
     actor_country_re: re.Pattern | None = None
     # (generic actor, country ISO3) -> that country's forces (national_forces.csv)
     national: dict = field(default_factory=dict)
+    # The pipeline's rule wording (rules.csv): key -> compiled regex; a missing key never fires.
+    rules: dict = field(default_factory=dict)
 
     def gate(self, name: str):
         """The gated form of one of the lexicon's regexes (``trigger``, ``cue_generic``, ...)."""
@@ -205,6 +253,8 @@ def load(lang: str = "en") -> Lexicon:
         lex.actor_areas = [tuple(c for c in r.get("admin1_codes", "").split("|") if c) for r in hints]
         lex.actor_country_re = alternation([r["pattern"] for r in hints])
         lex.gates["actor_country"] = gate(lex.actor_country_re)
+    if (d / "rules.csv").exists():
+        lex.rules = compile_rules(read_rows(d / "rules.csv"), grammar)
     if (d / "national_forces.csv").exists():  # optional per language
         lex.national = {(r["actor"], r["country_iso3"]): r["national"] for r in read_rows(d / "national_forces.csv")}
     for name in ("trigger", "weapon", "number_word", "casualty", "munition", "date", "actor", "facility"):

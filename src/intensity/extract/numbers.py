@@ -12,18 +12,16 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from intensity.extract.lexicon import Lexicon
+from intensity.extract.lexicon import NEVER, Lexicon
 from intensity.extract.scan import Scan
 
 # Model names: letters, optional hyphen, digits (RM-70, Kh-101, S-300, Su-25, T-72, M777, 9M723, FAB-500).
 _MODEL = re.compile(r"(?<![\w])(?:[A-Za-zА-Яа-я]{1,6}-?\d+[A-Za-z\d-]*|\d+[A-Za-z]+\d+[\w-]*)(?![\w])")
-_DIGITS = re.compile(
-    r"(?<![\w.,-])(\d{1,3}(?:,\d{3})+|\d+)(?:\s*(?:-|–|to|or)\s*(\d+))?(?![\w]|[.,]\d)"
-)
+# (the lexicon's rules.csv ``digits`` adds range words, "10 to 15"; without it only "10-15")
+_DIGITS = re.compile(r"(?<![\w.,-])(\d{1,3}(?:,\d{3})+|\d+)(?:\s*(?:-|–)\s*(\d+))?(?![\w]|[.,]\d)")
 _ANY_DIGIT = re.compile(r"\d")
 _DIGIT_NEXT = re.compile(r"\s+\d")
-_PREFIX = re.compile(r"(at least|more than|over|up to|nearly|almost|about|around|some|approximately|roughly|as many as)\s+$",
-                     re.IGNORECASE)
+_NUMBER_WORD_NEXT = re.compile(r"[\s-]+([^\W\d_]+)")
 
 
 @dataclass(frozen=True)
@@ -60,11 +58,12 @@ def find_numbers(text: str, lex: Lexicon, scan: Scan | None = None) -> list[Numb
                 for i in range(s, e):
                     masked[i] = "x"
             mtext = "".join(masked)
-    for m in (_DIGITS.finditer(mtext) if has_digit else ()):
+    digits = lex.rules.get("digits", _DIGITS)
+    for m in (digits.finditer(mtext) if has_digit else ()):
         lo = int(m.group(1).replace(",", ""))
         hi = int(m.group(2)) if m.group(2) else None
         # "2023" or "15 March" style dates are not counts: left to the date resolver.
-        if _looks_like_date(mtext, m):
+        if _looks_like_date(mtext, m, lex.rules):
             continue
         if lex.number_label_re is not None and lex.number_label_re.search(mtext, max(0, m.start() - 24), m.start()):
             continue  # a name, "PD 5 of Kabul", "Route 9"
@@ -83,12 +82,12 @@ def find_numbers(text: str, lex: Lexicon, scan: Scan | None = None) -> list[Numb
             continue  # a modifier of the number after it: "some 20 civilians"
         if kind in ("tens", "cardinal"):
             # twenty-two, twenty two, one hundred, two thousand
-            nxt = re.match(r"[\s-]+([a-z]+)", text[end:end + 20], re.IGNORECASE)
+            nxt = _NUMBER_WORD_NEXT.match(text[end:end + 20])
             if kind == "tens" and nxt and lex.numbers.get(nxt.group(1).lower(), (0, ""))[1] == "cardinal" \
                     and lex.numbers[nxt.group(1).lower()][0] < 10:
                 value += lex.numbers[nxt.group(1).lower()][0]
                 end += nxt.end()
-                nxt = re.match(r"[\s-]+([a-z]+)", text[end:end + 20], re.IGNORECASE)
+                nxt = _NUMBER_WORD_NEXT.match(text[end:end + 20])
             if nxt and lex.numbers.get(nxt.group(1).lower(), (0, ""))[1] == "scale":
                 value *= lex.numbers[nxt.group(1).lower()][0]
                 end += nxt.end()
@@ -101,36 +100,23 @@ def find_numbers(text: str, lex: Lexicon, scan: Scan | None = None) -> list[Numb
     return out
 
 
-# A month name or its abbreviation as a whole word: "3 marines" and "2 mayors" are counts.
-_MONTH = (r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
-          r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)(?![a-z])")
-_YEAR_COUNT = re.compile(r"\s+(people|civilians|soldiers|troops|shells|missiles|drones|rockets)")
-_MONTH_AFTER = re.compile(r"\s*(st|nd|rd|th)?\s*(of\s+)?" + _MONTH)
-_MONTH_BEFORE = re.compile(r"(?<![a-z])" + _MONTH + r"\.?\s*$")
-_TIME_AFTER = re.compile(r"\s*(am|pm|a\.m|p\.m|hours|hrs|h\b|:)")
 # (a clock or a date, "12:30", "5/3": a digit right before; "Kunduz: 3 killed" is a count)
 _TIME_BEFORE = re.compile(r"\d[:/]$")
-_UNIT_AFTER = re.compile(r"\s*(km|kilomet|metres|meters|miles|m\b|%|per ?cent|years?|year-old|-year|days?|weeks?|months?|kg|tons?|tonnes?)")
 
 
-def _looks_like_date(text: str, m: re.Match) -> bool:
+def _looks_like_date(text: str, m: re.Match, rules: dict) -> bool:
+    # (rules.csv: the words around a number that make it a year, a date, a time or a measure)
     val = m.group(1)
     after = text[m.end():m.end() + 12].lower()
     before = text[max(0, m.start() - 12):m.start()].lower()
-    if len(val) == 4 and 1900 <= int(val) <= 2100 and not _YEAR_COUNT.match(after):
+    if len(val) == 4 and 1900 <= int(val) <= 2100 and not rules.get("year_count", NEVER).match(after):
         return True
-    if _MONTH_AFTER.match(after):
-        return True
-    if _MONTH_BEFORE.search(before):
-        return True
-    if _TIME_AFTER.match(after) or _TIME_BEFORE.search(before):
-        return True
-    if _UNIT_AFTER.match(after):
-        return True
-    return False
+    return bool(rules.get("month_after", NEVER).match(after) or rules.get("month_before", NEVER).search(before)
+                or rules.get("time_after", NEVER).match(after) or _TIME_BEFORE.search(before)
+                or rules.get("unit_after", NEVER).match(after))
 
 
-def prefix_of(text: str, n: Number) -> str | None:
+def prefix_of(text: str, n: Number, lex: Lexicon) -> str | None:
     """The quantity modifier just before a number ("at least", "more than"), lower case."""
-    m = _PREFIX.search(text[max(0, n.start - 20):n.start])
+    m = lex.rules.get("count_modifier", NEVER).search(text[max(0, n.start - 20):n.start])
     return m.group(1).lower() if m else None

@@ -20,11 +20,14 @@ from bisect import bisect_right
 from collections import defaultdict
 from datetime import date
 from itertools import pairwise
+from types import SimpleNamespace
 
 from intensity import taxonomy
 from intensity.extract import dates as datelib
 from intensity.extract import gazetteer as gaz
-from intensity.extract.lexicon import Lexicon, read_rows, lexicon_dir
+from intensity.extract.lexicon import NEVER as _NEVER
+from intensity.extract.lexicon import Lexicon, lexicon_dir, read_rows
+from intensity.extract.lexicon import literal_alternation as _alternation
 from intensity.extract.model import EXTRACTOR_VERSION, Evidence, ExtractedEvent
 from intensity.extract.numbers import Number, find_numbers, prefix_of
 from intensity.extract.scan import ArticleScan, Scan, gate
@@ -43,178 +46,61 @@ _PRIORITY = [
 ]
 _REMOTE = {"shelling_artillery_missile_attack", "air_drone_strike", "remote_explosive_landmine_ied", "grenade",
            "suicide_bomb", "chemical_weapon"}
-_OTHER_SIDE = re.compile(r"\b(?:with|against|from|on|by) (?:the )?$", re.IGNORECASE)
-# A capitalised word (or "Khak-e") right before a name: the name is the tail of a longer one
-_NAME_HEAD = re.compile(r"(?<![\w’'-])(?!(?:The|In|On|At|Near|Of|From|To|By|And)\b)[A-Z][\w’']*(?:-(?:e|i|ye|o|u|[A-Z]\w*))? $")
+# The words the rules read are the lexicon's (rules.csv and grammar.csv of a language); what
+# is left here is language-neutral: sub-types, ACLED's actor names, digits and punctuation.
 _DISRUPTABLE = {"air_drone_strike", "shelling_artillery_missile_attack"}  # what an interception stops
 _WEAPON_SUB = {"mlrs": "shelling_artillery_missile_attack", "missile": "shelling_artillery_missile_attack",
                "artillery": "shelling_artillery_missile_attack", "drone": "air_drone_strike",
                "air": "air_drone_strike", "ied": "remote_explosive_landmine_ied"}
-_ANAPHORA = re.compile(r"\b(the|this|that|its)\s+(attack|incident|strike|shelling|explosion|blast|assault|clash|"
-                       r"fighting|raid|bombing|event)s?\b|\bcasualt|\bkilled\b|\binjur|\bwounded\b|\bdead\b",
-                       re.IGNORECASE)
-_ANAPHORA_GATE = gate(_ANAPHORA)
-_ACCORDING = re.compile(r"according to ((?:the )?[\w'’ -]{2,60}?)(?:[,.;]|$)", re.IGNORECASE)
-_ATTRIBUTION = re.compile(
-    r"((?:[A-Z][\w'’-]*\s+(?:[a-z][\w'’-]*\s+){0,2})?(?:sources|officials|authorities|ministry|governor|military|MoD|"
-    r"General Staff|police|spokesman|spokesperson))\s+(?:\w+\s+)?(?:said|reported|claimed|stated|"
-    r"attribute[sd]?|confirmed|announced)")
-_REPORT_VERBS = ("said", "reported", "claimed", "stated", "attribute", "confirmed", "announced")
-# numbers and casualty words
+# rules.csv keys the pipeline reads (a language without one simply lacks that rule), and the ones
+# it also reads behind a first-word gate
+_RULES = ("other_side", "name_head", "anaphora", "according", "attribution", "cas_verb", "count_prefix",
+          "and_before", "own_object", "cas_break", "copula", "intercept_before", "intercept_before_bare",
+          "n_of_m_stopped", "rest_stopped", "intercept_after", "zero_fatal", "zero_hurt", "zero_injured",
+          "combatant", "civilian", "aircraft_obj", "drone_word", "captured_people", "harm", "harm_verb",
+          "combat_harm_verb", "taken_place", "clause_end", "killed_too", "air_to_air", "launched_from",
+          "from_before", "excessive_force", "intervention", "passive_before", "by_after", "by_end", "in_district",
+          "by_before", "near_before", "nominal_by", "attacked", "not_asserted", "accident", "died", "earlier",
+          "coord_and", "including_before", "among_after", "general_noun", "own_verb", "named_facility_after",
+          "source_after", "speaker_after", "in_direction", "metonym_owned", "injury_noun", "coder_statement")
+_GATED_RULES = ("according", "anaphora", "n_of_m_stopped", "rest_stopped", "combatant", "civilian", "accident")
 _SPACES = re.compile(r"\s*")
-# casualty words that take the count as their object ("killing 3", "shot dead 4 protesters")
-_CAS_VERB = re.compile(r"kill|injur|wound|leav|shot dead|shoots? dead|guns? down|gunned down|execut|behead|murder|lynch|massacr|deaths? of|lost", re.IGNORECASE)
-# a casualty verb after "and" with an object of its own starts a clause of its own ("stole 200
-# cows and killed one herder"); without one the count is its object or passive subject
-# ("abducted 5 villagers and killed them", "2 policemen were shot and killed", "3 soldiers
-# ambushed and killed in Borno")
-# words between a casualty verb and its count: "killing at least 12", "killed more than 100"
-_COUNT_PREFIX = re.compile(r"\s+(?:at least|more than|over|up to|nearly|almost|about|around|some|approximately|"
-                           r"roughly|as many as|an estimated|a total of|at least another|another)\s+", re.IGNORECASE)
-_AND_BEFORE = re.compile(r"\band\s*$")
-_OWN_OBJECT = re.compile(r"\s+(?:\d|(?:a|an|the|one|two|three|four|five|six|seven|eight|nine|ten|several|"
-                         r"dozens|many|some|his|her|their|its)\b)", re.IGNORECASE)
-_CAS_BREAK = re.compile(r"[;:]|\band\s+\d|\bwhile\b|\bafter\b|\bwhen\b")
 _BARE_NUMBER = re.compile(r"(?<![\w-])\d+(?![\w-])")
-_COPULA = re.compile(r"\b(was|were|is|has been|had been|got)\b")
 _MUNITION_GAP = re.compile(r"[\s\w-]{0,16}")
-_INTERCEPT_BEFORE = re.compile(r"(shot down|intercepted|downed|destroyed|neutrali[sz]ed)\s+(?:all\s+)?$")
-_INTERCEPT_BEFORE_BARE = re.compile(r"(shot down|intercepted|downed)\s+$")
-# "20 of 25 drones were shot down": 25 launched, 20 stopped
-_N_OF_M_STOPPED = re.compile(r"\b(\d+) (?:out )?of (?:the )?(\d+) (?:[\w-]+ ){0,5}?(?:were|was|have been|had been) (?:\w+ )?"
-                             r"(?:shot down|intercepted|downed|destroyed|jammed|neutrali[sz]ed)\b", re.IGNORECASE)
-# "the rest were jammed": every one launched was stopped
-# ("the missile was shot down", "both drones were intercepted", "all of them were destroyed": all of it;
-# not "some of the drones were shot down")
-_REST_STOPPED = re.compile(r"\b(?:the rest|the remaining|all the others|the others|all(?: of them| of the| the)?|"
-                           r"both(?: of them| the)?|(?<!\bof )the(?= (?:missiles?|drones?|rockets?|UAVs?) ))"
-                           r"(?: \w+){0,2} (?:were|was) (?:(?!not\b|never\b)\w+ )?"
-                           r"(?:shot down|intercepted|downed|destroyed|jammed|suppressed|neutrali[sz]ed)\b", re.IGNORECASE)
-_N_OF_M_GATE = gate(_N_OF_M_STOPPED)
-_REST_STOPPED_GATE = gate(_REST_STOPPED)
-# "8 were intercepted", "30 of them were shot down"
-_INTERCEPT_AFTER = re.compile(r"(?:\s+and\s+\d+\s+[\w-]+)?\s+(?:of (?:them|which|these) )?(?:\w+ )?(?:were|was|have been|had been|got) "
-                              r"(?:\w+ )?(?:shot down|intercepted|downed|neutrali[sz]ed|jammed|destroyed by air defen[cs]e)\b", re.IGNORECASE)
 _BRACKETS = re.compile(r"\[[^\]]*\]")
-_ZERO_FATAL = re.compile(r"kill|fatal|death|dead")
-_ZERO_HURT = re.compile(r"hurt|injur|wound|harm")
-_ZERO_INJURED = re.compile(r"injur|wound")
 _ANY_DIGIT = re.compile(r"\d")
-_COMBATANT = re.compile(r"\b(soldiers?|troops|servicem[ae]n|militants?|fighters?|insurgents?|police(?:m[ae]n| officers)?|"
-                        r"commanders?|guards?|personnel|combatants?|rebels?|gunmen|Taliban|"
-                        r"members of(?! (?:a |the |his |her |their |one )?(?:family|families|household|community|public|press))|"
-                        r"armed (?:m[ae]n|groups?|individuals)|"
-                        r"assailants|attackers|bandits|militiam[ae]n|militias?|separatists?|jihadists?|terrorists?|extremists?|security men)\b", re.IGNORECASE)
-_CIVILIAN = re.compile(r"\b(civilians?|residents?|villagers?|farmers?|wom[ae]n|child(?:ren)?|boys?|girls?|elders?|"
-                       r"teachers?|journalists?|passengers?|worshippers?|students?|shepherds?|man|people|family|"
-                       r"doctors?|nurses?|volunteers?|tribal elder|clerics?|mullahs?|officials?|chiefs?|herders?|"
-                       r"herdsm[ae]n|pastors?|priests?|imams?|traders?|businessm[ae]n|motorists?|drivers?|"
-                       r"workers?|miners?|fishermen|pupils?|refugees?|IDPs|persons?|pilgrims?|activists?|scholars?|judges?|lawyers?|"
-                       r"engineers?|lecturers?|professors?|councill?ors?|politicians?|candidates?|"
-                       r"(?:tribal|community|religious|local|village|traditional) leaders?|members of (?:a |the |his |her |their )?famil(?:y|ies)|"
-                       r"(?:(?:former|retired|off-duty)(?: \w+){0,2}? |ex-)(?:members?|soldiers?|servicem[ae]n|police(?:m[ae]n| officers?)?|officers?|commanders?|fighters?)|(?<!armed )(?<!unidentified )(?<!unknown )(?<!masked )(?<!security )(?<!militia)(?<!police)(?<!army )(?<!rebel )men)\b",
-                       re.IGNORECASE)
-_AIRCRAFT_OBJ = re.compile(r"\b(aircraft|plane|jet|helicopter|Su-\d+|MiG-\d+|Ka-52|Mi-\d+|bomber|fighter)\b", re.IGNORECASE)
-_COMBATANT_GATE = gate(_COMBATANT)
-_CIVILIAN_GATE = gate(_CIVILIAN)
-_CAPTURED_PEOPLE = re.compile(
-    r"\s*(?:\d+|two|three|four|five|six|seven|eight|nine|ten|several|dozens of|a|an|one|the)?\s*(?:\w+\s+){0,2}"
-    r"(?:soldiers?|servicem[ae]n|fighters?|militants?|troops|prisoners?|personnel|members?|POWs?|combatants?|"
-    r"civilians?|people|men|women|residents?|commanders?|officers?)\b", re.IGNORECASE)
-_HARM = re.compile(r"\b(?:kill|injur|wound|dead|died|damag|destroy|casualt)", re.IGNORECASE)
-_TAKEN_PLACE = re.compile(
-    r"\s*(?:(?:full |complete )?control (?:of|over) )?(?:the |a |an )?(?:(?:[\w-]+ ){0,2}(?:(?i:village|town|city|district|"
-    r"area|territory|settlement|positions?|base|headquarters|checkpoint|hill|heights|airport|port|bridge|stronghold|"
-    r"outpost|locality|cent(?:re|er)|capital|region|province|county|neighbou?rhood|suburb|road|highway|crossing|"
-    r"island|mine|oil ?field)s?)\b|[A-Z])")
 # a headline's source after a dash or colon, at its end: "... killed in fighting: Kiev."
 _SOURCE_BEFORE = re.compile(r"(?:\s[-\u2013\u2014]|:)\s*$")
 _NAME_NEXT = re.compile(r"\s+(?-i:[A-Z])")
-_CLAUSE_END = re.compile(r"[,;:.(]|\s(?:said|says|reported|according)\b")
 _WORD_NEXT = re.compile(r"\s+\w")
 _CAP_RUN = re.compile(r"[^\W\d_][\w'’-]*(?:[ ][^\W\d_a-z][\w'’-]*)*")  # "Jebel Marra" of "Jebel Marra, Central Darfur"
-_KILLED_TOO = re.compile(r"\b(?:killed|murdered|executed|dead bod(?:y|ies)|bodies|found dead|beheaded|shot dead)\b",
-                         re.IGNORECASE)
+# (ACLED's actor names, not the text's words)
 _FORCES_OF = re.compile(r"^(?:Military|Police|Security|Armed) Forces of (.+?)(?: \(|$)")
-_AIR_TO_AIR = re.compile(r"\b(?:fighter (?:aircraft|jets?|planes?)|fighters?|interceptors?|jets?|aircraft|helicopters?)"
-                         r" (?:shot down|downed|intercepted)", re.IGNORECASE)
-_LAUNCHED_FROM = re.compile(r"\b(?:fired|launched|shot|lobbed|sent|flew|struck)\b[^.;]{0,60}\bfrom\s+(?:the\s+)?$",
-                            re.IGNORECASE)
-_FROM_BEFORE = re.compile(r"\bfrom\s+(?:(?:the|a|an|inside|within|deep|behind|across)\s+){0,3}$", re.IGNORECASE)
-_EVENT_PREPS = frozenset({"in", "near", "at", "outside", "around", "inside", "into"})
-_PROTESTERS = r"(?:protesters?|demonstrators?|protestors?|marchers?|the crowd|crowds?|students?|strikers?|mourners?|participants)"
-_EXCESSIVE_FORCE = re.compile(
-    rf"\b(?:opened fire (?:on|at|into)|fired (?:live )?(?:rounds|bullets|shots|live ammunition) (?:at|on|into)|"
-    rf"fired (?:on|at|into) (?:the )?(?:\w+ )?{_PROTESTERS}|"
-    rf"shot (?:dead )?(?:\w+ ){{0,2}}{_PROTESTERS}|killed (?:\w+ ){{0,2}}{_PROTESTERS}|{_PROTESTERS} (?:were )?(?:shot|killed)|"
-    rf"live (?:ammunition|rounds|bullets|fire))\b", re.IGNORECASE)
-_INTERVENTION = re.compile(
-    rf"\b(?:dispersed|dispersing|disperse|tear ?gas|water cannons?|rubber bullets|broke up|break up|"
-    rf"(?<!release of )(?<!release of the )(?<!release of their )(?<!freedom for )(?:arrested|detained)|"
-    rf"rounded up|clashed with (?:the )?(?:police|security forces|soldiers)|batons?|pepper spray|stun grenades|"
-    rf"beat (?:\w+ ){{0,2}}{_PROTESTERS}|cracked down|prevented|blocked (?:the )?(?:march|protest|rally))\b", re.IGNORECASE)
-_PASSIVE_BEFORE = re.compile(r"\b(?:was|were|been|being|got)\s+(?:\w+\s+)?$", re.IGNORECASE)
-_BY_AFTER = re.compile(r"[\w-]+(?:\s+(?:dead|and killed|to death))?\s+(?:\w+\s+){0,3}?by\b", re.IGNORECASE)
-_IN_DISTRICT = re.compile(r"\s+in\s+(?:the\s+)?")
-_BY_BEFORE = re.compile(r"\bby (?:an? |the )?(?:[\w-]+ )?$", re.IGNORECASE)
-# the killing named as a noun, its victims before "by": "Killing of a civilian by unknown gunmen"
-_NOMINAL_BY = re.compile(r"[\w-]+\s+(?:of|on)\s+(?:[\w-]+\s+){1,4}?by\b", re.IGNORECASE)
-_ATTACKED = re.compile(r"\b(?:attacked|assaulted|stormed)\b(?! (?:on|by|against)\b)", re.IGNORECASE)
-_NOT_ASSERTED = re.compile(r"\b(?:denied|deny|denies|threaten(?:ed|s)? to|could|(?-i:may)|might|will|would|plann?(?:ed|s)? to|"
-                           r"vowed to|if|whether)\b", re.IGNORECASE)
 _CRIME = frozenset({"attack", "sexual_violence", "abduction_forced_disappearance"})
 _NOT_ARMED = frozenset({"Civilians", "Protesters", "Rioters", "Unidentified Armed Group"})
-# deaths that no one inflicted: with no weapon named, killed civilians are no attack
-_ACCIDENT = re.compile(r"\b(?:earthquakes?|quakes?|floods?|flooding|landslides?|avalanches?|storms?|cyclones?|hurricanes?|"
-                       r"typhoons?|tornado(?:es)?|capsiz(?:e|ed|es|ing)|accidents?|(?:car|bus|road|plane|train|helicopter) crash(?:es)?|"
-                       r"collisions?|collided|drowned|drowning|heatwave|wildfires?|stampede|overdoses?|lightning|malaria|cholera|"
-                       r"measles|ebola|disease|outbreak|famine|starvation|blaze|inferno|(?:house|market|building|slum) fires?|"
-                       r"fire (?:kills|killed|broke out|gutted))\b", re.IGNORECASE)
-_ACCIDENT_GATE = gate(_ACCIDENT)
-# region names that are compass words ("West", "North" in Cameroon): without a region word they
-# are directions ("the West", "North America"), not the region
-_COMPASS = frozenset({"north", "south", "east", "west", "centre", "center", "central", "northern", "southern",
-                      "eastern", "western", "north-west", "north-east", "south-west", "south-east", "northwest",
-                      "northeast", "southwest", "southeast", "far north", "coast", "littoral", "lakes", "upper",
-                      "lower", "capital"})
 # (a city this large is meant by its name even where a region shares it)
 _BIG_CITY = 200_000
 # (a name this short that matches a place only by the loose key is more likely a word: "JFO", "Man", "All")
 _SHORT_WORD = 4
-# people killed where a protest was broken up: lethal force ("the killing of a student" that a
-# protest is about is not)
-_DIED = re.compile(r"\b(?:(?:were|was|been) (?:shot dead|killed)|died|(?:killing|leaving) (?:at least )?(?:\w+ )?(?:people|persons|protesters|demonstrators|dead)|"
-                   r"(?<!for )(?<!over )(?<!of )(?<!after )(?<!about )(?:\w+ )(?:people|persons|protesters|demonstrators) (?:were )?(?:killed|dead))\b"
-                   r"(?! (?:last|earlier|previously|in (?:an? |the )?(?:earlier|previous)))", re.IGNORECASE)
 _TERRITORY = ("non_state_actor_overtakes_territory", "government_regains_territory")
 _STATE = re.compile(r"^(Military|Police) Forces")
-
-
-# "7 soldiers and 15 Taliban", "4 policemen and 9 militants", "a man and his two sons": counts of
-# people joined by "and" (or by a comma in such a list) share one casualty word.
-_COORD_AND = re.compile(r"\s+(?:[^\W\d]+\s+){0,2}?[^\W\d]+,?\s+and\s+(?:(?:his|her|their|its|the|another|other)\s+)?",
-                        re.IGNORECASE)
-_INCLUDING_BEFORE = re.compile(r"\b(?:including|among them|among whom|of whom)\s+$", re.IGNORECASE)
-_AMONG_AFTER = re.compile(r"\s+[\w-]+(?:\s+[\w-]+)?\s+(?:among them|of them|among whom)\b", re.IGNORECASE)
-# a total of people in general ("12 people, 5 soldiers and 7 civilians"), not one kind of them
-_GENERAL_NOUN = re.compile(r"\s+(?:[\w-]+\s+)?(?:people|persons|individuals|victims|civilians)\b", re.IGNORECASE)
-_OWN_VERB = re.compile(r"\s+(?:[^\W\d]+\s+){0,2}?(?:were|was|are|is|have been|has been|had been|got)\b", re.IGNORECASE)
+# counts of people listed with a comma share one casualty word (and rules.csv coord_and)
 _COORD_COMMA = re.compile(r"\s+(?:[^\W\d]+\s+){0,2}?[^\W\d]+,\s+")
 
 
-def _coordinate(text: str, nums: list, fields: list, cas, skip: set) -> None:
+def _coordinate(text: str, nums: list, fields: list, cas, skip: set, rules) -> None:
     """Give a count without a casualty word the field of the count it is listed with."""
     def joined(i: int, rx: re.Pattern) -> bool:
         s, e = nums[i].end, nums[i + 1].start
         # (only nouns between: no verb, no casualty word, "2 were killed and 7 injured")
-        return rx.fullmatch(text, s, e) is not None and not _COPULA.search(text, s, e) \
+        return rx.fullmatch(text, s, e) is not None and not rules.copula.search(text, s, e) \
             and not any(s <= cs < e for cs, _, _ in cas)
 
     links = []  # (i, joined by a comma)
     for i in range(len(nums) - 1):
-        if joined(i, _COORD_AND):
+        if joined(i, rules.coord_and):
             links.append((i, False))
-        elif nums[i].kind != "article" and i + 2 < len(nums) and joined(i, _COORD_COMMA) and joined(i + 1, _COORD_AND):
+        elif nums[i].kind != "article" and i + 2 < len(nums) and joined(i, _COORD_COMMA) and joined(i + 1, rules.coord_and):
             links.append((i, True))
 
     def countable(k: int) -> bool:
@@ -232,13 +118,13 @@ def _coordinate(text: str, nums: list, fields: list, cas, skip: set) -> None:
             # forward only over "and", and not to a count with a verb of its own ("killed 6
             # villagers and 20 others were abducted"); "killed 12 people, 5 soldiers and 7
             # civilians" is one total and its breakdown
-            elif fa and countable(i + 1) and not _OWN_VERB.match(text, nums[i + 1].end) \
-                    and not (comma and _GENERAL_NOUN.match(text, nums[i].end)):
+            elif fa and countable(i + 1) and not rules.own_verb.match(text, nums[i + 1].end) \
+                    and not (comma and rules.general_noun.match(text, nums[i].end)):
                 fields[i + 1] = (fa, (nums[i + 1].start, nums[i + 1].end))
     # "at least 8 people, including 3 women and 2 children, were killed": the counts after
     # "including" are part of the one before; their casualty word is that count's
     for k in range(1, len(nums)):
-        if fields[k][0] and _INCLUDING_BEFORE.search(text, max(0, nums[k].start - 16), nums[k].start):
+        if fields[k][0] and rules.including_before.search(text, max(0, nums[k].start - 16), nums[k].start):
             p = k - 1
             if not fields[p][0] and countable(p):
                 fields[p] = (fields[k][0], (nums[p].start, nums[p].end))
@@ -253,11 +139,11 @@ def _coordinate(text: str, nums: list, fields: list, cas, skip: set) -> None:
     # "at least 8 people, 3 women and 2 children among them, were killed": a list after a total
     # that adds up to it is its breakdown
     for i, comma in links:
-        if comma and fields[i][0] and _GENERAL_NOUN.match(text, nums[i].end):
+        if comma and fields[i][0] and rules.general_noun.match(text, nums[i].end):
             j = i + 1
             while any(k == j and not c for k, c in links):
                 j += 1
-            if sum(n.value for n in nums[i + 1:j + 1]) == nums[i].value or _AMONG_AFTER.match(text, nums[j].end):
+            if sum(n.value for n in nums[i + 1:j + 1]) == nums[i].value or rules.among_after.match(text, nums[j].end):
                 for k in range(i + 1, j + 1):
                     fields[k] = (None, (0, 0))
 
@@ -390,12 +276,6 @@ def _title_case(text: str) -> bool:
     return len(words) >= 4 and sum(w[0].isupper() for w in words) >= 0.8 * len(words)
 
 
-def _alternation(words: list[str]) -> str:
-    """A regex alternation of literal words, the longest first."""
-    return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
-
-
-_NEVER = re.compile(r"(?!x)x")
 
 
 def _words_re(words: list[str], before: str = r"\b", after: str = r"\b", flags: int = re.IGNORECASE) -> re.Pattern:
@@ -414,7 +294,7 @@ def _demonyms() -> dict[str, str]:
     return out
 
 
-def _territory_pattern(nouns: list[str], dem: dict[str, str]) -> re.Pattern | None:
+def _territory_pattern(nouns: list[str], dem: dict[str, str], control: list[str]) -> re.Pattern | None:
     """A capitalised country adjective before a territory noun (grammar.csv ``territory_noun``),
     at most one word between ("Ukrainian critical infrastructure")."""
     if not nouns or not dem:
@@ -423,7 +303,8 @@ def _territory_pattern(nouns: list[str], dem: dict[str, str]) -> re.Pattern | No
     # Case-sensitive adjective: a capital letter is what makes "Russian" the country's.
     alt = _alternation([_title(w) for w in dem])
     # "Russian-occupied territories" are not Russia's: a word of control between is refused.
-    return re.compile(rf"\b(?P<dem>{alt})(?:\s+(?!(?:occupied|held|controlled|annexed|seized|captured)\b)"
+    ctl = rf"(?!(?:{_alternation(control)})\b)" if control else ""
+    return re.compile(rf"\b(?P<dem>{alt})(?:\s+{ctl}"
                       rf"[a-z][\w-]*)?\s+(?i:{noun})\b")
 
 
@@ -442,9 +323,19 @@ class Extractor:
                        for r in read_rows(lexicon_dir(lex.lang) / "coding_notes.csv")]
         self.parents = {r["sub_event_type"]: r["event_type"] for r in taxonomy.rows()}
         self._weapon_category = {w.name: w.category for w in lex.weapons}
-        self.spot = gaz.Spotter(index, not_places=lex.not_places, grammar=lex.grammar)
-        self._target_verbs = frozenset(lex.grammar.get("target_verb", []))
-        self._event_preps = _EVENT_PREPS | self._target_verbs
+        self.spot = gaz.Spotter(index, not_places=lex.not_places, grammar=lex.grammar, rules=lex.rules)
+        g = lex.grammar
+        # the rules' own wording (rules.csv), some also behind a first-word gate
+        self.rx = SimpleNamespace(**{k: lex.rules.get(k, _NEVER) for k in _RULES})
+        self.gates_rx = {k: gate(getattr(self.rx, k)) for k in _GATED_RULES}
+        self._report_verbs = tuple(g.get("report_verb", []))  # (a substring test spares the attribution search)
+        # region names that are compass words ("West", "North" in Cameroon): without a region word
+        # they are directions ("the West", "North America"), not the region
+        self._compass = frozenset(g.get("compass_word", []))
+        self._event_prep_words = frozenset(g.get("event_prep", []))  # (places where it happened)
+        self._origin_preps = frozenset(g.get("origin_prep", []))  # (where fire came from)
+        self._target_verbs = frozenset(g.get("target_verb", []))
+        self._event_preps = self._event_prep_words | self._target_verbs
         self.cue_gates = {k[4:]: g for k, g in lex.gates.items() if k.startswith("cue_")}  # kind -> gate
         # The lexicon's own words (event words, weapons, numbers, cues, facilities): capitalised at
         # a sentence start or in a headline ("Drone footage ...", "Tank fires ...", "One person
@@ -454,12 +345,8 @@ class Extractor:
                                              if k not in ("actor", "actor_country", "date")),
                                            (w.lower() for w in lex.grammar.get("person_noun", [])))
         self._demonym_countries = _demonyms()
-        self._territory = _territory_pattern(lex.grammar.get("territory_noun", []), self._demonym_countries)
-        named = lex.grammar.get("named_facility", [])
-        self._named_facility = re.compile(
-            rf"\s+(?:{_alternation(named)})\s+(?:in|near|of)\s+(?:the\s+)?(?:\w+\s+)?(?-i:[A-Z])", re.IGNORECASE) \
-            if named else None
-        g = lex.grammar
+        self._territory = _territory_pattern(g.get("territory_noun", []), self._demonym_countries,
+                                             g.get("control_word", []))
         # falling debris ("fragments hit a house") is no weapon getting through an interception
         debris = self.cue_gates.get("debris")
         self._debris = (debris.rx.search if debris is not None else lambda _text: None)
@@ -467,20 +354,10 @@ class Extractor:
         self._munition_word = {w.lower(): kind for kind in ("missile", "drone")
                                for w in g.get(f"munition_{kind}_word", [])}
         self._munition_re = _words_re(list(self._munition_word))
-        # (not "- Ottawa police chief": the city's own police)
-        tail = g.get("source_tail_word", [])
-        self._source_after = re.compile((rf"(?:\s+(?:{_alternation(tail)}))?" if tail else "") + r"\s*[.!]?\s*",
-                                        re.IGNORECASE)
         self._victim = _words_re(g.get("victim_word", []))
-        # "Moscow said ...": a government speaking, not where it happened
-        self._speaker_after = _words_re(g.get("speaker_verb", []), r"\s+(?:has |have |had )?", flags=0)
-        # "in eastern Ukraine", "across north-eastern Nigeria": a country the sentence places something in
-        self._in_direction = _words_re(g.get("direction_adjective", []), r"\b(?:in|across|throughout)\s+(?:the\s+)?",
-                                       r"\s+$")
         # (the name's end is before a possessive "'s", which the spotter drops)
         self._metonym_bare = _words_re(g.get("metonym_noun", []), r"(?:\s+|(?=-))")
         self._metonym_force = _words_re(g.get("metonym_force", []), r"\s+")
-        self._metonym_owned = _words_re(g.get("metonym_possessed", []), r"['\u2019]?s\s+")
         nouns = g.get("actor_noun", [])
         self._actor_after = _words_re(nouns, r"[\s-]+") if nouns else None
 
@@ -529,7 +406,7 @@ class Extractor:
             roles[role].append((sub, w))
             if role in ("generic", "blast", "disrupt", "civilian", "territory", "property"):
                 continue
-            if role == "harm" and not _HARM.search(text):
+            if role == "harm" and not self.rx.harm.search(text):
                 continue
             scores[sub] += w
         cats = {w.category for w, _, _ in weapons}
@@ -540,8 +417,8 @@ class Extractor:
         intercept = bool(cues.get("interception")) or bool(roles.get("disrupt"))
         impact = bool(cues.get("impact"))
         sc = cues.scan if isinstance(cues, _Cues) and cues.scan.text is text else Scan(text)
-        combatant = sc.search(_COMBATANT_GATE) is not None
-        civ = sc.search(_CIVILIAN_GATE)
+        combatant = sc.search(self.gates_rx['combatant']) is not None
+        civ = sc.search(self.gates_rx['civilian'])
         civ_victims = civ is not None and not combatant
         if civ is None and not combatant and roles.get("civilian"):
             civ_victims = self._victim.search(text) is not None  # "The victim was stabbed": no armed man named
@@ -550,23 +427,23 @@ class Extractor:
             # killing verb are its perpetrators, and the civilians after it its victims.
             # The victims are named in the verb's own clause: not "..., officials said".
             k0 = min(s for _, _, s, _, role in trig if role == "civilian")
-            end = _CLAUSE_END.search(text, k0)
+            end = self.rx.clause_end.search(text, k0)
             # (a former or off-duty policeman is a civilian: his "policeman" is no combatant)
-            civ_spans = [m.span() for m in sc.finditer(_CIVILIAN_GATE)]
-            civ_victims = _CIVILIAN.search(text, k0, end.start() if end else len(text)) is not None \
+            civ_spans = [m.span() for m in sc.finditer(self.gates_rx['civilian'])]
+            civ_victims = self.rx.civilian.search(text, k0, end.start() if end else len(text)) is not None \
                 and all(m.end() <= k0 or any(a <= m.start() < b for a, b in civ_spans)
-                        for m in sc.finditer(_COMBATANT_GATE))
+                        for m in sc.finditer(self.gates_rx['combatant']))
             def victims_before_by(by, lo: int, hi: int) -> bool:
                 # civilians named in [lo, hi), every armed man after the "by" (or a civilian himself)
-                return by is not None and _CIVILIAN.search(text, lo, hi) is not None \
+                return by is not None and self.rx.civilian.search(text, lo, hi) is not None \
                     and all(m.start() >= by.end() or any(a <= m.start() < b for a, b in civ_spans)
-                            for m in sc.finditer(_COMBATANT_GATE))
+                            for m in sc.finditer(self.gates_rx['combatant']))
 
-            if not civ_victims and _PASSIVE_BEFORE.search(text, max(0, k0 - 24), k0):
+            if not civ_victims and self.rx.passive_before.search(text, max(0, k0 - 24), k0):
                 # "Two civilians were killed by soldiers": the victims come before the verb, the
                 # armed men after its "by"
-                civ_victims = victims_before_by(_BY_AFTER.match(text, k0), 0, k0)
-            if not civ_victims and (by := _NOMINAL_BY.match(text, k0)):
+                civ_victims = victims_before_by(self.rx.by_after.match(text, k0), 0, k0)
+            if not civ_victims and (by := self.rx.nominal_by.match(text, k0)):
                 # "Killing of a civilian by unknown gunmen": the victims between "of" and "by"
                 civ_victims = victims_before_by(by, k0, by.end())
         # Captures of places change territory; who gains it (the government of the place, or a
@@ -575,27 +452,27 @@ class Extractor:
         took_place = False
         for sub, w, s, e, role in trig:
             if role == "territory":
-                if _CAPTURED_PEOPLE.match(text, e):
+                if self.rx.captured_people.match(text, e):
                     scores["armed_clash"] += w
-                elif _TAKEN_PLACE.match(text, e):
+                elif self.rx.taken_place.match(text, e):
                     scores[sub] += w
                     took_place = True
                 # (anything else taken, "seized weapons", is no territory)
         # Interception: shooting down an aircraft is anti-air fire (shelling/missile); stopping
         # drones or missiles with nothing getting through is disrupted weapons use.
         if intercept:
-            if _AIRCRAFT_OBJ.search(text) and not re.search(r"\bdrones?\b|\bUAVs?\b", text, re.IGNORECASE):
+            if self.rx.aircraft_obj.search(text) and not self.rx.drone_word.search(text):
                 # the aircraft is the target: fighters shooting it down is an (air) clash, anything
                 # else is anti-air fire
                 if not (scores.keys() - {"air_drone_strike"}):
-                    return "armed_clash" if _AIR_TO_AIR.search(text) else "shelling_artillery_missile_attack"
+                    return "armed_clash" if self.rx.air_to_air.search(text) else "shelling_artillery_missile_attack"
             elif not impact and (scores.get("air_drone_strike") or scores.get("shelling_artillery_missile_attack")
                                  or cats & {"drone", "missile", "mlrs", "air"}):
                 return "disrupted_weapons_use"
         # (a mob's victims make mob violence, not an attack: ACLED's attacks are by organised groups)
         accident = False
         if (roles.get("civilian") or has_generic) and not cats and not combatant:
-            a = sc.search(_ACCIDENT_GATE)
+            a = sc.search(self.gates_rx['accident'])
             k = min((s for _, _, s, _, role in trig if role in ("civilian", "generic")), default=len(text))
             accident = a is not None and a.start() < k
         if roles.get("civilian") and not scores.get("mob_violence") and not accident:
@@ -610,11 +487,11 @@ class Extractor:
                 for c in cats:
                     if c in _WEAPON_SUB:
                         scores[_WEAPON_SUB[c]] += 1
-            elif roles.get("blast") and _HARM.search(text):
+            elif roles.get("blast") and self.rx.harm.search(text):
                 scores["remote_explosive_landmine_ied"] += 1
-            elif civ_victims and not accident and re.search(r"\bkill|\bshot|\binjur|\bwound", text, re.IGNORECASE):
+            elif civ_victims and not accident and self.rx.harm_verb.search(text):
                 scores["attack"] += 1
-            elif combatant and re.search(r"\bkill|\bshot|\binjur|\bwound|\bfire", text, re.IGNORECASE):
+            elif combatant and self.rx.combat_harm_verb.search(text):
                 scores["armed_clash"] += 1
             elif any(a[0] not in _NOT_ARMED for a in actors) and self._asserted_attack(text):
                 # "Taliban attacked Imam Sahib district", "Boko Haram attacked Damboa": a named armed
@@ -635,16 +512,16 @@ class Extractor:
         if roles.get("air") and scores.get("shelling_artillery_missile_attack"):
             return "air_drone_strike"
         # Abducted and killed: the killing is the event (an attack).
-        if scores.get("abduction_forced_disappearance") and _KILLED_TOO.search(text):
+        if scores.get("abduction_forced_disappearance") and self.rx.killed_too.search(text):
             scores["attack"] += scores["abduction_forced_disappearance"] + 1
         # Protest refinements: intervention and excessive force.
         if scores.get("peaceful_protest"):
             # ACLED: lethal or potentially lethal force on a peaceful protest is excessive force; any
             # other attempt to stop it (dispersal, arrests, tear gas) is an intervention.
-            if _EXCESSIVE_FORCE.search(text):
+            if self.rx.excessive_force.search(text):
                 return "excessive_force_against_protesters"
-            if _INTERVENTION.search(text):
-                if _DIED.search(text):
+            if self.rx.intervention.search(text):
+                if self.rx.died.search(text):
                     return "excessive_force_against_protesters"
                 scores["protest_with_intervention"] += scores["peaceful_protest"] + 1
         if scores.get("violent_demonstration") and scores.get("peaceful_protest"):
@@ -660,15 +537,14 @@ class Extractor:
                 return sub
         return max(scores, key=scores.get)
 
-    @staticmethod
-    def _asserted_attack(text: str) -> bool:
+    def _asserted_attack(self, text: str) -> bool:
         """"X attacked <place>" as a fact: no denial or modal before the verb, no civilian (lower
         case: not "Imam Sahib") as its object."""
-        m = _ATTACKED.search(text)
-        if m is None or _NOT_ASSERTED.search(text, 0, m.start()):
+        m = self.rx.attacked.search(text)
+        if m is None or self.rx.not_asserted.search(text, 0, m.start()):
             return False
-        end = _CLAUSE_END.search(text, m.end())
-        return not any(c.group()[0].islower() for c in _CIVILIAN.finditer(text, m.end(), end.start() if end else len(text)))
+        end = self.rx.clause_end.search(text, m.end())
+        return not any(c.group()[0].islower() for c in self.rx.civilian.finditer(text, m.end(), end.start() if end else len(text)))
 
     def _numbers(self, scan: Scan, offset: int, cues: _Cues, sidx: int) -> tuple[dict, list[Evidence]]:
         """fatalities / injured / munitions / intercepted counts of one sentence, with evidence."""
@@ -697,7 +573,7 @@ class Extractor:
         used_for_munitions = set()
         munitions = 0
         intercepted = None
-        nm = scan.search(_N_OF_M_GATE) if nums and " of " in text else None
+        nm = scan.search(self.gates_rx['n_of_m_stopped']) if nums and " of " in text else None
         launched = 0
         if nm:
             intercepted, launched = int(nm.group(1)), int(nm.group(2))
@@ -713,7 +589,7 @@ class Extractor:
             if hit and n.kind != "article":
                 # "shot down 37 drones" / "intercepted 30 missiles" count interceptions, not launches.
                 pre = text[max(0, n.start - 20):n.start].lower()
-                if _INTERCEPT_BEFORE.search(pre) or _INTERCEPT_AFTER.match(text, hit[1]):
+                if self.rx.intercept_before.search(pre) or self.rx.intercept_after.match(text, hit[1]):
                     intercepted = (intercepted or 0) + n.value
                     ev.append(Evidence("intercepted", sidx, offset + n.start, offset + hit[1], text[n.start:hit[1]], "count_intercepted"))
                 else:
@@ -722,7 +598,7 @@ class Extractor:
                 used_for_munitions.add(n.start)
                 continue
             pre = text[max(0, n.start - 20):n.start].lower()
-            if _INTERCEPT_BEFORE_BARE.search(pre) or (n.kind in ("digits", "word") and _INTERCEPT_AFTER.match(text, n.end)):
+            if self.rx.intercept_before_bare.search(pre) or (n.kind in ("digits", "word") and self.rx.intercept_after.match(text, n.end)):
                 intercepted = (intercepted or 0) + n.value
                 used_for_munitions.add(n.start)
                 ev.append(Evidence("intercepted", sidx, offset + n.start, offset + n.end, text[n.start:n.end], "count_intercepted"))
@@ -730,7 +606,7 @@ class Extractor:
         munitions = max(munitions, launched)
         if munitions:
             res["munitions"] = munitions
-        if scan.search(_REST_STOPPED_GATE):
+        if scan.search(self.gates_rx['rest_stopped']):
             res["all_intercepted"] = True
         if intercepted is not None:
             res["intercepted"] = intercepted
@@ -739,7 +615,7 @@ class Extractor:
         low_high = {"fatalities": [0, 0]}
         fields = [(None, (0, 0)) if n.start in used_for_munitions or n.kind == "zero"
                   else self._casualty_field(text, n, cas) for n in nums]
-        _coordinate(text, nums, fields, cas, used_for_munitions)
+        _coordinate(text, nums, fields, cas, used_for_munitions, self.rx)
         for n, (fld, span) in zip(nums, fields):
             if not fld:
                 continue
@@ -750,7 +626,7 @@ class Extractor:
                 low_high["fatalities"][1] += n.high if n.high is not None else n.value
             s, e = min(n.start, span[0]), max(n.end, span[1])
             rule = "count_range_low" if n.high is not None else ("count_vague" if n.kind == "vague" else "count")
-            p = prefix_of(text, n)
+            p = prefix_of(text, n, self.lex)
             if p:
                 rule += f"({p})"
             ev.append(Evidence(fld, sidx, offset + s, offset + e, text[s:e], rule))
@@ -762,10 +638,10 @@ class Extractor:
         for m in cues.get("zero_casualties", []):
             g = m.group().lower()
             fields = []
-            if _ZERO_FATAL.search(g):
+            if self.rx.zero_fatal.search(g):
                 fields = ["fatalities"]
-            elif _ZERO_HURT.search(g):
-                fields = ["injured"] if _ZERO_INJURED.search(g) else ["fatalities", "injured"]
+            elif self.rx.zero_hurt.search(g):
+                fields = ["injured"] if self.rx.zero_injured.search(g) else ["fatalities", "injured"]
             else:
                 fields = ["fatalities", "injured"]
             for fld in fields:
@@ -787,8 +663,8 @@ class Extractor:
         # A casualty verb right before the number: "killing 3", "injuring 8 civilians", "killed two".
         for s, e, fld in cas:
             if e <= n.start and fld in ("fatalities", "injured") and (
-                    (n.start - e <= 3 and _SPACES.fullmatch(text, e, n.start)) or _COUNT_PREFIX.fullmatch(text, e, n.start)):
-                if _CAS_VERB.match(text, s, e):
+                    (n.start - e <= 3 and _SPACES.fullmatch(text, e, n.start)) or self.rx.count_prefix.fullmatch(text, e, n.start)):
+                if self.rx.cas_verb.match(text, s, e):
                     return fld, (s, e)
         # "leaving 3 dead", "3 civilians were killed", "an injury", "2 policemen including a commander were killed"
         limit = 6 if n.kind != "article" else 2
@@ -796,18 +672,18 @@ class Extractor:
             if s >= n.end:
                 between = text[n.end:s]
                 words = between.split()
-                if len(words) > limit or _CAS_BREAK.search(between):
+                if len(words) > limit or self.rx.cas_break.search(between):
                     break
                 # another real number in between takes this casualty word
                 if _BARE_NUMBER.search(between):
                     break
                 if fld == "not_people":
                     continue
-                if fld == "either" or (_AND_BEFORE.search(between) and not _COPULA.search(between)
-                                       and _OWN_OBJECT.match(text, e)):
+                if fld == "either" or (self.rx.and_before.search(between) and not self.rx.copula.search(between)
+                                       and self.rx.own_object.match(text, e)):
                     return None, (0, 0)
-                if n.kind == "article" and not (len(words) == 0 or _COPULA.search(between)):
-                    if not (len(words) <= 1 and fld == "injured" and text[s:e].lower().startswith("injur")):
+                if n.kind == "article" and not (len(words) == 0 or self.rx.copula.search(between)):
+                    if not (len(words) <= 1 and fld == "injured" and self.rx.injury_noun.match(text, s, e)):
                         return None, (0, 0)
                 return fld, (s, e)
         return None, (0, 0)
@@ -817,14 +693,13 @@ class Extractor:
                 for m in scan.finditer(self.lex.gates["actor"])]
 
     def _reporter(self, text: str, cues: dict) -> tuple[str, int, int] | None:
-        low = text.lower()
-        if "according to" in low or not text.isascii():
-            m = _ACCORDING.search(text)
+        if self.gates_rx["according"].maybe_in(text):
+            m = self.rx.according.search(text)
             if m:
                 return m.group(1).strip(), m.start(1), m.end(1)
         # (the attribution needs one of its verbs: a substring test spares the slow search)
-        if any(v in text for v in _REPORT_VERBS):
-            m = _ATTRIBUTION.search(text)
+        if any(v in text for v in self._report_verbs):
+            m = self.rx.attribution.search(text)
             if m:
                 return m.group(1).strip(), m.start(1), m.end(1)
         return None
@@ -896,7 +771,7 @@ class Extractor:
 
         def refs() -> set[int] | None:
             if not near:
-                got = art.needle_sentences(_ANAPHORA_GATE, starts_, [s.end for s in sents])
+                got = art.needle_sentences(self.gates_rx['anaphora'], starts_, [s.end for s in sents])
                 near.append(got if got is None else {sents[i].index for i in got})
             return near[0]
 
@@ -967,21 +842,21 @@ class Extractor:
         "Kiev forces shelling ..." (a capital), "... three soldiers killed: Kiev." (a headline's source)."""
         if m.admin_word or m.admin2_word or m.qualifier or m.country:
             return False
-        if not m.prep and self._speaker_after.match(text, m.end):
+        if not m.prep and self.rx.speaker_after.match(text, m.end):
             return True
         if self.idx.capitals.isdisjoint(m.places[:200]):
             return False  # ("Puntland forces", "Donetsk militia", "- Mariupol Council": of the place)
-        for rx in (self._metonym_owned, self._metonym_force) if m.prep else \
-                (self._metonym_owned, self._metonym_force, self._metonym_bare):
+        for rx in (self.rx.metonym_owned, self._metonym_force) if m.prep else \
+                (self.rx.metonym_owned, self._metonym_force, self._metonym_bare):
             if rx.match(text, m.end):
                 return True
         return not m.prep and _SOURCE_BEFORE.search(text, 0, m.start) is not None \
-            and self._source_after.fullmatch(text, m.end) is not None
+            and self.rx.source_after.fullmatch(text, m.end) is not None
 
     def _add_context(self, text: str, ms: list[gaz.Mention], ctx_countries, ctx_admin) -> None:
         """Count one sentence's places, countries and country adjectives towards the article context."""
         for m in ms:
-            if m.prep == "from" and _LAUNCHED_FROM.search(text, 0, m.start):
+            if m.prep in self._origin_preps and self.rx.launched_from.search(text, 0, m.start):
                 continue  # where fire was launched from tells nothing of where it landed
             if self._government(text, m) or self._loose_short(m):
                 continue
@@ -992,7 +867,7 @@ class Extractor:
             if m.demonym and not (self._actor_after is not None and self._actor_after.match(text, m.end)):
                 ctx_countries[m.demonym] += 1
             if m.admin1 and (m.admin_word or not m.places or m.qualifier is None) and len(m.admin1) == 1 \
-                    and (m.admin_word or m.surface.lower() not in _COMPASS) and not self._loose_region(m):
+                    and (m.admin_word or m.surface.lower() not in self._compass) and not self._loose_region(m):
                 ctx_admin[m.admin1[0]] += 1
                 ctx_countries[self.idx.region_info.get(m.admin1[0], ("", ""))[1]] += 1
             if m.qualifier and "|" not in m.qualifier:
@@ -1073,15 +948,14 @@ class Extractor:
             m.captor = self._captor(t, trigger[0], actors)
         return m
 
-    @staticmethod
-    def _captor(text: str, pos: int, actors) -> str | None:
+    def _captor(self, text: str, pos: int, actors) -> str | None:
         """The actor that took the place: "by X", else the last actor named before the trigger."""
         cand = [a for a in actors if a[0] not in ("Civilians", "Protesters", "Rioters")]
         for a in cand:  # (the agent of a passive after the trigger, not "repelled an attack by X and retook")
-            if a[1] >= pos and re.search(r"\bby (?:a |the )?$", text[max(0, a[1] - 8):a[1]], re.IGNORECASE):
+            if a[1] >= pos and self.rx.by_end.search(text[max(0, a[1] - 8):a[1]]):
                 return a[0]
         # (not the other side: "Russian forces clashed with Ukrainian forces and captured X")
-        before = [a for a in cand if a[1] < pos and not _OTHER_SIDE.search(text, max(0, a[1] - 9), a[1])]
+        before = [a for a in cand if a[1] < pos and not self.rx.other_side.search(text, max(0, a[1] - 9), a[1])]
         return before[-1][0] if before else None
 
     def _territory_sub(self, mt: _Mention, country_iso3: str | None) -> str:
@@ -1102,7 +976,7 @@ class Extractor:
     def _resolve(self, m: gaz.Mention, ctx_countries, ctx_admin) -> dict | None:
         """Pick a settlement / region for one spotted name, using the article's context."""
         idx = self.idx
-        if not m.admin_word and m.surface.lower() in _COMPASS:
+        if not m.admin_word and m.surface.lower() in self._compass:
             return None  # "North Waziristan", "the West": not Cameroon's West, nor North Salt Lake
         if m.admin_word or (m.admin1 and not m.places):
             return self._region(m, ctx_countries, ctx_admin)
@@ -1199,16 +1073,16 @@ class Extractor:
         origins = []
         runs = _runs_joined(t, mt.places)
         # "Vovchansk in Chuhuiv district": the settlement is the finer place of the district named after it
-        inside = {id(a) for a, b in pairwise(runs) if b.admin2_word and _IN_DISTRICT.fullmatch(t, a.end, b.start)}
+        inside = {id(a) for a, b in pairwise(runs) if b.admin2_word and self.rx.in_district.fullmatch(t, a.end, b.start)}
         # the countries the sentence places something in ("in Ukraine", "in eastern Ukraine")
-        land_named = {m.country for m in runs if m.country and (m.prep in _EVENT_PREPS or self._in_direction.search(t, 0, m.start))
+        land_named = {m.country for m in runs if m.country and (m.prep in self._event_prep_words or self.rx.in_direction.search(t, 0, m.start))
                       and not _NAME_NEXT.match(t, m.end)}  # (not "near Mali Scherbaky", a village)
         for m in runs:
             if m.country:
                 continue  # a country name is never the settlement ("Ukraine", Spain)
             if m.demonym and not m.admin1:
                 continue  # an adjective of a country ("Syrian forces"), not its namesake town (Sirjan, Iran)
-            if m.prep == "from":
+            if m.prep in self._origin_preps:
                 origins.append(m)  # where fire came from: the place only when no other is named
                 continue
             if self._government(t, m):
@@ -1216,11 +1090,10 @@ class Extractor:
             bare = not (m.prep or m.qualifier or m.country_qualifier or m.admin_word or m.admin2_word)
             if bare and m.surface.lower() in self.lex_words:
                 continue
-            if self._named_facility is not None and not (m.admin_word or m.admin2_word) \
-                    and self._named_facility.match(t, m.end):
+            if not (m.admin_word or m.admin2_word) and self.rx.named_facility_after.match(t, m.end):
                 continue  # "at Kipling station in Toronto": the name of a station, the place is named next
             if m.admin2_word and not (m.prep or m.qualifier or m.country_qualifier) \
-                    and _NAME_HEAD.search(t, max(0, m.start - 40), m.start):
+                    and self.rx.name_head.search(t, max(0, m.start - 40), m.start):
                 continue  # "in Pashtun Kot district": the district is a longer name than the Kot found
             r = self._resolve(m, ctx_countries, ctx_admin)
             if not r:
@@ -1265,7 +1138,7 @@ class Extractor:
             # yields to the target's country below.
             aimed = self._territory is not None and self._territory.search(t) is not None
             for m in origins:
-                if aimed and _LAUNCHED_FROM.search(t, 0, m.start):
+                if aimed and self.rx.launched_from.search(t, 0, m.start):
                     continue
                 r = self._resolve(m, ctx_countries, ctx_admin)
                 if r:
@@ -1276,7 +1149,7 @@ class Extractor:
             # finer region stays). Not "from Ukrainian territory": where fire came from.
             land = None
             if not scored and self._territory is not None:
-                land = next((a for a in self._territory.finditer(t) if not _FROM_BEFORE.search(t, 0, a.start())), None)
+                land = next((a for a in self._territory.finditer(t) if not self.rx.from_before.search(t, 0, a.start())), None)
             if land:
                 iso3 = self._demonym_countries[land.group("dem").lower()]
                 fb = self._fallback_place(ctx_countries, ctx_admin)
@@ -1320,16 +1193,15 @@ class Extractor:
             # "Syzran oil refinery": keep the facility with its settlement
             if 0 <= facility.start() - m.end <= 2 or 0 <= m.start - facility.end() <= 4:
                 r["location"] = f"{r['location']} {facility.group()}"
-        if r["location"] and re.search(r"\b(near|outside|outskirts|around)\s+(?:the\s+)?$", t[max(0, m.start - 16):m.start], re.I):
+        if r["location"] and self.rx.near_before.search(t[max(0, m.start - 16):m.start]):
             r["geo"] = 2
         return r, ev
 
-    @staticmethod
-    def _named_as_place(text: str, m: gaz.Mention) -> bool:
+    def _named_as_place(self, text: str, m: gaz.Mention) -> bool:
         """The region name is a place in this sentence ("Adamawa State", "in Adamawa", or between
         a comma and the end of a clause: "Jebel Marra, Central Darfur."), not an adjective
         ("On Tuesday, Chechen forces") or a model name ("a Kh-22 missile")."""
-        if m.admin_word or m.prep in _EVENT_PREPS:
+        if m.admin_word or m.prep in self._event_prep_words:
             return True
         return text[max(0, m.start - 2):m.start] == ", " and not _WORD_NEXT.match(text, m.end)
 
@@ -1342,7 +1214,7 @@ class Extractor:
                 # (numbers are read last: most such sentences refer to nothing)
                 # (an explicit coder statement, "5 fatalities coded to this event", always belongs to it)
                 if events and (events[-1][0].sentences[-1] == mt.sent.index - 1
-                               or self._refers_back(mt, refs) or "coded" in mt.sent.text.lower()) and mt.numbers:
+                               or self._refers_back(mt, refs) or self.rx.coder_statement.search(mt.sent.text)) and mt.numbers:
                     ev, st = events[-1]
                     if not mt.places or self._same_place(mt, st, ctx_countries, ctx_admin):
                         self._add_numbers(ev, st, mt)
@@ -1456,17 +1328,16 @@ class Extractor:
             return all(_WEAPON_SUB.get(c, strike) == strike for c in cats)
         return False
 
-    @staticmethod
-    def _refers_back(mt: _Mention, refs=None) -> bool:
+    def _refers_back(self, mt: _Mention, refs=None) -> bool:
         near = refs() if refs is not None else None
         if near is not None:
             if mt.sent.index not in near:  # (the article-wide form of the maybe_in test below)
                 return False
-        elif not _ANAPHORA_GATE.maybe_in(mt.sent.text):
+        elif not self.gates_rx['anaphora'].maybe_in(mt.sent.text):
             return False
         if mt.scan is not None and mt.scan.text is mt.sent.text:
-            return mt.scan.search(_ANAPHORA_GATE) is not None
-        return _ANAPHORA.search(mt.sent.text) is not None
+            return mt.scan.search(self.gates_rx['anaphora']) is not None
+        return self.rx.anaphora.search(mt.sent.text) is not None
 
     def _same_place(self, mt: _Mention, st: dict, ctx_countries, ctx_admin) -> bool:
         place, _ = self._place_of(mt, ctx_countries, ctx_admin)
@@ -1497,8 +1368,7 @@ class Extractor:
         if last and last[0] == mt.sent.paragraph:
             d = last[1]
             return d.day, d.precision, [Evidence("event_date", mt.sent.index, 0, 0, "", f"date_from_paragraph_{d.rule}")]
-        if mt.sent.paragraph > 0 and re.search(r"\b(follow(?:s|ed|ing)|after|earlier|previous(?:ly)?|had been)\b",
-                                               mt.sent.text, re.IGNORECASE):
+        if mt.sent.paragraph > 0 and self.rx.earlier.search(mt.sent.text):
             d = datelib._mid(published.replace(day=1) if published.day > 1 else published, published)
             return d, 3, [Evidence("event_date", mt.sent.index, 0, 0, "", "date_before_publication")]
         return published, 1, [Evidence("event_date", mt.sent.index, 0, 0, "", "published_default")]
@@ -1545,7 +1415,7 @@ class Extractor:
         a1 = None
         for a in acts:
             # (the agent after "by", also with a word before its name: "by unknown gunmen")
-            if _BY_BEFORE.search(t, max(0, a[1] - 24), a[1]):
+            if self.rx.by_before.search(t, max(0, a[1] - 24), a[1]):
                 a1 = a
                 break
         if a1 is None:
