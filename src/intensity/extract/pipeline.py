@@ -417,8 +417,8 @@ class Extractor:
         intercept = bool(cues.get("interception")) or bool(roles.get("disrupt"))
         impact = bool(cues.get("impact"))
         sc = cues.scan if isinstance(cues, _Cues) and cues.scan.text is text else Scan(text)
-        combatant = sc.search(self.gates_rx['combatant']) is not None
-        civ = sc.search(self.gates_rx['civilian'])
+        combatant = sc.search(self.gates_rx["combatant"]) is not None
+        civ = sc.search(self.gates_rx["civilian"])
         civ_victims = civ is not None and not combatant
         if civ is None and not combatant and roles.get("civilian"):
             civ_victims = self._victim.search(text) is not None  # "The victim was stabbed": no armed man named
@@ -429,15 +429,15 @@ class Extractor:
             k0 = min(s for _, _, s, _, role in trig if role == "civilian")
             end = self.rx.clause_end.search(text, k0)
             # (a former or off-duty policeman is a civilian: his "policeman" is no combatant)
-            civ_spans = [m.span() for m in sc.finditer(self.gates_rx['civilian'])]
+            civ_spans = [m.span() for m in sc.finditer(self.gates_rx["civilian"])]
             civ_victims = self.rx.civilian.search(text, k0, end.start() if end else len(text)) is not None \
                 and all(m.end() <= k0 or any(a <= m.start() < b for a, b in civ_spans)
-                        for m in sc.finditer(self.gates_rx['combatant']))
+                        for m in sc.finditer(self.gates_rx["combatant"]))
             def victims_before_by(by, lo: int, hi: int) -> bool:
                 # civilians named in [lo, hi), every armed man after the "by" (or a civilian himself)
                 return by is not None and self.rx.civilian.search(text, lo, hi) is not None \
                     and all(m.start() >= by.end() or any(a <= m.start() < b for a, b in civ_spans)
-                            for m in sc.finditer(self.gates_rx['combatant']))
+                            for m in sc.finditer(self.gates_rx["combatant"]))
 
             if not civ_victims and self.rx.passive_before.search(text, max(0, k0 - 24), k0):
                 # "Two civilians were killed by soldiers": the victims come before the verb, the
@@ -472,7 +472,7 @@ class Extractor:
         # (a mob's victims make mob violence, not an attack: ACLED's attacks are by organised groups)
         accident = False
         if (roles.get("civilian") or has_generic) and not cats and not combatant:
-            a = sc.search(self.gates_rx['accident'])
+            a = sc.search(self.gates_rx["accident"])
             k = min((s for _, _, s, _, role in trig if role in ("civilian", "generic")), default=len(text))
             accident = a is not None and a.start() < k
         if roles.get("civilian") and not scores.get("mob_violence") and not accident:
@@ -573,7 +573,7 @@ class Extractor:
         used_for_munitions = set()
         munitions = 0
         intercepted = None
-        nm = scan.search(self.gates_rx['n_of_m_stopped']) if nums and " of " in text else None
+        nm = scan.search(self.gates_rx["n_of_m_stopped"]) if nums else None
         launched = 0
         if nm:
             intercepted, launched = int(nm.group(1)), int(nm.group(2))
@@ -606,7 +606,7 @@ class Extractor:
         munitions = max(munitions, launched)
         if munitions:
             res["munitions"] = munitions
-        if scan.search(self.gates_rx['rest_stopped']):
+        if scan.search(self.gates_rx["rest_stopped"]):
             res["all_intercepted"] = True
         if intercepted is not None:
             res["intercepted"] = intercepted
@@ -771,7 +771,7 @@ class Extractor:
 
         def refs() -> set[int] | None:
             if not near:
-                got = art.needle_sentences(self.gates_rx['anaphora'], starts_, [s.end for s in sents])
+                got = art.needle_sentences(self.gates_rx["anaphora"], starts_, [s.end for s in sents])
                 near.append(got if got is None else {sents[i].index for i in got})
             return near[0]
 
@@ -1333,10 +1333,10 @@ class Extractor:
         if near is not None:
             if mt.sent.index not in near:  # (the article-wide form of the maybe_in test below)
                 return False
-        elif not self.gates_rx['anaphora'].maybe_in(mt.sent.text):
+        elif not self.gates_rx["anaphora"].maybe_in(mt.sent.text):
             return False
         if mt.scan is not None and mt.scan.text is mt.sent.text:
-            return mt.scan.search(self.gates_rx['anaphora']) is not None
+            return mt.scan.search(self.gates_rx["anaphora"]) is not None
         return self.rx.anaphora.search(mt.sent.text) is not None
 
     def _same_place(self, mt: _Mention, st: dict, ctx_countries, ctx_admin) -> bool:
