@@ -5,7 +5,9 @@ published on the event's ``event_date``; the best-matching extracted event (same
 admin1, else same country, else the first) is compared with ACLED's coding.
 Development used ONE file (``DEV`` below); the others are reported as held out
 and no rule was tuned on them. The Bellingcat/CIR 2022 events (title + brief
-description + province) give admin1 accuracy, also held out.
+description + province) give admin1 accuracy, also held out. The Russian MoD's
+Telegram posts score the Russian lexicon's regions against the file's noisy
+``oblasts`` keys (agreement, not accuracy; 2023 developed on, later posts held out).
 
 Conventions (documented in docs/extraction.md):
 - ACLED codes "not reported" as 0, so an extracted NULL counts as 0 for fatalities.
@@ -48,6 +50,8 @@ HELD_OUT = [
 ]
 BELLINGCAT = "bellingcat_cir_events_2022/events.csv"
 UCDP = "ucdp_ged_ukraine/UCDP-Ukraine.csv"  # (headlines; a second development set, places only)
+# Russian MoD Telegram posts, read with the Russian lexicon: 2023 developed on, 2024 on held out
+TELEGRAM = "telegram_mod_russia/mod_russia_clean.csv"
 
 OLD_TYPES = {
     "battle-no change of territory": ("battles", "armed_clash"),
@@ -338,6 +342,55 @@ def score_ucdp() -> dict:
             "misses": dict(kinds.most_common())}
 
 
+def score_telegram() -> list[dict]:
+    """The Russian lexicon on the Russian MoD's Telegram posts: regions against the file's ``oblasts``.
+
+    There is no coded truth: ``oblasts`` is the region keys its author's keyword code found in the
+    post (SOURCE.md: noisy), so the figures are agreement, not accuracy. Per post with a key: does an
+    event fall in one of its regions; per event of such a post: is its region one of them.
+    Posts of 2023 were read while writing the lexicon; the later ones were not.
+    """
+    import csv
+
+    from intensity.extract import extract_events, get_extractor
+    from intensity.extract import gazetteer as gaz
+
+    keys = get_extractor("ru").idx.admin1_keys
+    with open(SHARED / TELEGRAM, newline="", encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    out = []
+    for role, keep in (("dev", lambda y: y == "2023"), ("held-out", lambda y: y > "2023")):
+        posts = [r for r in rows if keep(r["date"][:4])]
+        subs: Counter = Counter()
+        misses: Counter = Counter()
+        n_ev = with_ev = labelled = agree = ev_lab = ev_in = 0
+        t0 = time.perf_counter()
+        for r in posts:
+            evs = extract_events(r["text_snippet"] or "", published=r["date"], lang="ru")
+            n_ev += len(evs)
+            with_ev += bool(evs)
+            subs.update(e.sub_event_type for e in evs)
+            truth = {next((c for c in keys.get(gaz.loose(k), ()) if c[:2] in ("RU", "UA")), "?" + k)
+                     for k in r["oblasts"].split("|") if k and k != "unknown"}
+            if not truth:
+                continue
+            labelled += 1
+            got = {e.admin1_code for e in evs}
+            agree += bool(got & truth)
+            ev_lab += len(evs)
+            ev_in += sum(e.admin1_code in truth for e in evs)
+            if not got & truth:
+                misses["no event" if not evs else "country only" if got == {None} else "other region"] += 1
+        secs = time.perf_counter() - t0
+        out.append({"file": TELEGRAM, "role": role, "posts": len(posts), "posts_with_event": with_ev,
+                    "events": n_ev, "sub_event_types": dict(subs.most_common()), "posts_with_oblasts": labelled,
+                    "post_region_agreement": round(agree / labelled, 4) if labelled else None,
+                    "event_region_agreement": round(ev_in / ev_lab, 4) if ev_lab else None,
+                    "disagreements": dict(misses.most_common()),
+                    "posts_per_s": round(len(posts) / secs, 1) if secs else None})
+    return out
+
+
 def throughput(rows: list[dict], repeat: int = 3) -> dict:
     from intensity.extract import extract_events
 
@@ -389,6 +442,14 @@ def markdown(res: dict) -> str:
         lines += ["", f"UCDP GED Ukraine source headlines (development, places only): admin1 accuracy {u['admin1_acc']} "
                       f"over {u['rows_scored']} rows; of the events found, {u['misplaced_share_of_events']} put in another "
                       "region or country; misses: " + ", ".join(f"{k} {v}" for k, v in u["misses"].items()) + "."]
+    for r in res.get("telegram", []):
+        lines += ["", f"Russian lexicon, MoD Telegram posts ({r['role']}, {r['posts']} posts; agreement with the "
+                      f"file's noisy `oblasts` keys, not accuracy): {r['posts_with_event']} posts gave "
+                      f"{r['events']} events ({', '.join(f'{k} {v}' for k, v in r['sub_event_types'].items())}); "
+                      f"of the {r['posts_with_oblasts']} posts with keys, {r['post_region_agreement']} have an event in "
+                      f"one of their regions; {r['event_region_agreement']} of their events are; disagreements: "
+                      + (", ".join(f"{k} {v}" for k, v in r["disagreements"].items()) or "none")
+                      + f". {r['posts_per_s']} posts/s."]
     t = res["throughput"]
     lines += ["", f"Throughput (one core, warm, best of 3 over {t['articles']} dev notes of {t['chars_per_article']} chars): "
                   f"**{t['articles_per_s']} articles/s**; seed-sized article ({res['seed_throughput'].get('article_chars')} chars): "
@@ -439,6 +500,10 @@ def main(argv=None) -> int:
     if not args.dev_only and (SHARED / BELLINGCAT).exists():
         res["bellingcat"] = score_bellingcat(resolve)
         print(json.dumps(res["bellingcat"]))
+    if (SHARED / TELEGRAM).exists():
+        res["telegram"] = [r for r in score_telegram() if not args.dev_only or r["role"] == "dev"]
+        for r in res["telegram"]:
+            print(json.dumps(r))
     res["throughput"] = throughput(load_acled(DEV))
     res["seed_throughput"] = seed_throughput()
     res["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)

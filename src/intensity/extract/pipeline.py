@@ -1240,6 +1240,16 @@ class Extractor:
                             and self._joins(ev, mt)):
                         target = (ev, st)
                         break
+                # "An attack on Russia was thwarted. 22 rockets were destroyed over Belgorod region.": the
+                # event the previous sentence placed in a country only is the one the region now places
+                if target is None and events and place["admin1_code"]:
+                    ev, st = events[-1]
+                    if ev.admin1_code is None and ev.country_iso3 == place["country_iso3"] \
+                            and ev.sentences[-1] == mt.sent.index - 1 and self._joins(ev, mt):
+                        ev.admin1_code, ev.admin1, ev.admin2 = place["admin1_code"], place["admin1"], place.get("admin2")
+                        ev.geo_precision = place["geo"]
+                        ev.evidence = [e for e in ev.evidence if e.field != "country_iso3"] + pev
+                        target = events[-1]
                 # Victims reported right after an event ("160 soldiers were killed near X") are that
                 # event's, unless the sentence names a region of its own that differs.
                 if target is None and mt.weak and events and events[-1][0].sentences[-1] >= mt.sent.index - 1:
