@@ -93,3 +93,23 @@ def test_the_seed_articles_counterpart_in_the_russian_mods_own_post():
 def test_any_text_reads_with_the_russian_lexicon_without_error(text):
     for e in ru(text):
         assert e.country_iso3 and e.sub_event_type
+
+
+def test_the_command_line_reads_russian_articles_with_lang(tmp_path):
+    import json
+
+    from typer.testing import CliRunner
+
+    from intensity.cli import app
+
+    art = tmp_path / "post.txt"
+    art.write_text("date 2024-03-24\n\nДежурными средствами ПВО двадцать два реактивных снаряда РСЗО «Вампир» "
+                   "уничтожены над Белгородской областью.\n", encoding="utf-8")
+    runner = CliRunner()
+    res = runner.invoke(app, ["extract", str(art), "--lang", "ru"])
+    assert res.exit_code == 0, res.output
+    (ev,) = [json.loads(line) for line in res.stdout.splitlines()]
+    assert (ev["admin1_code"], ev["sub_event_type"], ev["weapon"]) == ("RU-BEL", "disrupted_weapons_use", "Vampire MLRS")
+    assert runner.invoke(app, ["extract", str(art)]).stdout.strip() == ""  # (English words: none here)
+    bad = runner.invoke(app, ["extract", str(art), "--lang", "xx"])
+    assert bad.exit_code == 2 and "no extraction lexicon for language 'xx'" in bad.output

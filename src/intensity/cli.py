@@ -223,6 +223,9 @@ def extract(
     reprocess: Annotated[
         bool, typer.Option("--reprocess", help="Re-extract stored articles made by an older extractor, replacing their events.")
     ] = False,
+    lang: Annotated[
+        str, typer.Option("--lang", help="Lexicon language of the articles (data/reference/lexicon/<lang>/): en, ru.")
+    ] = "en",
     db: DbOption = None,
 ) -> None:
     """Print the conflict events found in articles, without storing them.
@@ -237,7 +240,12 @@ def extract(
     from intensity.extract.readers import check_published
 
     _check_format(fmt, ("jsonl", "table"))
+    from intensity.extract import get_extractor
+
+    get_extractor(lang)  # (an unknown language is a usage error before any file is read)
     if reprocess:
+        if lang != "en":
+            raise UsageError("--reprocess re-reads the store's articles, which are English: drop --lang")
         from intensity.db import connect
         from intensity.extract.store import reprocess as run
 
@@ -267,7 +275,8 @@ def extract(
         if len(bad) > 20:
             _err(f"warning: {path}: {len(bad) - 20} more record(s) skipped, {len(bad)} in all")
         for art in arts:
-            for ev in extract_events(art.text, published=art.published, title=art.title, article_id=art.article_id):
+            for ev in extract_events(art.text, published=art.published, title=art.title, article_id=art.article_id,
+                                     lang=lang):
                 if fmt == "jsonl":
                     typer.echo(json.dumps(ev.to_json(), ensure_ascii=False, default=str))
                 else:
