@@ -156,10 +156,12 @@ def test_loose_table_equals_the_general_path(name):
     assert gaz.loose(name) == gaz._loose_slow(name)
 
 
-def test_latin_filter():
-    assert gaz._latin_ok("Kupiansk") and gaz._latin_ok("Kup’yans’k")
-    assert not gaz._latin_ok("Київ") and not gaz._latin_ok("KHK") and not gaz._latin_ok("Ab2") \
-        and not gaz._latin_ok("x²y")
+def test_script_filter():
+    # Latin and Cyrillic names are indexed (the scripts of the shipped lexicons); others, codes and
+    # names with digits are not
+    assert gaz._script_ok("Kupiansk") and gaz._script_ok("Kup’yans’k") and gaz._script_ok("Київ")
+    assert not gaz._script_ok("KHK") and not gaz._script_ok("Ab2") and not gaz._script_ok("x²y") \
+        and not gaz._script_ok("كييف") and not gaz._script_ok("ДНР")
 
 
 def test_cache_roundtrip_and_stale_files(tmp_path, monkeypatch):

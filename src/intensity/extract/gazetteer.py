@@ -309,7 +309,7 @@ _LATIN_OK = re.compile(_latin_class())
 _CYRILLIC_OK = re.compile(r"[\u0400-\u04ff’'ʼ -]*")
 
 
-def _latin_ok(name: str) -> bool:
+def _script_ok(name: str) -> bool:
     """A Latin- or Cyrillic-script alternate name worth indexing (no digits, not an all-capitals
     code). (Cyrillic for the Russian and Ukrainian lexicons; other scripts have no lexicon.)"""
     return len(name) >= 3 and not name.isupper() and (
@@ -363,7 +363,7 @@ def build_index() -> Index:
                 # the same spellings recur across places: read each once
                 k = alt_keys.get(a, 0)
                 if k == 0:
-                    k = alt_keys[a] = loose(a) if _latin_ok(a) else None
+                    k = alt_keys[a] = loose(a) if _script_ok(a) else None
                 if k is not None:
                     add_key(k, i)
         del cities
@@ -412,7 +412,7 @@ def build_index() -> Index:
             if n:
                 dkeys[loose(n)] = r["country_iso3"]
     areas = set()
-    for r in read_rows(gz / "areas_en.csv"):
+    for r in [r for f in sorted(gz.glob("areas_*.csv")) for r in read_rows(f)]:
         for n in r["names"].split("|"):
             ckeys.setdefault(loose(n), r["country_iso3"])  # (a country's own name wins)
             areas.add(loose(n))

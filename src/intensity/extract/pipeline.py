@@ -73,6 +73,7 @@ _ANY_DIGIT = re.compile(r"\d")
 _SOURCE_BEFORE = re.compile(r"(?:\s[-\u2013\u2014]|:)\s*$")
 _NAME_NEXT = re.compile(r"\s+(?-i:[A-Z])")
 _WORD_NEXT = re.compile(r"\s+\w")
+_LAST_WORD = re.compile(r"([^\W\d_]+)\s+$")
 _CAP_RUN = re.compile(r"[^\W\d_][\w'’-]*(?:[ ][^\W\d_a-z][\w'’-]*)*")  # "Jebel Marra" of "Jebel Marra, Central Darfur"
 # (ACLED's actor names, not the text's words)
 _FORCES_OF = re.compile(r"^(?:Military|Police|Security|Armed) Forces of (.+?)(?: \(|$)")
@@ -334,6 +335,7 @@ class Extractor:
         self._compass = frozenset(g.get("compass_word", []))
         self._event_prep_words = frozenset(g.get("event_prep", []))  # (places where it happened)
         self._origin_preps = frozenset(g.get("origin_prep", []))  # (where fire came from)
+        self._owner_nouns = frozenset(w.lower() for w in g.get("owner_noun", []))
         self._target_verbs = frozenset(g.get("target_verb", []))
         self._event_preps = self._event_prep_words | self._target_verbs
         self.cue_gates = {k[4:]: g for k, g in lex.gates.items() if k.startswith("cue_")}  # kind -> gate
@@ -853,6 +855,12 @@ class Extractor:
         return not m.prep and _SOURCE_BEFORE.search(text, 0, m.start) is not None \
             and self.rx.source_after.fullmatch(text, m.end) is not None
 
+    def _owned(self, text: str, start: int) -> bool:
+        """A country named as the owner of an institution right before it ("Минобороны России"):
+        whose it is, not where anything happened (grammar.csv ``owner_noun``)."""
+        w = _LAST_WORD.search(text, max(0, start - 40), start)
+        return w is not None and w.group(1).lower() in self._owner_nouns
+
     def _add_context(self, text: str, ms: list[gaz.Mention], ctx_countries, ctx_admin) -> None:
         """Count one sentence's places, countries and country adjectives towards the article context."""
         for m in ms:
@@ -860,7 +868,7 @@ class Extractor:
                 continue  # where fire was launched from tells nothing of where it landed
             if self._government(text, m) or self._loose_short(m):
                 continue
-            if m.country:
+            if m.country and not (self._owner_nouns and not m.prep and self._owned(text, m.start)):
                 ctx_countries[m.country] += 2
             # "Israeli airstrikes", "Turkish drones": the attacker's adjective says nothing of where
             # (it made the event Israel's when the sentence named no place)
