@@ -113,3 +113,59 @@ def test_the_command_line_reads_russian_articles_with_lang(tmp_path):
     assert runner.invoke(app, ["extract", str(art)]).stdout.strip() == ""  # (English words: none here)
     bad = runner.invoke(app, ["extract", str(art), "--lang", "xx"])
     assert bad.exit_code == 2 and "no extraction lexicon for language 'xx'" in bad.output
+
+
+RU_POST = "Дежурными средствами ПВО три беспилотника уничтожены над Брянской областью."
+EN_POST = "Russian forces shelled Kherson yesterday, killing two civilians."
+
+
+def test_stored_articles_keep_their_language_through_reprocess(db_path, tmp_path):
+    import json
+
+    from typer.testing import CliRunner
+
+    import intensity
+    from intensity.cli import app
+
+    feed = tmp_path / "feed.jsonl"
+    feed.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in [
+        {"id": "ru1", "published": "2024-05-14", "text": RU_POST, "lang": "ru"},
+        {"id": "en1", "published": "2024-05-14", "text": EN_POST},
+        {"id": "xx1", "published": "2024-05-14", "text": RU_POST + " ", "lang": "xx"},
+    ]), encoding="utf-8")
+    post = tmp_path / "post.txt"
+    post.write_text("date 2024-05-14\n\n" + RU_POST.replace("три", "пять").replace("Брянской", "Курской"),
+                    encoding="utf-8")
+    runner = CliRunner()
+    res = runner.invoke(app, ["ingest", str(feed), "--db", str(db_path)])
+    assert res.exit_code == 0, res.output  # (the unknown language is one reject; the rest load)
+    res = runner.invoke(app, ["ingest", str(post), "--db", str(db_path), "--lang", "ru"])
+    assert res.exit_code == 0, res.output
+    assert runner.invoke(app, ["ingest", str(post), "--db", str(db_path), "--lang", "xx"]).exit_code == 2
+
+    def stored():
+        con = intensity.connect(db_path, read_only=True)
+        try:
+            arts = con.execute("SELECT article_id, lang FROM articles ORDER BY article_id").fetchall()
+            evs = con.execute("SELECT e.admin1_code, e.sub_event_type, v.intercepted FROM events e "
+                              "JOIN event_evidence v USING (event_id) ORDER BY 1").fetchall()
+            rej = con.execute("SELECT reason FROM rejects").fetchall()
+        finally:
+            con.close()
+        return arts, evs, rej
+
+    arts, evs, rej = stored()
+    assert [lang for _, lang in arts] == ["en", "ru", "ru"] and "ru1" in dict(arts)
+    assert evs == [("RU-BRY", "disrupted_weapons_use", 3), ("RU-KRS", "disrupted_weapons_use", 5),
+                   ("UA-65", "shelling_artillery_missile_attack", None)]
+    assert any("no extraction lexicon for language 'xx'" in r for (r,) in rej)
+    con = intensity.connect(db_path)
+    try:
+        con.execute("UPDATE articles SET extractor_version = 'old'")
+        con.execute("DELETE FROM event_evidence")
+        con.execute("DELETE FROM events")
+    finally:
+        con.close()
+    res = runner.invoke(app, ["extract", "--reprocess", "--db", str(db_path)])
+    assert res.exit_code == 0, res.output
+    assert stored()[1] == evs  # (each re-read in its own language)

@@ -159,6 +159,10 @@ def ingest(
     published: Annotated[
         Optional[str], typer.Option("--published", help="Publication day (YYYY-MM-DD) of article files that state none.")
     ] = None,
+    lang: Annotated[
+        Optional[str], typer.Option("--lang", help="Lexicon language of article records that name none: en, ru "
+                                    "[default: en].")
+    ] = None,
 ) -> None:
     """Load event files (CSV, JSON Lines, Parquet) into the store, idempotently.
 
@@ -180,11 +184,18 @@ def ingest(
     files = expand_paths(paths)
     if not files:
         raise UsageError("no input files found")
+    article_defaults = {}  # (the article stager reads them; set for this command only)
     if published is not None:
         from intensity.extract.hook import PUBLISHED
         from intensity.extract.readers import check_published
 
-        PUBLISHED.set(check_published(published))
+        article_defaults[PUBLISHED] = check_published(published)
+    if lang is not None:
+        from intensity.extract import get_extractor
+        from intensity.extract.hook import LANG
+
+        get_extractor(lang)  # (an unknown language is a usage error before any file is read)
+        article_defaults[LANG] = lang
     options = None
     if map_ is not None or mapping is not None:
         from intensity.importers.mapped import MappingSpec, check_required, load_mapping, parse_map
@@ -197,11 +208,14 @@ def ingest(
         check_required(spec)
         format, options = "mapped", {"spec": spec}
     con = connect(db)
+    tokens = [(var, var.set(value)) for var, value in article_defaults.items()]
     try:
         with file_progress(len(files), quiet=quiet) as advance:
             results = ingest_files(con, files, format=format, strict=strict, on_file=advance,
                                    options=options)
     finally:
+        for var, token in tokens:
+            var.reset(token)
         con.close()
     if not quiet:
         _print_ingest_summary(results)
@@ -224,7 +238,7 @@ def extract(
         bool, typer.Option("--reprocess", help="Re-extract stored articles made by an older extractor, replacing their events.")
     ] = False,
     lang: Annotated[
-        str, typer.Option("--lang", help="Lexicon language of the articles (data/reference/lexicon/<lang>/): en, ru.")
+        str, typer.Option("--lang", help="Lexicon language of article records that name none (data/reference/lexicon/<lang>/): en, ru.")
     ] = "en",
     db: DbOption = None,
 ) -> None:
@@ -243,9 +257,7 @@ def extract(
     from intensity.extract import get_extractor
 
     get_extractor(lang)  # (an unknown language is a usage error before any file is read)
-    if reprocess:
-        if lang != "en":
-            raise UsageError("--reprocess re-reads the store's articles, which are English: drop --lang")
+    if reprocess:  # (each stored article in the language it was read in)
         from intensity.db import connect
         from intensity.extract.store import reprocess as run
 
@@ -276,7 +288,7 @@ def extract(
             _err(f"warning: {path}: {len(bad) - 20} more record(s) skipped, {len(bad)} in all")
         for art in arts:
             for ev in extract_events(art.text, published=art.published, title=art.title, article_id=art.article_id,
-                                     lang=lang):
+                                     lang=art.lang or lang):
                 if fmt == "jsonl":
                     typer.echo(json.dumps(ev.to_json(), ensure_ascii=False, default=str))
                 else:

@@ -14,6 +14,8 @@ from pathlib import Path
 
 # Publication day for article files that do not state one (set by `intensity ingest --published`).
 PUBLISHED: contextvars.ContextVar = contextvars.ContextVar("intensity_articles_published", default=None)
+# Language of article records that name none (`intensity ingest --lang`); English when unset.
+LANG: contextvars.ContextVar = contextvars.ContextVar("intensity_articles_lang", default=None)
 
 
 def sniff_article(path: Path) -> str | None:

@@ -18,6 +18,7 @@ import html
 import json
 import re
 from dataclasses import dataclass
+from functools import cache
 from datetime import date
 from html.parser import HTMLParser
 from pathlib import Path
@@ -39,6 +40,7 @@ class Article:
     source: str | None = None
     path: str | None = None
     line: int | None = None
+    lang: str | None = None  # the record's own language ("lang"), else the reader's default
 
     @property
     def content_hash(self) -> str:
@@ -172,10 +174,25 @@ def _article_or_reject(obj, raw: str, p: Path, n: int, published: date | None, r
             raise
         rejects.append((n, str(exc).removeprefix(f"{p}:{n}: "), raw))
         return None
+    lang = obj.get("lang", obj.get("language"))
+    if lang is not None and lang not in languages():
+        if rejects is None:
+            raise InputDataError(f"{p}:{n}: no extraction lexicon for language {lang!r}",
+                                 hint=f"languages: {', '.join(languages())}")
+        rejects.append((n, f"no extraction lexicon for language {lang!r} (languages: {', '.join(languages())})", raw))
+        return None
     title = obj.get("title") if isinstance(obj.get("title"), str) else None
     aid = str(obj["id"]) if obj.get("id") not in (None, "") else content_hash(obj["text"], title)[:16]
     return Article(aid, obj["text"], day, title=title, url=obj.get("url"), source=obj.get("source"),
-                   path=str(p), line=n)
+                   path=str(p), line=n, lang=lang)
+
+
+@cache
+def languages() -> tuple[str, ...]:
+    """The languages that have an extraction lexicon (``data/reference/lexicon/<lang>/``)."""
+    from intensity.extract.lexicon import lexicon_dir
+
+    return tuple(sorted(d.name for d in lexicon_dir("en").parent.iterdir() if (d / "triggers.csv").exists()))
 
 
 def _article_day(obj, p: Path, n: int, published: date | None) -> date:

@@ -23,7 +23,7 @@ import polars as pl
 
 from intensity.db import utcnow
 from intensity.extract import EXTRACTOR_VERSION, extract_events
-from intensity.extract.hook import PUBLISHED
+from intensity.extract.hook import LANG, PUBLISHED
 from intensity.extract.model import CANONICAL_FIELDS
 from intensity.extract.readers import Article, read_articles
 from intensity.sql import ident as _ident
@@ -34,8 +34,8 @@ def _stored(con, articles: list[Article]) -> tuple[dict, dict]:
     ids = [a.article_id for a in articles]
     by_hash = dict(con.execute(
         "SELECT content_hash, article_id FROM articles WHERE list_contains(?, content_hash)", [hashes]).fetchall())
-    by_id = {r[0]: (r[1], r[2]) for r in con.execute(
-        "SELECT article_id, content_hash, extractor_version FROM articles WHERE list_contains(?, article_id)",
+    by_id = {r[0]: (r[1], r[2], r[3] or "en") for r in con.execute(
+        "SELECT article_id, content_hash, extractor_version, lang FROM articles WHERE list_contains(?, article_id)",
         [ids]).fetchall()}
     return by_hash, by_id
 
@@ -57,7 +57,8 @@ def _stage_events(con, articles: list[Article]) -> int:
     now = utcnow()
     line = 0
     for a in articles:
-        for ev in extract_events(a.text, published=a.published, title=a.title, article_id=a.article_id):
+        for ev in extract_events(a.text, published=a.published, title=a.title, article_id=a.article_id,
+                                 lang=a.lang or "en"):
             line += 1
             r = {k: (None if v is None else str(v)) for k, v in ev.row().items()}
             r["_line"] = line
@@ -110,10 +111,11 @@ def _upsert_articles(con, articles: list[Article]) -> tuple[list[Article], int, 
         if h in by_hash:
             a.article_id = by_hash[h]
             old = by_id.get(a.article_id)
-            if old and old[1] != EXTRACTOR_VERSION:
+            # (read in another language this time, "--lang ru": its events are the new reading's)
+            if old and (old[1] != EXTRACTOR_VERSION or old[2] != a.lang):
                 changed.append(a.article_id)
-                con.execute("UPDATE articles SET extractor_version = ? WHERE article_id = ?",
-                            [EXTRACTOR_VERSION, a.article_id])
+                con.execute("UPDATE articles SET extractor_version = ?, lang = ? WHERE article_id = ?",
+                            [EXTRACTOR_VERSION, a.lang, a.article_id])
             out.append(a)
             continue
         stored = by_id.get(a.article_id)
@@ -126,8 +128,8 @@ def _upsert_articles(con, articles: list[Article]) -> tuple[list[Article], int, 
         claimed[a.article_id] = h
         con.execute(
             "INSERT INTO articles (article_id, source, url, title, published, text, content_hash, extractor_version,"
-            " ingested_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [a.article_id, a.source, a.url, a.title, a.published, a.text, h, EXTRACTOR_VERSION, now])
+            " ingested_at, lang) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [a.article_id, a.source, a.url, a.title, a.published, a.text, h, EXTRACTOR_VERSION, now, a.lang])
         out.append(a)
         new += 1
     _drop_events(con, changed)
@@ -140,6 +142,8 @@ def stage_articles(con: duckdb.DuckDBPyConnection, path: Path, *, published: dat
 
     bad: list[tuple[int, str, str]] = []
     arts = read_articles(path, published=published or PUBLISHED.get(), rejects=bad)
+    for a in arts:
+        a.lang = a.lang or LANG.get() or "en"
     n_read = len(arts)
     _drop_staging(con)
     arts, n_new, n_updated = _upsert_articles(con, arts)
@@ -170,9 +174,11 @@ def reprocess(con: duckdb.DuckDBPyConnection, *, force: bool = False):
     con.begin()
     try:
         rows = con.execute(
-            "SELECT article_id, text, CAST(published AS DATE), title, url, source FROM articles "
+            "SELECT article_id, text, CAST(published AS DATE), title, url, source, lang FROM articles "
             "WHERE ? OR extractor_version IS DISTINCT FROM ?", [force, EXTRACTOR_VERSION]).fetchall()
-        arts = [Article(r[0], r[1], r[2] or date.today(), title=r[3], url=r[4], source=r[5]) for r in rows]
+        # (each in the language it was stored in; NULL: stored before languages were, English)
+        arts = [Article(r[0], r[1], r[2] or date.today(), title=r[3], url=r[4], source=r[5], lang=r[6] or "en")
+                for r in rows]
         _drop_events(con, [a.article_id for a in arts])
         _drop_staging(con)
         _stage_events(con, arts)
