@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from intensity.extract.lexicon import NEVER, Lexicon
+from intensity.extract.lexicon import Lexicon
 from intensity.extract.scan import Scan, gate
 
 _ISO = re.compile(r"(?<!\d)(\d{4})-(\d{2})-(\d{2})(?!\d)")
@@ -47,7 +47,7 @@ def _month_re(lex: Lexicon) -> tuple:
             months[f"m{i}"] = int(value)
     rx = re.compile(r"(?<![\w])(?:" + "|".join(words) + r")(?![\w])", re.IGNORECASE)
     # (rules.csv: ordinal suffixes "15th", range words "13 to 15", "of" in "3rd of May")
-    ordinal, span, of = (_rule(lex, k) for k in ("ordinal_suffix", "day_range_word", "day_month_of"))
+    ordinal, span, of = (lex.rule(k).pattern for k in ("ordinal_suffix", "day_range_word", "day_month_of"))
     day_month = re.compile(
         rf"(?<!\d)(?P<d>\d{{1,2}})(?:{ordinal})?(?:\s*(?:-|–|{span})\s*(?P<d2>\d{{1,2}})(?:{ordinal})?)?\s+(?:(?:{of})\s+)?(?P<mon>"
         # not followed by a letter: "3 marines", "2 mayors" and "4 MARS" are not dates
@@ -62,10 +62,6 @@ def _month_re(lex: Lexicon) -> tuple:
     out = (rx, months, day_month, month_day, gate(month_day))
     lex.extra["month_re"] = out
     return out
-
-
-def _rule(lex: Lexicon, key: str) -> str:
-    return lex.rules.get(key, NEVER).pattern
 
 
 def _month_value(m: re.Match, months: dict[str, int]) -> int:
@@ -133,7 +129,7 @@ def find_dates(text: str, published: date, lex: Lexicon, scan: Scan | None = Non
         if kind == "weekday":
             back = (published.weekday() - int(value)) % 7
             # "last Saturday" said on a Saturday means a week ago.
-            if back == 0 and lex.rules.get("weekday_last", NEVER).search(text[max(0, m.start() - 6):m.start()]):
+            if back == 0 and lex.rule("weekday_last").search(text[max(0, m.start() - 6):m.start()]):
                 back = 7
             add(published - timedelta(days=back), 1, m.start(), m.end(), "weekday")
         elif kind == "offset":
@@ -141,7 +137,7 @@ def find_dates(text: str, published: date, lex: Lexicon, scan: Scan | None = Non
         elif kind == "vague_week":
             monday = published - timedelta(days=published.weekday())
             lo = monday if monday < published else published - timedelta(days=7)
-            if lex.rules.get("week_past", NEVER).search(m.group()):
+            if lex.rule("week_past").search(m.group()):
                 lo = published - timedelta(days=7)
             add(_mid(lo, published - timedelta(days=1)), 2, m.start(), m.end(), "vague_week")
         elif kind == "vague_month":

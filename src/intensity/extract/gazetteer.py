@@ -316,6 +316,11 @@ def _script_ok(name: str) -> bool:
         _LATIN_OK.fullmatch(name) is not None or _CYRILLIC_OK.fullmatch(name) is not None)
 
 
+def _every_language(gz: Path, stem: str) -> list[dict]:
+    """The rows of ``<stem>_<lang>.csv`` of every language (their keys are of different scripts)."""
+    return [r for f in sorted(gz.glob(f"{stem}_*.csv")) for r in read_rows(f)]
+
+
 def build_index() -> Index:
     """Build the index from its sources (see the module docstring)."""
     import pycountry
@@ -395,7 +400,7 @@ def build_index() -> Index:
     for r in aliases.iter_rows(named=True):
         if r["admin1_code"] in top:
             add_admin(r["alias"], r["admin1_code"])
-    for r in [r for f in sorted(gz.glob("admin1_aliases_*.csv")) for r in read_rows(f)]:  # (every language's)
+    for r in _every_language(gz, "admin1_aliases"):
         for n in r["alias"].split("|"):
             add_admin(n, r["admin1_code"])
 
@@ -405,14 +410,14 @@ def build_index() -> Index:
         for n in {c.name, getattr(c, "common_name", None), getattr(c, "official_name", None)}:
             if n:
                 ckeys[loose(n)] = c.alpha_3
-    for r in [r for f in sorted(gz.glob("countries_*.csv")) for r in read_rows(f)]:
+    for r in _every_language(gz, "countries"):
         for n in r["names"].split("|"):
             ckeys[loose(n)] = r["country_iso3"]
         for n in r["demonyms"].split("|"):
             if n:
                 dkeys[loose(n)] = r["country_iso3"]
     areas = set()
-    for r in [r for f in sorted(gz.glob("areas_*.csv")) for r in read_rows(f)]:
+    for r in _every_language(gz, "areas"):
         for n in r["names"].split("|"):
             ckeys.setdefault(loose(n), r["country_iso3"])  # (a country's own name wins)
             areas.add(loose(n))
@@ -546,6 +551,17 @@ def _base(surface: str, inflection: list[tuple[str, str]], idx: Index) -> tuple 
     return None
 
 
+def inflection_pairs(grammar: dict[str, list[str]]) -> list[tuple[str, str]]:
+    """grammar.csv ``inflection`` as (ending, base ending) pairs, the longest ending first ("ской>ская", "е>")."""
+    pairs = [w.split(">", 1) for w in grammar.get("inflection", []) if ">" in w]
+    return sorted(((a, b) for a, b in pairs if a), key=lambda ab: -len(ab[0]))
+
+
+def _qualify_rules(rules: dict) -> tuple[re.Pattern, ...]:
+    """The rules.csv patterns :func:`_qualify` reads (the words between a place and its region)."""
+    return tuple(rules.get(k, NEVER) for k in ("qualifier", "plural_admin", "country_qualifier", "of_chain", "and_list"))
+
+
 def _large(key: str, idx: Index) -> tuple[int, ...]:
     return tuple(i for i in idx.place_keys.get(key, ()) if idx.places[i][5] >= 200_000)
 
@@ -555,7 +571,7 @@ class Spotter:
 
     def __init__(self, idx: Index, *, not_places: frozenset[str], grammar: dict[str, list[str]], rules: dict):
         self.idx = idx
-        self.rules = rules
+        self.qualify_rules = _qualify_rules(rules)
         self.articles = frozenset(grammar.get("article_word", []))  # ("in the Donetsk region")
         self.not_places = not_places
         self.admin_words = set(grammar.get("admin1_word", []))
@@ -563,13 +579,8 @@ class Spotter:
         self.preps = _preps(grammar)
         self.admin_two = {w.split()[0] for w in self.admin_words if " " in w}  # first words of two-word ones
         self.tail_stop = tail_stop(grammar, not_places)
-        # (ending, base ending) pairs, longest ending first: "ской>ская", "е>"
-        pairs = [w.split(">", 1) for w in grammar.get("inflection", []) if ">" in w]
-        self.inflection = sorted(((a, b) for a, b in pairs if a), key=lambda ab: -len(ab[0]))
+        self.inflection = inflection_pairs(grammar)
         self._lookup: dict[str, tuple] = {}  # surface -> (key, places, admin1, country, demonym), memoised
-
-    def _base_form(self, surface: str) -> tuple | None:
-        return _base(surface, self.inflection, self.idx)
 
     def __call__(self, text: str) -> list[Mention]:
         # Only a capitalised word can start a name, so the words of the sentence are read
@@ -635,7 +646,7 @@ class Spotter:
                     hit = (key, place_keys.get(key, ()), admin1_keys.get(key, ()), country_keys.get(key),
                            demonym_keys.get(key))
                     if self.inflection and not any(hit[1:]):
-                        hit = self._base_form(surface) or hit
+                        hit = _base(surface, self.inflection, idx) or hit
                     if k == 1 and "-" in surface and not any(hit[1:]):
                         city = city_of_district(surface, idx)
                         if city:
@@ -687,7 +698,7 @@ class Spotter:
             out.append(Mention(p, p + len(surface_clean), surface_clean, places, admin, country, demonym, aw, a2, prep))
             consumed = fw[k - 1].end()
         if len(out) > 1:  # (nothing to qualify otherwise)
-            _qualify(text, out, self.rules, self.tail_stop)
+            _qualify(text, out, self.qualify_rules, self.tail_stop)
         return out
 
 
@@ -740,8 +751,6 @@ def _words_before(text: str, p: int) -> list[str]:
     return prev[-2:]
 
 
-
-
 def tail_stop(grammar: dict[str, list[str]], not_places: frozenset[str]) -> frozenset[str]:
     """Words that end a place name ("Syzran Refinery, Samara", "Odesa Monday, Mykolaiv ..."):
     facility nouns, administrative and settlement words (``grammar.csv``) and the capitalised
@@ -750,12 +759,11 @@ def tail_stop(grammar: dict[str, list[str]], not_places: frozenset[str]) -> froz
     return frozenset(w.lower() for w in words if " " not in w) | not_places
 
 
-def _qualify(text: str, out: list[Mention], rules: dict, tail_stop: frozenset[str] = frozenset()) -> None:
+def _qualify(text: str, out: list[Mention], qualify_rules: tuple, tail_stop: frozenset[str] = frozenset()) -> None:
     # ", Donetsk" or "in the Donetsk region" right after a settlement qualifies it; so does a
     # country (", Ukraine", "(Somalia)"), which then also qualifies the places before it.
-    # (the words between are the lexicon's, rules.csv)
-    qualifier, plural_admin, country_qualifier, of_chain, and_list = (
-        rules.get(k, NEVER) for k in ("qualifier", "plural_admin", "country_qualifier", "of_chain", "and_list"))
+    # (the words between are the lexicon's: rules.csv, in the order of _qualify_rules)
+    qualifier, plural_admin, country_qualifier, of_chain, and_list = qualify_rules
     plural = set()
     for a, b in pairwise(out):
         # "Sverdlovsk (Dovzhansk)": a renamed town with its other name; the place both names share
@@ -806,7 +814,7 @@ def spot_reference(text: str, idx: Index, *, not_places: frozenset[str], grammar
     admin2_words = set(grammar.get("admin2_word", []))
     preps = _preps(grammar)
     articles = frozenset(grammar.get("article_word", []))
-    inflection = Spotter(idx, not_places=not_places, grammar=grammar, rules=rules).inflection
+    inflection = inflection_pairs(grammar)
     words = [(m.start(), m.end(), m.group()) for m in _WORD.finditer(text)]
     out: list[Mention] = []
     i = 0
@@ -865,7 +873,7 @@ def spot_reference(text: str, idx: Index, *, not_places: frozenset[str], grammar
                            admin_word=aw, admin2_word=a2, prep=prep))
         i += k
     # (the qualifier rules are shared; this function is about walking the words)
-    _qualify(text, out, rules, tail_stop(grammar, not_places))
+    _qualify(text, out, _qualify_rules(rules), tail_stop(grammar, not_places))
     return out
 
 

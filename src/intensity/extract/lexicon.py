@@ -184,6 +184,10 @@ class Lexicon:
         """The gated form of one of the lexicon's regexes (``trigger``, ``cue_generic``, ...)."""
         return self.gates[name]
 
+    def rule(self, key: str) -> re.Pattern:
+        """The compiled pattern of a ``rules.csv`` key (one that never matches when the language lacks it)."""
+        return self.rules.get(key, NEVER)
+
     def trigger_of(self, m: re.Match) -> Trigger:
         return self.triggers[int(m.lastgroup[1:])]
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from intensity.extract.lexicon import NEVER, Lexicon
+from intensity.extract.lexicon import Lexicon
 from intensity.extract.scan import Scan
 
 # Model names: letters, optional hyphen, digits (RM-70, Kh-101, S-300, Su-25, T-72, M777, 9M723, FAB-500).
@@ -63,7 +63,7 @@ def find_numbers(text: str, lex: Lexicon, scan: Scan | None = None) -> list[Numb
         lo = int(m.group(1).replace(",", ""))
         hi = int(m.group(2)) if m.group(2) else None
         # "2023" or "15 March" style dates are not counts: left to the date resolver.
-        if _looks_like_date(mtext, m, lex.rules):
+        if _looks_like_date(mtext, m, lex):
             continue
         if lex.number_label_re is not None and lex.number_label_re.search(mtext, max(0, m.start() - 24), m.start()):
             continue  # a name, "PD 5 of Kabul", "Route 9"
@@ -104,19 +104,19 @@ def find_numbers(text: str, lex: Lexicon, scan: Scan | None = None) -> list[Numb
 _TIME_BEFORE = re.compile(r"\d[:/]$")
 
 
-def _looks_like_date(text: str, m: re.Match, rules: dict) -> bool:
+def _looks_like_date(text: str, m: re.Match, lex: Lexicon) -> bool:
     # (rules.csv: the words around a number that make it a year, a date, a time or a measure)
     val = m.group(1)
     after = text[m.end():m.end() + 12].lower()
     before = text[max(0, m.start() - 12):m.start()].lower()
-    if len(val) == 4 and 1900 <= int(val) <= 2100 and not rules.get("year_count", NEVER).match(after):
+    if len(val) == 4 and 1900 <= int(val) <= 2100 and not lex.rule("year_count").match(after):
         return True
-    return bool(rules.get("month_after", NEVER).match(after) or rules.get("month_before", NEVER).search(before)
-                or rules.get("time_after", NEVER).match(after) or _TIME_BEFORE.search(before)
-                or rules.get("unit_after", NEVER).match(after))
+    return bool(lex.rule("month_after").match(after) or lex.rule("month_before").search(before)
+                or lex.rule("time_after").match(after) or _TIME_BEFORE.search(before)
+                or lex.rule("unit_after").match(after))
 
 
 def prefix_of(text: str, n: Number, lex: Lexicon) -> str | None:
     """The quantity modifier just before a number ("at least", "more than"), lower case."""
-    m = lex.rules.get("count_modifier", NEVER).search(text[max(0, n.start - 20):n.start])
+    m = lex.rule("count_modifier").search(text[max(0, n.start - 20):n.start])
     return m.group(1).lower() if m else None

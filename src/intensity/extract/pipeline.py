@@ -327,7 +327,7 @@ class Extractor:
         self.spot = gaz.Spotter(index, not_places=lex.not_places, grammar=lex.grammar, rules=lex.rules)
         g = lex.grammar
         # the rules' own wording (rules.csv), some also behind a first-word gate
-        self.rx = SimpleNamespace(**{k: lex.rules.get(k, _NEVER) for k in _RULES})
+        self.rx = SimpleNamespace(**{k: lex.rule(k) for k in _RULES})
         self.gates_rx = {k: gate(getattr(self.rx, k)) for k in _GATED_RULES}
         self._report_verbs = tuple(g.get("report_verb", []))  # (a substring test spares the attribution search)
         # region names that are compass words ("West", "North" in Cameroon): without a region word

@@ -190,9 +190,9 @@ def _article_or_reject(obj, raw: str, p: Path, n: int, published: date | None, r
 @cache
 def languages() -> tuple[str, ...]:
     """The languages that have an extraction lexicon (``data/reference/lexicon/<lang>/``)."""
-    from intensity.extract.lexicon import lexicon_dir
+    from intensity.resources import reference_dir
 
-    return tuple(sorted(d.name for d in lexicon_dir("en").parent.iterdir() if (d / "triggers.csv").exists()))
+    return tuple(sorted(d.name for d in (reference_dir() / "lexicon").iterdir() if (d / "triggers.csv").exists()))
 
 
 def _article_day(obj, p: Path, n: int, published: date | None) -> date:
