@@ -401,7 +401,7 @@ def _identity_sets() -> dict[str, list[dict]]:
         import polars as pl
 
         sets["telegram"] = [{"id": str(i), "text": r["text_snippet"] or "", "title": None,
-                             "published": date.fromisoformat(r["date"])}
+                             "published": date.fromisoformat(r["date"]), "lang": "ru"}
                             for i, r in enumerate(pl.read_csv(tg, infer_schema=False).iter_rows(named=True))]
     return sets
 
@@ -415,7 +415,8 @@ def record_outputs(out_dir: Path) -> dict[str, int]:
     for name, docs in _identity_sets().items():
         with open(out_dir / f"{name}.jsonl", "w", encoding="utf-8") as fh:
             for d in docs:
-                evs = extract_events(d["text"], published=d["published"], title=d.get("title"), article_id=d["id"])
+                evs = extract_events(d["text"], published=d["published"], title=d.get("title"), article_id=d["id"],
+                                     lang=d.get("lang", "en"))
                 rec = {"id": d["id"], "events": [e.to_json() for e in evs]}
                 if d.get("locate"):
                     rec["locate"] = get_extractor().locate(d["text"], published=d["published"], title=None)

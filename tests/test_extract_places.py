@@ -236,3 +236,33 @@ def test_a_route_between_two_cities_is_neither():
     evs = extract_events("On 14 August 2020, militants ambushed an army convoy on the Kabul-Kandahar highway.",
                          published=date(2020, 8, 14))
     assert all(e.location is None for e in evs)
+
+
+def test_a_list_of_regions_gives_an_event_in_each_with_the_counts_split():
+    evs = extract_events("Air defences destroyed 12 drones over the Belgorod, Kursk and Bryansk regions on "
+                         "Tuesday, the defence ministry said.", published=PUB)
+    assert [(e.admin1_code, e.location, e.geo_precision) for e in evs] == [
+        ("RU-BEL", None, 3), ("RU-KRS", None, 3), ("RU-BRY", None, 3)]  # (not Belgorod city in Kursk region)
+    assert {(e.sub_event_type, e.event_date) for e in evs} == {("disrupted_weapons_use", date(2022, 3, 8))}
+    # 12 stated for the three together: 4 each, the sum kept, the total in the notes
+    assert [e.intercepted for e in evs] == [4, 4, 4] and all("intercepted 12" in e.notes for e in evs)
+    assert len({e.event_id for e in evs}) == 3
+    # each event's evidence names its own region
+    assert [next(x.text for x in e.evidence if x.field == "admin1_code") for e in evs] == ["Belgorod", "Kursk", "Bryansk"]
+    # an odd total: the remainder goes to the regions named first
+    evs = extract_events("Russian forces shelled the Sumy, Kharkiv, and Kherson regions overnight, killing four "
+                         "civilians.", published=PUB)
+    assert [(e.admin1_code, e.fatalities) for e in evs] == [("UA-59", 2), ("UA-63", 1), ("UA-65", 1)]
+    # no count stated: none invented
+    evs = extract_events("Fighting continued in the Kharkiv and Donetsk oblasts on Tuesday.", published=PUB)
+    assert [(e.admin1_code, e.fatalities) for e in evs] == [("UA-63", None), ("UA-14", None)]
+    assert evs[0].notes == "one of 2 regions named together"
+
+
+def test_names_without_a_plural_region_word_are_no_region_list():
+    # the region qualifies the name just before it only, as before
+    ms = get_extractor().spot("Russian forces shelled Kherson and Nikopol, Dnipropetrovsk region, on Tuesday.")
+    assert [(m.surface, m.qualifier, m.region_list) for m in ms] == [
+        ("Kherson", None, None), ("Nikopol", "UA-12", None), ("Dnipropetrovsk", None, None)]
+    # one region word, singular: the city of Kyiv and the region of Chernihiv are named, one event
+    assert len(extract_events("Drones struck Kyiv and the Chernihiv region on Tuesday.", published=PUB)) == 1

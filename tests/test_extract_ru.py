@@ -169,3 +169,10 @@ def test_stored_articles_keep_their_language_through_reprocess(db_path, tmp_path
     res = runner.invoke(app, ["extract", "--reprocess", "--db", str(db_path)])
     assert res.exit_code == 0, res.output
     assert stored()[1] == evs  # (each re-read in its own language)
+
+
+def test_a_list_of_regions_in_the_instrumental_plural_gives_an_event_in_each():
+    evs = ru("Вчера дежурными средствами ПВО уничтожены девять беспилотников над Белгородской, Курской и "
+             "Брянской областями.")
+    assert [(e.admin1_code, e.intercepted) for e in evs] == [("RU-BEL", 3), ("RU-KRS", 3), ("RU-BRY", 3)]
+    assert {e.sub_event_type for e in evs} == {"disrupted_weapons_use"}

@@ -179,3 +179,14 @@ def test_old_and_new_text_of_one_id_in_a_file_are_both_kept_once(con, tmp_path):
     stored = dict(con.execute("SELECT text, article_id FROM articles").fetchall())
     assert stored[t1] == "X" and stored[t2].startswith("X#")
     assert sorted(r[0] for r in con.execute("SELECT article_id FROM events").fetchall()) == sorted(stored.values())
+
+
+def test_an_article_naming_a_list_of_regions_stores_one_event_per_region_once(con, tmp_path):
+    a = tmp_path / "a.txt"
+    a.write_text("date 2024-03-24\n\nAir defences destroyed 12 drones over the Belgorod, Kursk and Bryansk regions "
+                 "on Saturday.\n", encoding="utf-8")
+    for _ in range(2):
+        ingest_files(con, [a])
+    rows = con.execute("SELECT e.admin1_code, v.intercepted, e.notes LIKE '%intercepted 12%' FROM events e "
+                       "JOIN event_evidence v USING (event_id) ORDER BY 1").fetchall()
+    assert rows == [("RU-BEL", 4, True), ("RU-BRY", 4, True), ("RU-KRS", 4, True)]

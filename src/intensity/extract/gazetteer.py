@@ -468,6 +468,7 @@ class Mention:
     prep: str | None = None  # the preposition right before
     qualifier: str | None = None  # ISO code of ", Donetsk" / "in Donetsk region" right after
     country_qualifier: str | None = None  # ISO3 of ", Ukraine" / "(Somalia)" right after
+    region_list: int | None = None  # the start of "the Sumy, Kharkiv and Kherson regions" this region is one of
 
 
 def _strip_adjective(key: str) -> list[str]:
@@ -559,7 +560,8 @@ def inflection_pairs(grammar: dict[str, list[str]]) -> list[tuple[str, str]]:
 
 def _qualify_rules(rules: dict) -> tuple[re.Pattern, ...]:
     """The rules.csv patterns :func:`_qualify` reads (the words between a place and its region)."""
-    return tuple(rules.get(k, NEVER) for k in ("qualifier", "plural_admin", "country_qualifier", "of_chain", "and_list"))
+    return tuple(rules.get(k, NEVER) for k in ("qualifier", "plural_admin", "country_qualifier", "of_chain", "and_list",
+                                                "region_list_sep", "region_list_tail"))
 
 
 def _large(key: str, idx: Index) -> tuple[int, ...]:
@@ -698,7 +700,7 @@ class Spotter:
             out.append(Mention(p, p + len(surface_clean), surface_clean, places, admin, country, demonym, aw, a2, prep))
             consumed = fw[k - 1].end()
         if len(out) > 1:  # (nothing to qualify otherwise)
-            _qualify(text, out, self.qualify_rules, self.tail_stop)
+            _qualify(text, out, self.qualify_rules, self.tail_stop, idx)
         return out
 
 
@@ -759,11 +761,33 @@ def tail_stop(grammar: dict[str, list[str]], not_places: frozenset[str]) -> froz
     return frozenset(w.lower() for w in words if " " not in w) | not_places
 
 
-def _qualify(text: str, out: list[Mention], qualify_rules: tuple, tail_stop: frozenset[str] = frozenset()) -> None:
+def _region_lists(text: str, out: list[Mention], sep: re.Pattern, tail: re.Pattern, idx: Index) -> None:
+    """Mark "the Sumy, Kharkiv and Kherson regions": region names joined by commas and "and" and
+    ended by a plural region word are each a region (not the city of the name, nor qualified by
+    the next name), and share ``region_list``."""
+    i = 0
+    while i < len(out) - 1:
+        j = i
+        while j + 1 < len(out) and out[j].admin1 and out[j + 1].admin1 and not (out[j].country or out[j + 1].country) \
+                and sep.fullmatch(text, out[j].end, out[j + 1].start):
+            j += 1
+        end = tail.match(text, out[j].end) if j > i else None
+        if end:
+            word = end.group().strip().lower()
+            for m in out[i:j + 1]:
+                m.region_list = out[i].start
+                m.admin_word = m.admin_word or word
+                if len(m.admin1) > 1:
+                    m.admin1 = region_not_city(m.admin1, idx)
+        i = j + 1
+
+
+def _qualify(text: str, out: list[Mention], qualify_rules: tuple, tail_stop: frozenset[str], idx: Index) -> None:
     # ", Donetsk" or "in the Donetsk region" right after a settlement qualifies it; so does a
     # country (", Ukraine", "(Somalia)"), which then also qualifies the places before it.
     # (the words between are the lexicon's: rules.csv, in the order of _qualify_rules)
-    qualifier, plural_admin, country_qualifier, of_chain, and_list = qualify_rules
+    qualifier, plural_admin, country_qualifier, of_chain, and_list, list_sep, list_tail = qualify_rules
+    _region_lists(text, out, list_sep, list_tail, idx)
     plural = set()
     for a, b in pairwise(out):
         # "Sverdlovsk (Dovzhansk)": a renamed town with its other name; the place both names share
@@ -773,6 +797,8 @@ def _qualify(text: str, out: list[Mention], qualify_rules: tuple, tail_stop: fro
             if both:
                 a.places = b.places = both
     for i, (a, b) in enumerate(pairwise(out)):
+        if a.region_list is not None and a.region_list == b.region_list:
+            continue  # (in "the Belgorod, Kursk and Bryansk regions" Kursk does not qualify Belgorod)
         if b.admin1 and qualifier.fullmatch(text, a.end, b.start):
             if plural_admin.search(text, a.end, b.start):
                 plural.add(i)
@@ -873,7 +899,7 @@ def spot_reference(text: str, idx: Index, *, not_places: frozenset[str], grammar
                            admin_word=aw, admin2_word=a2, prep=prep))
         i += k
     # (the qualifier rules are shared; this function is about walking the words)
-    _qualify(text, out, _qualify_rules(rules), tail_stop(grammar, not_places))
+    _qualify(text, out, _qualify_rules(rules), tail_stop(grammar, not_places), idx)
     return out
 
 

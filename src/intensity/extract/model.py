@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from datetime import date
 
-EXTRACTOR_VERSION = "intensity-rules-1.7"  # bumped whenever the rules change what is extracted
+EXTRACTOR_VERSION = "intensity-rules-1.8"  # bumped whenever the rules change what is extracted
 
 # Canonical columns an extracted event fills (the events table, less store bookkeeping).
 CANONICAL_FIELDS = (

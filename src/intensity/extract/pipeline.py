@@ -165,6 +165,37 @@ def _runs_joined(text: str, places: list[gaz.Mention]) -> list[gaz.Mention]:
     return out
 
 
+_SPLIT_COUNTS = ("fatalities", "fatalities_low", "fatalities_high", "injured", "munitions", "intercepted")
+
+
+def _per_region(ev: ExtractedEvent, also: list[tuple[dict, Evidence]]) -> list[ExtractedEvent]:
+    """One event per region of a list ("12 drones over the Belgorod, Kursk and Bryansk regions").
+
+    The counts were stated for all of them together. As ACLED does with a total it cannot
+    attribute, they are split evenly (the remainder to the regions named first), so that sums
+    over regions keep the stated totals; ``notes`` records the totals.
+    """
+    n = len(also) + 1
+    totals = {f: getattr(ev, f) for f in _SPLIT_COUNTS}
+    stated = {f: v for f, v in totals.items() if v is not None and f in ("fatalities", "injured", "munitions", "intercepted")}
+    note = f"one of {n} regions named together" + (
+        "; counts split evenly, totals " + ", ".join(f"{f} {v}" for f, v in stated.items()) if stated else "")
+    own = [e for e in ev.evidence if e.field == "admin1_code"][:1]
+    out = [ev]
+    for g, e in also:
+        out.append(dataclasses.replace(
+            ev, country_iso3=g["country_iso3"], admin1_code=g["admin1_code"], admin1=g["admin1"], admin2=None,
+            location=None, latitude=None, longitude=None, geo_precision=g["geo"], article_ids=list(ev.article_ids),
+            sentences=list(ev.sentences), evidence=[x for x in ev.evidence if x not in own] + [e]))
+    for i, x in enumerate(out):
+        for f, v in totals.items():
+            if v is not None:
+                q, rem = divmod(v, n)
+                setattr(x, f, q + (i < rem))
+        x.notes = note if not x.notes else f"{x.notes}; {note}"
+    return out
+
+
 class _Cues:
     """The cue matches of one sentence, each kind scanned only when a rule asks for it."""
 
@@ -1172,6 +1203,18 @@ class Extractor:
         scored.sort(key=lambda x: -x[0])
         _, m, r = scored[0]
         r = dict(r)
+        if m.region_list is not None and r["location"] is None:
+            # "over the Belgorod, Kursk and Bryansk regions": an event in each, the first named first
+            regs = []
+            for o in runs:
+                if o.region_list == m.region_list:
+                    g = self._region(o, ctx_countries, ctx_admin)
+                    if g and all(g["admin1_code"] != x["admin1_code"] for x, _ in regs):
+                        regs.append((g, o))
+            if len(regs) > 1:
+                (r, m), rest = regs[0], regs[1:]
+                r["also"] = [(g, Evidence("admin1_code", mt.sent.index, off + o.start, off + o.end, o.surface,
+                                          "region_list")) for g, o in rest]
         if m.admin2_word:
             r["admin2"] = m.surface
         rule = "admin1_name" if r["location"] is None else ("settlement+qualifier" if m.qualifier else "settlement")
@@ -1309,7 +1352,7 @@ class Extractor:
             st = {"fat": [], "inj": [], "mun": [], "coded": None, "unknown": False, "explicit_date": dev and dev[0].rule != "published_default",
                   "context_place": bool(pev and pev[0].rule == "article_context"), "weight": 0,
                   "hit": False, "stopped_seen": sub == "disrupted_weapons_use",
-                  "generic_clash": mt.weak and sub == "armed_clash" and not mt.weapon}
+                  "generic_clash": mt.weak and sub == "armed_clash" and not mt.weapon, "also": place.get("also")}
             self._add_numbers(ev, st, mt)
             ev.sentences.append(mt.sent.index)
             if mt.weapon:
@@ -1321,7 +1364,7 @@ class Extractor:
         out = []
         for ev, st in events:
             self._finish(ev, st)
-            out.append(ev)
+            out.extend(_per_region(ev, st["also"]) if st["also"] else [ev])
         return out
 
     def _joins(self, ev: ExtractedEvent, mt: _Mention) -> bool:
