@@ -266,3 +266,17 @@ def test_names_without_a_plural_region_word_are_no_region_list():
         ("Kherson", None, None), ("Nikopol", "UA-12", None), ("Dnipropetrovsk", None, None)]
     # one region word, singular: the city of Kyiv and the region of Chernihiv are named, one event
     assert len(extract_events("Drones struck Kyiv and the Chernihiv region on Tuesday.", published=PUB)) == 1
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("Air defences destroyed 16 drones, 13 over Crimea and three over the Volgograd region, on Tuesday.",
+     [("UA-43", 13), ("RU-VGG", 3)]),
+    ("The ministry said 10 drones were shot down over the Kursk region and two over the Belgorod region on Tuesday.",
+     [("RU-KRS", 10), ("RU-BEL", 2)]),
+    ("Air defences destroyed eight drones on Tuesday, four over the Bryansk region and two each over the Kursk "
+     "and Oryol regions.", [("RU-BRY", 4), ("RU-KRS", 2), ("RU-ORL", 2)]),
+])
+def test_counts_stated_per_region_stay_with_their_region(text, expected):
+    evs = extract_events(text, published=PUB)
+    assert [(e.admin1_code, e.intercepted) for e in evs] == expected
+    assert all("as stated per region" in e.notes for e in evs)

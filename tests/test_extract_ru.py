@@ -176,3 +176,11 @@ def test_a_list_of_regions_in_the_instrumental_plural_gives_an_event_in_each():
              "Брянской областями.")
     assert [(e.admin1_code, e.intercepted) for e in evs] == [("RU-BEL", 3), ("RU-KRS", 3), ("RU-BRY", 3)]
     assert {e.sub_event_type for e in evs} == {"disrupted_weapons_use"}
+
+
+def test_counts_stated_per_region_in_a_russian_summary():
+    evs = ru("Вчера дежурными средствами ПВО уничтожены одиннадцать беспилотников, из них один над территорией "
+             "Калужской области и 10 - над Курской.")  # (the second region by its adjective alone)
+    assert [(e.admin1_code, e.intercepted) for e in evs] == [("RU-KLU", 1), ("RU-KRS", 10)]
+    evs = ru("Вчера уничтожены четыре БПЛА над Воронежской, по два над Курской и Самарской областями.")
+    assert [(e.admin1_code, e.intercepted) for e in evs] == [("RU-VOR", 4), ("RU-KRS", 2), ("RU-SAM", 2)]

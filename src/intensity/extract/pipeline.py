@@ -62,7 +62,8 @@ _RULES = ("other_side", "name_head", "anaphora", "according", "attribution", "ca
           "from_before", "excessive_force", "intervention", "passive_before", "by_after", "by_end", "in_district",
           "by_before", "near_before", "nominal_by", "attacked", "not_asserted", "accident", "died", "earlier",
           "coord_and", "including_before", "among_after", "general_noun", "own_verb", "named_facility_after",
-          "source_after", "speaker_after", "in_direction", "metonym_owned", "injury_noun", "coder_statement")
+          "source_after", "speaker_after", "in_direction", "metonym_owned", "injury_noun", "coder_statement",
+          "count_to_region", "each_before_count")
 _GATED_RULES = ("according", "anaphora", "n_of_m_stopped", "rest_stopped", "combatant", "civilian", "accident")
 _SPACES = re.compile(r"\s*")
 _BARE_NUMBER = re.compile(r"(?<![\w-])\d+(?![\w-])")
@@ -168,7 +169,7 @@ def _runs_joined(text: str, places: list[gaz.Mention]) -> list[gaz.Mention]:
 _SPLIT_COUNTS = ("fatalities", "fatalities_low", "fatalities_high", "injured", "munitions", "intercepted")
 
 
-def _per_region(ev: ExtractedEvent, also: list[tuple[dict, Evidence]]) -> list[ExtractedEvent]:
+def _per_region(ev: ExtractedEvent, also: list[tuple[dict, Evidence]], counts: list[int] | None) -> list[ExtractedEvent]:
     """One event per region of a list ("12 drones over the Belgorod, Kursk and Bryansk regions").
 
     The counts were stated for all of them together. As ACLED does with a total it cannot
@@ -177,8 +178,13 @@ def _per_region(ev: ExtractedEvent, also: list[tuple[dict, Evidence]]) -> list[E
     """
     n = len(also) + 1
     totals = {f: getattr(ev, f) for f in _SPLIT_COUNTS}
+    own_field = None
+    if counts:  # (the weapons counted per region: intercepted ones where the total was of those)
+        own_field = "intercepted" if ev.intercepted is not None or (
+            ev.munitions is None and ev.sub_event_type == "disrupted_weapons_use") else "munitions"
+        totals.pop(own_field)
     stated = {f: v for f, v in totals.items() if v is not None and f in ("fatalities", "injured", "munitions", "intercepted")}
-    note = f"one of {n} regions named together" + (
+    note = f"one of {n} regions named together" + (f"; {own_field} as stated per region" if own_field else "") + (
         "; counts split evenly, totals " + ", ".join(f"{f} {v}" for f, v in stated.items()) if stated else "")
     own = [e for e in ev.evidence if e.field == "admin1_code"][:1]
     out = [ev]
@@ -192,6 +198,8 @@ def _per_region(ev: ExtractedEvent, also: list[tuple[dict, Evidence]]) -> list[E
             if v is not None:
                 q, rem = divmod(v, n)
                 setattr(x, f, q + (i < rem))
+        if own_field:
+            setattr(x, own_field, counts[i])
         x.notes = note if not x.notes else f"{x.notes}; {note}"
     return out
 
@@ -1203,18 +1211,22 @@ class Extractor:
         scored.sort(key=lambda x: -x[0])
         _, m, r = scored[0]
         r = dict(r)
-        if m.region_list is not None and r["location"] is None:
-            # "over the Belgorod, Kursk and Bryansk regions": an event in each, the first named first
+        # "13 over Crimea and three over the Volgograd region": an event in each region, with its count;
+        # "over the Belgorod, Kursk and Bryansk regions": an event in each, the first named first
+        regs = self._region_counts(t, runs, mt.scan, ctx_countries, ctx_admin) if len(runs) > 1 else None
+        if regs is None and m.region_list is not None and r["location"] is None:
             regs = []
             for o in runs:
                 if o.region_list == m.region_list:
                     g = self._region(o, ctx_countries, ctx_admin)
-                    if g and all(g["admin1_code"] != x["admin1_code"] for x, _ in regs):
-                        regs.append((g, o))
-            if len(regs) > 1:
-                (r, m), rest = regs[0], regs[1:]
-                r["also"] = [(g, Evidence("admin1_code", mt.sent.index, off + o.start, off + o.end, o.surface,
-                                          "region_list")) for g, o in rest]
+                    if g and all(g["admin1_code"] != x["admin1_code"] for x, _, _ in regs):
+                        regs.append((g, o, None))
+        if regs and len(regs) > 1:
+            (r, m, _), rest = regs[0], regs[1:]
+            r["also"] = [(g, Evidence("admin1_code", mt.sent.index, off + o.start, off + o.end, o.surface,
+                                      "region_list")) for g, o, _ in rest]
+            if regs[0][2] is not None:
+                r["counts"] = [n for _, _, n in regs]
         if m.admin2_word:
             r["admin2"] = m.surface
         rule = "admin1_name" if r["location"] is None else ("settlement+qualifier" if m.qualifier else "settlement")
@@ -1247,6 +1259,41 @@ class Extractor:
         if r["location"] and self.rx.near_before.search(t[max(0, m.start - 16):m.start]):
             r["geo"] = 2
         return r, ev
+
+    def _region_counts(self, text: str, runs: list[gaz.Mention], scan: Scan | None, ctx_countries,
+                       ctx_admin) -> list[tuple[dict, gaz.Mention, int]] | None:
+        """The regions of a breakdown of weapons by region, each with its count, in text order.
+
+        "16 drones, 13 over Crimea and three over the Volgograd region"; "по два над Курской и
+        Самарской областями" (two each); a count before a list of regions without "each" is split
+        among them. None unless two counts are stated, or one for each region of a list.
+        """
+        if not any(o.admin1 for o in runs):
+            return None
+        nums = [n for n in find_numbers(text, self.lex, scan if scan is not None and scan.text is text else None)
+                if n.kind != "article"]
+        out: list[tuple[dict, gaz.Mention, int]] = []
+        done: set = set()
+        units = 0  # (count statements; one count split over a list is the plain list's case)
+        for o in runs:
+            if not o.admin1 or o.country or o.demonym or id(o) in done:
+                continue
+            gap = next((g for n in reversed(nums) if 0 <= o.start - n.end <= 40  # (the nearest count)
+                        and (g := self.rx.count_to_region.fullmatch(text, n.end, o.start))), None)
+            if gap is None:
+                continue
+            n = next(n for n in nums if n.end == gap.start())
+            members = [x for x in runs if x.region_list == o.region_list] if o.region_list is not None else [o]
+            done.update(id(x) for x in members)
+            each = (gap.groupdict().get("each") is not None
+                    or self.rx.each_before_count.search(text, max(0, n.start - 8), n.start) is not None)
+            units += 1 + (each and len(members) > 1)
+            q, rem = divmod(n.value, len(members))
+            for i, x in enumerate(members):
+                g = self._region(x, ctx_countries, ctx_admin)
+                if g and all(g["admin1_code"] != y["admin1_code"] for y, _, _ in out):
+                    out.append((g, x, n.value if each else q + (i < rem)))
+        return out if len(out) > 1 and units > 1 else None
 
     def _named_as_place(self, text: str, m: gaz.Mention) -> bool:
         """The region name is a place in this sentence ("Adamawa State", "in Adamawa", or between
@@ -1352,7 +1399,8 @@ class Extractor:
             st = {"fat": [], "inj": [], "mun": [], "coded": None, "unknown": False, "explicit_date": dev and dev[0].rule != "published_default",
                   "context_place": bool(pev and pev[0].rule == "article_context"), "weight": 0,
                   "hit": False, "stopped_seen": sub == "disrupted_weapons_use",
-                  "generic_clash": mt.weak and sub == "armed_clash" and not mt.weapon, "also": place.get("also")}
+                  "generic_clash": mt.weak and sub == "armed_clash" and not mt.weapon, "also": place.get("also"),
+                  "counts": place.get("counts")}
             self._add_numbers(ev, st, mt)
             ev.sentences.append(mt.sent.index)
             if mt.weapon:
@@ -1364,7 +1412,7 @@ class Extractor:
         out = []
         for ev, st in events:
             self._finish(ev, st)
-            out.extend(_per_region(ev, st["also"]) if st["also"] else [ev])
+            out.extend(_per_region(ev, st["also"], st["counts"]) if st["also"] else [ev])
         return out
 
     def _joins(self, ev: ExtractedEvent, mt: _Mention) -> bool:
