@@ -184,3 +184,29 @@ def test_counts_stated_per_region_in_a_russian_summary():
     assert [(e.admin1_code, e.intercepted) for e in evs] == [("RU-KLU", 1), ("RU-KRS", 10)]
     evs = ru("Вчера уничтожены четыре БПЛА над Воронежской, по два над Курской и Самарской областями.")
     assert [(e.admin1_code, e.intercepted) for e in evs] == [("RU-VOR", 4), ("RU-KRS", 2), ("RU-SAM", 2)]
+
+
+@pytest.mark.parametrize("text,admin1,location", [
+    # of the base forms the endings give, the city (Брянск), not the village Брянское in Crimea
+    ("Вчера над Брянском средствами ПВО перехвачены два беспилотника.", "RU-BRY", "Bryansk"),
+    # a front sector is its town's region, not a namesake town elsewhere, nor the city itself
+    ("Вчера на Донецком направлении подразделения отразили три атаки противника.", "UA-14", None),
+    # a district in the genitive chain takes its region ("X района Y области")
+    ("Вчера беспилотник уничтожен над Воскресенским районом Московской области.", "RU-MOS", "Воскресенским"),
+])
+def test_inflected_names_sectors_and_district_chains(text, admin1, location):
+    (e,) = ru(text)
+    assert (e.admin1_code, e.location) == (admin1, location)
+
+
+def test_names_of_regimes_fleets_and_quoted_systems_are_no_places():
+    assert ru("Вчера Киевский режим атаковал беспилотниками объекты Брянской области.")[0].admin1_code == "RU-BRY"
+    # (these read as an event in Malka, Kabardino-Balkaria, before: the sentence names no place)
+    assert ru("Вчера ударом РСЗО «Ураган» и САУ «Малка» уничтожены 12 единиц техники противника.") == []
+    # (not Chernomorskiy, Krasnodar krai)
+    assert get_extractor("ru").locate("Вчера корабль Черноморского флота провёл учения.", published=date(2024, 5, 14)) is None
+
+
+def test_a_list_of_front_sectors_gives_an_event_in_each_region():
+    evs = ru("Вчера подразделения отразили шесть атак на Лисичанском, Артёмовском и Купянском направлениях.")
+    assert [e.admin1_code for e in evs] == ["UA-09", "UA-14", "UA-63"]

@@ -471,6 +471,13 @@ class Mention:
     region_list: int | None = None  # the start of "the Sumy, Kharkiv and Kherson regions" this region is one of
 
 
+def adjectival(surface: str, endings: tuple[str, ...] = ()) -> bool:
+    """Whether the name reads as an adjective of a place: a transliterated ending ("Kharkivska")
+    or one of a lexicon's ``endings`` ("Курской": grammar.csv ``adjective_ending``)."""
+    key = loose_memo(surface)
+    return key.endswith(_ADJ_SUFFIXES) or (bool(endings) and key.endswith(endings))
+
+
 def _strip_adjective(key: str) -> list[str]:
     out = []
     for suf, adds in (("skaia", ("", "i", "a")), ("ska", ("", "i", "a")), ("skii", ("",)), ("ski", ("", "i")),
@@ -540,16 +547,25 @@ def city_of_district(surface: str, idx: Index) -> tuple[int, ...]:
 
 
 def _base(surface: str, inflection: list[tuple[str, str]], idx: Index) -> tuple | None:
-    """The index entry of an inflected name's base form (the first ending that gives one)."""
+    """The index entry of an inflected name's base form.
+
+    Of the base forms the endings give, a region's or country's name first, then the one with the
+    most populous place ("Брянском" is Брянск, the city, not the village Брянское; "Артемовском
+    направлении" is the front sector Артемовское, not the town Артемовский); the longest ending
+    first among equals.
+    """
     low = surface.lower()
+    best, rank = None, None
     for end, base in inflection:
         if low.endswith(end) and len(low) - len(end) >= 3:
             key = loose(surface[:len(surface) - len(end)] + base)
             hit = (key, idx.place_keys.get(key, ()), idx.admin1_keys.get(key, ()), idx.country_keys.get(key),
                    idx.demonym_keys.get(key))
             if any(hit[1:]):
-                return hit
-    return None
+                r = (bool(hit[2] or hit[3]), max((idx.places[i][5] for i in hit[1][:200]), default=0))
+                if rank is None or r > rank:
+                    best, rank = hit, r
+    return best
 
 
 def inflection_pairs(grammar: dict[str, list[str]]) -> list[tuple[str, str]]:

@@ -63,7 +63,7 @@ _RULES = ("other_side", "name_head", "anaphora", "according", "attribution", "ca
           "by_before", "near_before", "nominal_by", "attacked", "not_asserted", "accident", "died", "earlier",
           "coord_and", "including_before", "among_after", "general_noun", "own_verb", "named_facility_after",
           "source_after", "speaker_after", "in_direction", "metonym_owned", "injury_noun", "coder_statement",
-          "count_to_region", "each_before_count")
+          "count_to_region", "each_before_count", "modified_noun_after", "quote_before")
 _GATED_RULES = ("according", "anaphora", "n_of_m_stopped", "rest_stopped", "combatant", "civilian", "accident")
 _SPACES = re.compile(r"\s*")
 _BARE_NUMBER = re.compile(r"(?<![\w-])\d+(?![\w-])")
@@ -75,7 +75,21 @@ _SOURCE_BEFORE = re.compile(r"(?:\s[-\u2013\u2014]|:)\s*$")
 _NAME_NEXT = re.compile(r"\s+(?-i:[A-Z])")
 _WORD_NEXT = re.compile(r"\s+\w")
 _LAST_WORD = re.compile(r"([^\W\d_]+)\s+$")
-_CAP_RUN = re.compile(r"[^\W\d_][\w'’-]*(?:[ ][^\W\d_a-z][\w'’-]*)*")  # "Jebel Marra" of "Jebel Marra, Central Darfur"
+_RUN_WORD = re.compile(r"[^\W\d_][\w'’-]*")
+
+
+def _cap_run(text: str, start: int) -> str:
+    """The capitalised words from ``start`` on ("Jebel Marra" of "Jebel Marra, Central Darfur"), in any script."""
+    m = _RUN_WORD.match(text, start)
+    end = m.end() if m else start
+    while end + 1 < len(text) and text[end] == " " and text[end + 1].isupper():
+        nxt = _RUN_WORD.match(text, end + 1)
+        if not nxt:
+            break
+        end = nxt.end()
+    return text[start:end]
+
+
 # (ACLED's actor names, not the text's words)
 _FORCES_OF = re.compile(r"^(?:Military|Police|Security|Armed) Forces of (.+?)(?: \(|$)")
 _CRIME = frozenset({"attack", "sexual_violence", "abduction_forced_disappearance"})
@@ -191,7 +205,7 @@ def _per_region(ev: ExtractedEvent, also: list[tuple[dict, Evidence]], counts: l
     for g, e in also:
         out.append(dataclasses.replace(
             ev, country_iso3=g["country_iso3"], admin1_code=g["admin1_code"], admin1=g["admin1"], admin2=None,
-            location=None, latitude=None, longitude=None, geo_precision=g["geo"], article_ids=list(ev.article_ids),
+            location=g["location"], latitude=g["lat"], longitude=g["lon"], geo_precision=g["geo"], article_ids=list(ev.article_ids),
             sentences=list(ev.sentences), evidence=[x for x in ev.evidence if x not in own] + [e]))
     for i, x in enumerate(out):
         for f, v in totals.items():
@@ -372,6 +386,7 @@ class Extractor:
         # region names that are compass words ("West", "North" in Cameroon): without a region word
         # they are directions ("the West", "North America"), not the region
         self._compass = frozenset(g.get("compass_word", []))
+        self._adj_endings = tuple(gaz.loose(w) for w in g.get("adjective_ending", []))  # (of region names: "Курской")
         self._event_prep_words = frozenset(g.get("event_prep", []))  # (places where it happened)
         self._origin_preps = frozenset(g.get("origin_prep", []))  # (where fire came from)
         self._owner_nouns = frozenset(w.lower() for w in g.get("owner_noun", []))
@@ -894,6 +909,13 @@ class Extractor:
         return not m.prep and _SOURCE_BEFORE.search(text, 0, m.start) is not None \
             and self.rx.source_after.fullmatch(text, m.end) is not None
 
+    def _name_part(self, text: str, m: gaz.Mention) -> bool:
+        """The name belongs to another name, not a place: "Киевский режим", "Черноморского флота"
+        (the lexicon's nouns an adjective of a place modifies), or a quoted system, ship or unit
+        name ("САУ «Малка»")."""
+        return not m.admin_word and (self.rx.modified_noun_after.match(text, m.end) is not None
+                                     or self.rx.quote_before.search(text, max(0, m.start - 2), m.start) is not None)
+
     def _owned(self, text: str, start: int) -> bool:
         """A country named as the owner of an institution right before it ("Минобороны России"):
         whose it is, not where anything happened (grammar.csv ``owner_noun``)."""
@@ -905,7 +927,7 @@ class Extractor:
         for m in ms:
             if m.prep in self._origin_preps and self.rx.launched_from.search(text, 0, m.start):
                 continue  # where fire was launched from tells nothing of where it landed
-            if self._government(text, m) or self._loose_short(m):
+            if self._government(text, m) or self._loose_short(m) or self._name_part(text, m):
                 continue
             if m.country and not (self._owner_nouns and not m.prep and self._owned(text, m.start)):
                 ctx_countries[m.country] += 2
@@ -1137,6 +1159,8 @@ class Extractor:
             bare = not (m.prep or m.qualifier or m.country_qualifier or m.admin_word or m.admin2_word)
             if bare and m.surface.lower() in self.lex_words:
                 continue
+            if self._name_part(t, m):
+                continue
             if not (m.admin_word or m.admin2_word) and self.rx.named_facility_after.match(t, m.end):
                 continue  # "at Kipling station in Toronto": the name of a station, the place is named next
             if m.admin2_word and not (m.prep or m.qualifier or m.country_qualifier) \
@@ -1246,8 +1270,7 @@ class Extractor:
                         # Adamawa State" is not the Kuda in India): a region named as a place wins,
                         # and the settlement keeps the name as written, unlocated.
                         if self._named_as_place(t, o[1]):
-                            run = _CAP_RUN.match(t, m.start)
-                            r = {**o[2], "location": run.group() if run else m.surface, "geo": 1}
+                            r = {**o[2], "location": _cap_run(t, m.start) or m.surface, "geo": 1}
                     break
         if r["location"] is None and facility:
             r["location"] = facility.group()
@@ -1268,7 +1291,7 @@ class Extractor:
         Самарской областями" (two each); a count before a list of regions without "each" is split
         among them. None unless two counts are stated, or one for each region of a list.
         """
-        if not any(o.admin1 for o in runs):
+        if not any(o.admin1 or o.qualifier for o in runs):
             return None
         nums = [n for n in find_numbers(text, self.lex, scan if scan is not None and scan.text is text else None)
                 if n.kind != "article"]
@@ -1276,7 +1299,7 @@ class Extractor:
         done: set = set()
         units = 0  # (count statements; one count split over a list is the plain list's case)
         for o in runs:
-            if not o.admin1 or o.country or o.demonym or id(o) in done:
+            if not (o.admin1 or o.qualifier) or o.country or o.demonym or id(o) in done:
                 continue
             gap = next((g for n in reversed(nums) if 0 <= o.start - n.end <= 40  # (the nearest count)
                         and (g := self.rx.count_to_region.fullmatch(text, n.end, o.start))), None)
@@ -1290,8 +1313,11 @@ class Extractor:
             units += 1 + (each and len(members) > 1)
             q, rem = divmod(n.value, len(members))
             for i, x in enumerate(members):
-                g = self._region(x, ctx_countries, ctx_admin)
-                if g and all(g["admin1_code"] != y["admin1_code"] for y, _, _ in out):
+                # (a region, also by its adjective alone, "10 - над Курской"; else the settlement)
+                as_region = x.admin1 and (x.admin_word or not x.places or x.region_list is not None
+                                          or gaz.adjectival(x.surface, self._adj_endings))
+                g = self._region(x, ctx_countries, ctx_admin) if as_region else self._resolve(x, ctx_countries, ctx_admin)
+                if g and g["admin1_code"] and all(g["admin1_code"] != y["admin1_code"] for y, _, _ in out):
                     out.append((g, x, n.value if each else q + (i < rem)))
         return out if len(out) > 1 and units > 1 else None
 
