@@ -256,7 +256,7 @@ def test_a_list_of_regions_gives_an_event_in_each_with_the_counts_split():
     # no count stated: none invented
     evs = extract_events("Fighting continued in the Kharkiv and Donetsk oblasts on Tuesday.", published=PUB)
     assert [(e.admin1_code, e.fatalities) for e in evs] == [("UA-63", None), ("UA-14", None)]
-    assert evs[0].notes == "one of 2 regions named together"
+    assert evs[0].notes == "one of 2 places named together"
 
 
 def test_names_without_a_plural_region_word_are_no_region_list():
@@ -279,4 +279,26 @@ def test_names_without_a_plural_region_word_are_no_region_list():
 def test_counts_stated_per_region_stay_with_their_region(text, expected):
     evs = extract_events(text, published=PUB)
     assert [(e.admin1_code, e.intercepted) for e in evs] == expected
-    assert all("as stated per region" in e.notes for e in evs)
+    assert all("intercepted as stated per place" in e.notes for e in evs)
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("Russian shelling killed two civilians in Kharkiv and three in Kherson on Tuesday.",
+     [("UA-63", "Kharkiv", 2), ("UA-65", "Kherson", 3)]),
+    # two settlements of one region are two places
+    ("On Tuesday, Russian shelling killed two people in Nikopol and one in Marhanets, Dnipropetrovsk region.",
+     [("UA-12", "Nikopol", 2), ("UA-12", "Marhanets", 1)]),
+    ("On Tuesday, Russian strikes killed four people, two in Kharkiv and two in the Sumy region.",
+     [("UA-63", "Kharkiv", 2), ("UA-59", None, 2)]),
+])
+def test_victims_counted_place_by_place_stay_with_their_place(text, expected):
+    evs = extract_events(text, published=PUB)
+    assert [(e.admin1_code, e.location, e.fatalities) for e in evs] == expected
+    assert all("fatalities as stated per place" in e.notes for e in evs)
+
+
+def test_counts_by_place_that_do_not_add_up_to_a_field_leave_one_event():
+    # two killed here, three injured there: no one casualty field is the sum, so nothing is moved
+    (e,) = extract_events("On Tuesday, Russian forces killed two civilians in Kharkiv and injured three in Kherson.",
+                          published=PUB)
+    assert (e.admin1_code, e.fatalities, e.injured, e.notes) == ("UA-63", 2, 3, None)

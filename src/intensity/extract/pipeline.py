@@ -63,7 +63,7 @@ _RULES = ("other_side", "name_head", "anaphora", "according", "attribution", "ca
           "by_before", "near_before", "nominal_by", "attacked", "not_asserted", "accident", "died", "earlier",
           "coord_and", "including_before", "among_after", "general_noun", "own_verb", "named_facility_after",
           "source_after", "speaker_after", "in_direction", "metonym_owned", "injury_noun", "coder_statement",
-          "count_to_region", "each_before_count", "modified_noun_after", "quote_before")
+          "count_to_region", "count_in_place", "each_before_count", "modified_noun_after", "quote_before")
 _GATED_RULES = ("according", "anaphora", "n_of_m_stopped", "rest_stopped", "combatant", "civilian", "accident")
 _SPACES = re.compile(r"\s*")
 _BARE_NUMBER = re.compile(r"(?<![\w-])\d+(?![\w-])")
@@ -183,37 +183,48 @@ def _runs_joined(text: str, places: list[gaz.Mention]) -> list[gaz.Mention]:
 _SPLIT_COUNTS = ("fatalities", "fatalities_low", "fatalities_high", "injured", "munitions", "intercepted")
 
 
-def _per_region(ev: ExtractedEvent, also: list[tuple[dict, Evidence]], counts: list[int] | None) -> list[ExtractedEvent]:
-    """One event per region of a list ("12 drones over the Belgorod, Kursk and Bryansk regions").
+def _per_place(ev: ExtractedEvent, also: list[tuple[dict, Evidence]],
+               counts: tuple[str, list[int]] | None) -> list[ExtractedEvent]:
+    """One event per place of a list ("12 drones over the Belgorod, Kursk and Bryansk regions").
 
-    The counts were stated for all of them together. As ACLED does with a total it cannot
-    attribute, they are split evenly (the remainder to the regions named first), so that sums
-    over regions keep the stated totals; ``notes`` records the totals.
+    Counts stated for all of them together are split evenly, as ACLED does with a total it
+    cannot attribute (the remainder to the places named first), so that sums over places keep
+    the stated totals; ``notes`` records the totals. Counts stated place by place (``counts``:
+    their kind and values) are kept: weapons go to the interceptions where the total was of
+    those; victims ("two in Kharkiv and three in Kherson") to the casualty field whose total they
+    add up to, and where none does, the event is left as one.
     """
     n = len(also) + 1
     totals = {f: getattr(ev, f) for f in _SPLIT_COUNTS}
     own_field = None
-    if counts:  # (the weapons counted per region: intercepted ones where the total was of those)
+    if counts and counts[0] == "weapons":
         own_field = "intercepted" if ev.intercepted is not None or (
             ev.munitions is None and ev.sub_event_type == "disrupted_weapons_use") else "munitions"
+    elif counts:
+        own_field = next((f for f in ("fatalities", "injured") if totals[f] == sum(counts[1])), None)
+        if own_field is None:
+            return [ev]
+        if own_field == "fatalities":
+            totals["fatalities_low"] = totals["fatalities_high"] = None
+    if own_field:
         totals.pop(own_field)
     stated = {f: v for f, v in totals.items() if v is not None and f in ("fatalities", "injured", "munitions", "intercepted")}
-    note = f"one of {n} regions named together" + (f"; {own_field} as stated per region" if own_field else "") + (
+    note = f"one of {n} places named together" + (f"; {own_field} as stated per place" if own_field else "") + (
         "; counts split evenly, totals " + ", ".join(f"{f} {v}" for f, v in stated.items()) if stated else "")
-    own = [e for e in ev.evidence if e.field == "admin1_code"][:1]
+    own = [e for e in ev.evidence if e.field in ("admin1_code", "location")][:1]
     out = [ev]
     for g, e in also:
         out.append(dataclasses.replace(
             ev, country_iso3=g["country_iso3"], admin1_code=g["admin1_code"], admin1=g["admin1"], admin2=None,
-            location=g["location"], latitude=g["lat"], longitude=g["lon"], geo_precision=g["geo"], article_ids=list(ev.article_ids),
-            sentences=list(ev.sentences), evidence=[x for x in ev.evidence if x not in own] + [e]))
+            location=g["location"], latitude=g["lat"], longitude=g["lon"], geo_precision=g["geo"],
+            article_ids=list(ev.article_ids), sentences=list(ev.sentences),
+            evidence=[x for x in ev.evidence if x not in own] + [e]))
     for i, x in enumerate(out):
         for f, v in totals.items():
-            if v is not None:
-                q, rem = divmod(v, n)
-                setattr(x, f, q + (i < rem))
+            q, rem = divmod(v, n) if v is not None else (None, 0)
+            setattr(x, f, None if v is None else q + (i < rem))
         if own_field:
-            setattr(x, own_field, counts[i])
+            setattr(x, own_field, counts[1][i])
         x.notes = note if not x.notes else f"{x.notes}; {note}"
     return out
 
@@ -1237,7 +1248,8 @@ class Extractor:
         r = dict(r)
         # "13 over Crimea and three over the Volgograd region": an event in each region, with its count;
         # "over the Belgorod, Kursk and Bryansk regions": an event in each, the first named first
-        regs = self._region_counts(t, runs, mt.scan, ctx_countries, ctx_admin) if len(runs) > 1 else None
+        got = self._place_counts(t, runs, mt.scan, ctx_countries, ctx_admin) if len(runs) > 1 else None
+        kind, regs = got if got else (None, None)
         if regs is None and m.region_list is not None and r["location"] is None:
             regs = []
             for o in runs:
@@ -1247,10 +1259,10 @@ class Extractor:
                         regs.append((g, o, None))
         if regs and len(regs) > 1:
             (r, m, _), rest = regs[0], regs[1:]
-            r["also"] = [(g, Evidence("admin1_code", mt.sent.index, off + o.start, off + o.end, o.surface,
-                                      "region_list")) for g, o, _ in rest]
-            if regs[0][2] is not None:
-                r["counts"] = [n for _, _, n in regs]
+            r["also"] = [(g, Evidence("location" if g["location"] else "admin1_code", mt.sent.index, off + o.start,
+                                      off + o.end, o.surface, "place_list")) for g, o, _ in rest]
+            if kind:
+                r["counts"] = (kind, [n for _, _, n in regs])
         if m.admin2_word:
             r["admin2"] = m.surface
         rule = "admin1_name" if r["location"] is None else ("settlement+qualifier" if m.qualifier else "settlement")
@@ -1283,29 +1295,39 @@ class Extractor:
             r["geo"] = 2
         return r, ev
 
-    def _region_counts(self, text: str, runs: list[gaz.Mention], scan: Scan | None, ctx_countries,
-                       ctx_admin) -> list[tuple[dict, gaz.Mention, int]] | None:
-        """The regions of a breakdown of weapons by region, each with its count, in text order.
+    def _place_counts(self, text: str, runs: list[gaz.Mention], scan: Scan | None, ctx_countries,
+                      ctx_admin) -> tuple[str, list[tuple[dict, gaz.Mention, int]]] | None:
+        """A breakdown of one count by place: its kind and the places with their counts, in text order.
 
-        "16 drones, 13 over Crimea and three over the Volgograd region"; "по два над Курской и
-        Самарской областями" (two each); a count before a list of regions without "each" is split
-        among them. None unless two counts are stated, or one for each region of a list.
+        Weapons by region ("16 drones, 13 over Crimea and three over the Volgograd region"; "по два
+        над Курской и Самарской областями", two each; a count before a list of regions without
+        "each" is split among them) or victims by place ("killed two civilians in Kharkiv and three
+        in Kherson"). None unless two counts of one kind are stated, or one for each region of a list.
         """
-        if not any(o.admin1 or o.qualifier for o in runs):
-            return None
         nums = [n for n in find_numbers(text, self.lex, scan if scan is not None and scan.text is text else None)
                 if n.kind != "article"]
+        if len(nums) < 1:
+            return None
         out: list[tuple[dict, gaz.Mention, int]] = []
         done: set = set()
+        kind = None
         units = 0  # (count statements; one count split over a list is the plain list's case)
         for o in runs:
-            if not (o.admin1 or o.qualifier) or o.country or o.demonym or id(o) in done:
+            if o.country or o.demonym or not (o.admin1 or o.qualifier or o.places) or id(o) in done:
                 continue
-            gap = next((g for n in reversed(nums) if 0 <= o.start - n.end <= 40  # (the nearest count)
-                        and (g := self.rx.count_to_region.fullmatch(text, n.end, o.start))), None)
+            gap = None
+            for n in reversed(nums):  # (the nearest count)
+                if 0 <= o.start - n.end <= 40:
+                    for k, rule in (("weapons", self.rx.count_to_region), ("victims", self.rx.count_in_place)):
+                        # (weapons are counted over regions, victims in any place)
+                        if kind in (None, k) and (k == "victims" or o.admin1 or o.qualifier) \
+                                and (gap := rule.fullmatch(text, n.end, o.start)):
+                            break
+                    if gap:
+                        break
             if gap is None:
                 continue
-            n = next(n for n in nums if n.end == gap.start())
+            kind = k
             members = [x for x in runs if x.region_list == o.region_list] if o.region_list is not None else [o]
             done.update(id(x) for x in members)
             each = (gap.groupdict().get("each") is not None
@@ -1315,11 +1337,13 @@ class Extractor:
             for i, x in enumerate(members):
                 # (a region, also by its adjective alone, "10 - над Курской"; else the settlement)
                 as_region = x.admin1 and (x.admin_word or not x.places or x.region_list is not None
-                                          or gaz.adjectival(x.surface, self._adj_endings))
+                                          or (kind == "weapons" and gaz.adjectival(x.surface, self._adj_endings)))
                 g = self._region(x, ctx_countries, ctx_admin) if as_region else self._resolve(x, ctx_countries, ctx_admin)
-                if g and g["admin1_code"] and all(g["admin1_code"] != y["admin1_code"] for y, _, _ in out):
+                if g and g["admin1_code"] and all((g["admin1_code"], g["location"] if kind == "victims" else None)
+                                                  != (y["admin1_code"], y["location"] if kind == "victims" else None)
+                                                  for y, _, _ in out):
                     out.append((g, x, n.value if each else q + (i < rem)))
-        return out if len(out) > 1 and units > 1 else None
+        return (kind, out) if len(out) > 1 and units > 1 else None
 
     def _named_as_place(self, text: str, m: gaz.Mention) -> bool:
         """The region name is a place in this sentence ("Adamawa State", "in Adamawa", or between
@@ -1438,7 +1462,7 @@ class Extractor:
         out = []
         for ev, st in events:
             self._finish(ev, st)
-            out.extend(_per_region(ev, st["also"], st["counts"]) if st["also"] else [ev])
+            out.extend(_per_place(ev, st["also"], st["counts"]) if st["also"] else [ev])
         return out
 
     def _joins(self, ev: ExtractedEvent, mt: _Mention) -> bool:
