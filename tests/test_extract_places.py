@@ -290,6 +290,9 @@ def test_counts_stated_per_region_stay_with_their_region(text, expected):
      [("UA-12", "Nikopol", 2), ("UA-12", "Marhanets", 1)]),
     ("On Tuesday, Russian strikes killed four people, two in Kharkiv and two in the Sumy region.",
      [("UA-63", "Kharkiv", 2), ("UA-59", None, 2)]),
+    # the second count shares the first's casualty word: 5 killed, then split
+    ("On Tuesday, two people were killed in Kharkiv and three in Sumy by Russian shelling.",
+     [("UA-63", "Kharkiv", 2), ("UA-59", "Sumy", 3)]),
 ])
 def test_victims_counted_place_by_place_stay_with_their_place(text, expected):
     evs = extract_events(text, published=PUB)

@@ -63,7 +63,7 @@ _RULES = ("other_side", "name_head", "anaphora", "according", "attribution", "ca
           "by_before", "near_before", "nominal_by", "attacked", "not_asserted", "accident", "died", "earlier",
           "coord_and", "including_before", "among_after", "general_noun", "own_verb", "named_facility_after",
           "source_after", "speaker_after", "in_direction", "metonym_owned", "injury_noun", "coder_statement",
-          "count_to_region", "count_in_place", "each_before_count", "modified_noun_after", "quote_before")
+          "count_to_region", "count_in_place", "each_before_count", "coord_place", "in_place_after", "modified_noun_after", "quote_before")
 _GATED_RULES = ("according", "anaphora", "n_of_m_stopped", "rest_stopped", "combatant", "civilian", "accident")
 _SPACES = re.compile(r"\s*")
 _BARE_NUMBER = re.compile(r"(?<![\w-])\d+(?![\w-])")
@@ -137,6 +137,12 @@ def _coordinate(text: str, nums: list, fields: list, cas, skip: set, rules) -> N
             elif fa and countable(i + 1) and not rules.own_verb.match(text, nums[i + 1].end) \
                     and not (comma and rules.general_noun.match(text, nums[i].end)):
                 fields[i + 1] = (fa, (nums[i + 1].start, nums[i + 1].end))
+    # "two people were killed in Kharkiv and three in Sumy": the second count, of another place,
+    # is of the same victims as the first
+    for i in range(len(nums) - 1):
+        if fields[i][0] and countable(i + 1) and rules.coord_place.fullmatch(text, nums[i].end, nums[i + 1].start) \
+                and rules.in_place_after.match(text, nums[i + 1].end):
+            fields[i + 1] = (fields[i][0], (nums[i + 1].start, nums[i + 1].end))
     # "at least 8 people, including 3 women and 2 children, were killed": the counts after
     # "including" are part of the one before; their casualty word is that count's
     for k in range(1, len(nums)):
