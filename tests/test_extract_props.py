@@ -55,3 +55,20 @@ def test_huge_text():
     events = extract_events(para * 3000, published=PUB)  # ~300 KB
     _check(events)
     assert events and events[0].admin1_code == "UA-65"
+
+
+_REGIONS = [("Belgorod", "RU-BEL"), ("Kursk", "RU-KRS"), ("Bryansk", "RU-BRY"), ("Oryol", "RU-ORL"),
+            ("Voronezh", "RU-VOR"), ("Tula", "RU-TUL")]
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.sampled_from(_REGIONS), min_size=2, max_size=5, unique=True), st.integers(1, 400),
+       st.booleans())
+def test_a_count_split_over_a_list_of_regions_keeps_its_total(regions, n, oxford):
+    names = [r[0] for r in regions]
+    listed = ", ".join(names[:-1]) + ("," if oxford and len(names) > 2 else "") + " and " + names[-1]
+    evs = extract_events(f"Air defences destroyed {n} drones over the {listed} regions on Saturday.", published=PUB)
+    assert [e.admin1_code for e in evs] == [r[1] for r in regions]
+    assert sum(e.intercepted for e in evs) == n
+    assert max(e.intercepted for e in evs) - min(e.intercepted for e in evs) <= 1  # (evenly)
+    assert all(f"intercepted {n}" in e.notes for e in evs)
