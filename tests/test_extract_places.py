@@ -273,8 +273,8 @@ def test_names_without_a_plural_region_word_are_no_region_list():
      [("UA-43", 13), ("RU-VGG", 3)]),
     ("The ministry said 10 drones were shot down over the Kursk region and two over the Belgorod region on Tuesday.",
      [("RU-KRS", 10), ("RU-BEL", 2)]),
-    ("Air defences destroyed eight drones on Tuesday, four over the Bryansk region and two each over the Kursk "
-     "and Oryol regions.", [("RU-BRY", 4), ("RU-KRS", 2), ("RU-ORL", 2)]),
+    (("Air defences destroyed eight drones on Tuesday, four over the Bryansk region and two each over the Kursk "
+      "and Oryol regions."), [("RU-BRY", 4), ("RU-KRS", 2), ("RU-ORL", 2)]),
 ])
 def test_counts_stated_per_region_stay_with_their_region(text, expected):
     evs = extract_events(text, published=PUB)

@@ -63,7 +63,8 @@ _RULES = ("other_side", "name_head", "anaphora", "according", "attribution", "ca
           "by_before", "near_before", "nominal_by", "attacked", "not_asserted", "accident", "died", "earlier",
           "coord_and", "including_before", "among_after", "general_noun", "own_verb", "named_facility_after",
           "source_after", "speaker_after", "in_direction", "metonym_owned", "injury_noun", "coder_statement",
-          "count_to_region", "count_in_place", "each_before_count", "coord_place", "in_place_after", "modified_noun_after", "quote_before")
+          "count_to_region", "count_in_place", "each_before_count", "coord_place", "in_place_after",
+          "modified_noun_after", "quote_before")
 _GATED_RULES = ("according", "anaphora", "n_of_m_stopped", "rest_stopped", "combatant", "civilian", "accident")
 _SPACES = re.compile(r"\s*")
 _BARE_NUMBER = re.compile(r"(?<![\w-])\d+(?![\w-])")
@@ -1312,7 +1313,7 @@ class Extractor:
         """
         nums = [n for n in find_numbers(text, self.lex, scan if scan is not None and scan.text is text else None)
                 if n.kind != "article"]
-        if len(nums) < 1:
+        if not nums:
             return None
         out: list[tuple[dict, gaz.Mention, int]] = []
         done: set = set()
