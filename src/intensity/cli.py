@@ -160,7 +160,7 @@ def ingest(
         Optional[str], typer.Option("--published", help="Publication day (YYYY-MM-DD) of article files that state none.")
     ] = None,
     lang: Annotated[
-        Optional[str], typer.Option("--lang", help="Lexicon language of article records that name none: en, ru "
+        Optional[str], typer.Option("--lang", help="Lexicon language of article records that name none: en, ru, uk "
                                     "[default: en].")
     ] = None,
 ) -> None:
@@ -238,7 +238,7 @@ def extract(
         bool, typer.Option("--reprocess", help="Re-extract stored articles made by an older extractor, replacing their events.")
     ] = False,
     lang: Annotated[
-        str, typer.Option("--lang", help="Lexicon language of article records that name none (data/reference/lexicon/<lang>/): en, ru.")
+        str, typer.Option("--lang", help="Lexicon language of article records that name none (data/reference/lexicon/<lang>/): en, ru, uk.")
     ] = "en",
     db: DbOption = None,
 ) -> None:
