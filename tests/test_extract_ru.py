@@ -210,3 +210,11 @@ def test_names_of_regimes_fleets_and_quoted_systems_are_no_places():
 def test_a_list_of_front_sectors_gives_an_event_in_each_region():
     evs = ru("Вчера подразделения отразили шесть атак на Лисичанском, Артёмовском и Купянском направлениях.")
     assert [e.admin1_code for e in evs] == ["UA-09", "UA-14", "UA-63"]
+
+
+def test_a_front_sector_that_names_no_region_keeps_its_towns_place():
+    # "Курское" is no sector of the aliases: the town the sector is named after, as before
+    (e,) = ru("Вчера на Курском направлении отражены три атаки противника.")
+    assert (e.admin1_code, e.location) == ("RU-KRS", "Kursk")
+    (e,) = ru("Вчера на Кураховском направлении отражены три атаки противника.")
+    assert (e.admin1_code, e.location) == ("UA-14", None)

@@ -404,6 +404,7 @@ class Extractor:
         # region names that are compass words ("West", "North" in Cameroon): without a region word
         # they are directions ("the West", "North America"), not the region
         self._compass = frozenset(g.get("compass_word", []))
+        self._sector_words = frozenset(g.get("sector_word", []))  # (a front sector is the region of its town)
         self._adj_endings = tuple(gaz.loose(w) for w in g.get("adjective_ending", []))  # (of region names: "Курской")
         self._event_prep_words = frozenset(g.get("event_prep", []))  # (places where it happened)
         self._origin_preps = frozenset(g.get("origin_prep", []))  # (where fire came from)
@@ -1065,7 +1066,9 @@ class Extractor:
         idx = self.idx
         if not m.admin_word and m.surface.lower() in self._compass:
             return None  # "North Waziristan", "the West": not Cameroon's West, nor North Salt Lake
-        if m.admin_word or (m.admin1 and not m.places):
+        # (a front sector's word after a name no region has, "на Времевском направлении", leaves the place reading)
+        if (m.admin_word and (m.admin1 or not m.places or m.admin_word not in self._sector_words)) \
+                or (m.admin1 and not m.places):
             return self._region(m, ctx_countries, ctx_admin)
         if not m.places:
             return None
