@@ -1035,3 +1035,21 @@ def test_more_operational_report_wording(text, code):
 ])
 def test_battles_and_losses_of_other_kinds_are_no_events(text):
     assert extract_events(text, published="2022-06-01") == [], text
+
+
+@pytest.mark.parametrize("text,sub,weapon", [
+    # the drone filmed it: the event is what it filmed
+    ("Drone footage shows a Russian missile strike on Kharkiv on Tuesday.", "shelling_artillery_missile_attack", None),
+    ("A video filmed by a drone shows a missile hitting a building in Kharkiv on Tuesday.",
+     "shelling_artillery_missile_attack", None),
+    # the drone itself
+    ("On Tuesday, a Russian drone struck a building in Kharkiv.", "air_drone_strike", "drone"),
+    ("A drone shot down over Kharkiv on Tuesday crashed into a house.", "air_drone_strike", "drone"),
+])
+def test_a_drone_that_films_is_no_weapon(text, sub, weapon):
+    (e,) = extract_events(text, published=PUB)
+    assert (e.sub_event_type, e.weapon) == (sub, weapon)
+
+
+def test_footage_alone_is_no_event():
+    assert extract_events("Drone video shows Ukrainian troops in Bakhmut on Tuesday.", published=PUB) == []

@@ -64,7 +64,7 @@ _RULES = ("other_side", "name_head", "anaphora", "according", "attribution", "ca
           "coord_and", "including_before", "among_after", "general_noun", "own_verb", "named_facility_after",
           "source_after", "speaker_after", "in_direction", "metonym_owned", "injury_noun", "coder_statement",
           "count_to_region", "count_in_place", "each_before_count", "coord_place", "in_place_after",
-          "modified_noun_after", "quote_before")
+          "modified_noun_after", "quote_before", "camera_after", "camera_before")
 _GATED_RULES = ("according", "anaphora", "n_of_m_stopped", "rest_stopped", "combatant", "civilian", "accident")
 _SPACES = re.compile(r"\s*")
 _BARE_NUMBER = re.compile(r"(?<![\w-])\d+(?![\w-])")
@@ -471,8 +471,15 @@ class Extractor:
             # the cue too ("sending HIMARS rockets": both weapon words)
             if any(gs <= m.start() and m.start() - ge <= 12 for gs, ge in generic):
                 continue
+            if self._camera(scan.text, m):
+                continue  # "drone footage shows a missile strike": the drone filmed it
             out.append((t.sub_event_type, t.weight, m.start(), m.end(), t.role))
         return out
+
+    def _camera(self, text: str, m: re.Match) -> bool:
+        """The event or weapon word is the camera that filmed it ("drone footage", "filmed by a drone")."""
+        return self.rx.camera_after.match(text, m.end()) is not None \
+            or self.rx.camera_before.search(text, max(0, m.start() - 40), m.start()) is not None
 
     def _classify(self, text: str, trig, weapons, cues, actors) -> str | None:
         scores: dict[str, float] = defaultdict(float)
@@ -1006,7 +1013,8 @@ class Extractor:
             m.scan = scan
             return m
         # Weapons, actors and the reporter matter only to a sentence with an event word.
-        weapons = [(self.lex.weapon_of(m), m.start(), m.end()) for m in scan.finditer(self.lex.gates["weapon"])] \
+        weapons = [(self.lex.weapon_of(m), m.start(), m.end()) for m in scan.finditer(self.lex.gates["weapon"])
+                   if not self._camera(t, m)] \
             if trig else []
         actors = self._actors(scan) if trig else []
         sub = self._classify(t, trig, weapons, cues, actors) if trig else None
