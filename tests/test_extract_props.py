@@ -12,7 +12,9 @@ from intensity.extract.readers import html_to_text
 
 PUB = date(2024, 3, 24)
 WORDS = ["shelled", "Kharkiv", "region", "killed", "22", "dozens", "drone", "Saturday", "RM-70", "oblast",
-         "no one was hurt", "intercepted", ".", ",", "\n\n", "On 5 March", "Belgorod", "[", "]", "(", ")"]
+         "no one was hurt", "intercepted", ".", ",", "\n\n", "On 5 March", "Belgorod", "[", "]", "(", ")",
+         # (lists of places and counts by place)
+         "and", "regions", "over", "in", "each", "two", "Kursk", "Sumy", "drone footage", "filmed by"]
 
 
 def _check(events):
