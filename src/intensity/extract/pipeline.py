@@ -646,7 +646,7 @@ class Extractor:
             text = _BRACKETS.sub(lambda m: " " * len(m.group()), text)
             if text != scan.text:
                 scan = Scan(text)
-        nums = find_numbers(text, self.lex, scan)
+        nums = self._numbers_of(scan)
         # casualty and munition words matter only next to a number
         cas = [(m.start(), m.end(), self.lex.casualty_fields[int(m.lastgroup[1:])])
                for m in scan.finditer(self.lex.gates["casualty"])] if nums else []
@@ -734,6 +734,12 @@ class Extractor:
             res.setdefault("unknown", 1)
             ev.append(Evidence("fatalities", sidx, offset + m.start(), offset + m.end(), m.group(), "unknown_casualties"))
         return res, ev
+
+    def _numbers_of(self, scan: Scan) -> list[Number]:
+        """The numbers of a sentence, read once for the rules that need them (not to be modified)."""
+        if scan.numbers is None:
+            scan.numbers = find_numbers(scan.text, self.lex, scan)
+        return scan.numbers
 
     def _casualty_field(self, text: str, n: Number, cas) -> tuple[str | None, tuple[int, int]]:
         # A count of things that are not people ("200 cows", "3 houses", at most one word between).
@@ -1322,8 +1328,8 @@ class Extractor:
         "each" is split among them) or victims by place ("killed two civilians in Kharkiv and three
         in Kherson"). None unless two counts of one kind are stated, or one for each region of a list.
         """
-        nums = [n for n in find_numbers(text, self.lex, scan if scan is not None and scan.text is text else None)
-                if n.kind != "article"]
+        nums = [n for n in (self._numbers_of(scan) if scan is not None and scan.text is text
+                            else find_numbers(text, self.lex)) if n.kind != "article"]
         if not nums:
             return None
         out: list[tuple[dict, gaz.Mention, int]] = []

@@ -363,10 +363,11 @@ def _whole_word(w: str) -> re.Pattern:
 class Scan:
     """One sentence prepared for gated scanning: its lower-cased text and word set."""
 
-    __slots__ = ("text", "low", "toks", "exact")
+    __slots__ = ("text", "low", "toks", "exact", "numbers")
 
     def __init__(self, text: str):
         self.text = text
+        self.numbers = None  # (the sentence's numbers, read once: see pipeline._numbers_of)
         low = text.lower()
         self.low = low
         if low.isascii():
@@ -513,6 +514,7 @@ class ArticleScan(Scan):
         self._words = low.encode("ascii").translate(_NON_WORD_BYTES).decode("ascii")
         self.toks = set(self._words.split())
         self.exact = _GATING[0]
+        self.numbers = None
 
     def needle_sentences(self, g: Gated, starts: list[int], ends: list[int]) -> set[int] | None:
         """Which of the sentences ``text[starts[i]:ends[i]]`` pass ``g.maybe_in``: their indices ``i``.
@@ -554,3 +556,4 @@ class SentenceScan(Scan):
         self.low = art.low[start:end]
         self.toks = set(art._words[start:end].split())
         self.exact = _GATING[0]
+        self.numbers = None
