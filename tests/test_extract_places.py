@@ -253,6 +253,9 @@ def test_a_list_of_regions_gives_an_event_in_each_with_the_counts_split():
     evs = extract_events("Russian forces shelled the Sumy, Kharkiv, and Kherson regions overnight, killing four "
                          "civilians.", published=PUB)
     assert [(e.admin1_code, e.fatalities) for e in evs] == [("UA-59", 2), ("UA-63", 1), ("UA-65", 1)]
+    # the plural word may lead the list
+    evs = extract_events("Shelling hit the provinces of Kandahar and Helmand on Tuesday.", published=PUB)
+    assert [(e.admin1_code, e.location) for e in evs] == [("AF-KAN", None), ("AF-HEL", None)]
     # no count stated: none invented
     evs = extract_events("Fighting continued in the Kharkiv and Donetsk oblasts on Tuesday.", published=PUB)
     assert [(e.admin1_code, e.fatalities) for e in evs] == [("UA-63", None), ("UA-14", None)]

@@ -577,7 +577,7 @@ def inflection_pairs(grammar: dict[str, list[str]]) -> list[tuple[str, str]]:
 def _qualify_rules(rules: dict) -> tuple[re.Pattern, ...]:
     """The rules.csv patterns :func:`_qualify` reads (the words between a place and its region)."""
     return tuple(rules.get(k, NEVER) for k in ("qualifier", "plural_admin", "country_qualifier", "of_chain", "and_list",
-                                                "region_list_sep", "region_list_tail"))
+                                                "region_list_sep", "region_list_tail", "region_list_head"))
 
 
 def _large(key: str, idx: Index) -> tuple[int, ...]:
@@ -777,19 +777,20 @@ def tail_stop(grammar: dict[str, list[str]], not_places: frozenset[str]) -> froz
     return frozenset(w.lower() for w in words if " " not in w) | not_places
 
 
-def _region_lists(text: str, out: list[Mention], sep: re.Pattern, tail: re.Pattern, idx: Index) -> None:
-    """Mark "the Sumy, Kharkiv and Kherson regions": region names joined by commas and "and" and
-    ended by a plural region word are each a region (not the city of the name, nor qualified by
-    the next name), and share ``region_list``."""
+def _region_lists(text: str, out: list[Mention], sep: re.Pattern, tail: re.Pattern, head: re.Pattern,
+                  idx: Index) -> None:
+    """Mark "the Sumy, Kharkiv and Kherson regions" ("the regions of Sumy, Kharkiv and Kherson"):
+    region names joined by commas and "and" and ended (or led) by a plural region word are each
+    a region (not the city of the name, nor qualified by the next name), and share ``region_list``."""
     i = 0
     while i < len(out) - 1:
         j = i
         while j + 1 < len(out) and out[j].admin1 and out[j + 1].admin1 and not (out[j].country or out[j + 1].country) \
                 and sep.fullmatch(text, out[j].end, out[j + 1].start):
             j += 1
-        end = tail.match(text, out[j].end) if j > i else None
+        end = (tail.match(text, out[j].end) or head.search(text, max(0, out[i].start - 40), out[i].start)) if j > i else None
         if end:
-            word = end.group().strip().lower()
+            word = (end.groupdict().get("word") or end.group()).strip().lower()
             for m in out[i:j + 1]:
                 m.region_list = out[i].start
                 m.admin_word = m.admin_word or word
@@ -802,8 +803,8 @@ def _qualify(text: str, out: list[Mention], qualify_rules: tuple, tail_stop: fro
     # ", Donetsk" or "in the Donetsk region" right after a settlement qualifies it; so does a
     # country (", Ukraine", "(Somalia)"), which then also qualifies the places before it.
     # (the words between are the lexicon's: rules.csv, in the order of _qualify_rules)
-    qualifier, plural_admin, country_qualifier, of_chain, and_list, list_sep, list_tail = qualify_rules
-    _region_lists(text, out, list_sep, list_tail, idx)
+    qualifier, plural_admin, country_qualifier, of_chain, and_list, list_sep, list_tail, list_head = qualify_rules
+    _region_lists(text, out, list_sep, list_tail, list_head, idx)
     plural = set()
     for a, b in pairwise(out):
         # "Sverdlovsk (Dovzhansk)": a renamed town with its other name; the place both names share
