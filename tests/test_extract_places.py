@@ -308,3 +308,18 @@ def test_counts_by_place_that_do_not_add_up_to_a_field_leave_one_event():
     (e,) = extract_events("On Tuesday, Russian forces killed two civilians in Kharkiv and injured three in Kherson.",
                           published=PUB)
     assert (e.admin1_code, e.fatalities, e.injured, e.notes) == ("UA-63", 2, 3, None)
+
+
+@pytest.mark.parametrize("text", [
+    "Jim Jordan said on Tuesday that protesters rioted outside the court.",  # (not Jordan, the country)
+    "Hugh Grant encouraged protesters on Tuesday.",  # (not Grants, New Mexico)
+    "Kamala Harris met protesters on Tuesday.",  # (neither Kamala nor Harris is a place here)
+])
+def test_a_persons_name_is_no_place(text):
+    assert all(e.location is None and e.country_iso3 not in ("JOR", "IRN", "THA") for e in extract_events(text, published=PUB))
+    assert get_extractor().locate(text, published=PUB) is None
+
+
+def test_the_same_names_as_places_stay_places():
+    (e,) = extract_events("Protesters rallied in Jordan on Tuesday.", published=PUB)
+    assert (e.country_iso3, e.admin1_code) == ("JOR", None)

@@ -64,7 +64,7 @@ _RULES = ("other_side", "name_head", "anaphora", "according", "attribution", "ca
           "coord_and", "including_before", "among_after", "general_noun", "own_verb", "named_facility_after",
           "source_after", "speaker_after", "in_direction", "metonym_owned", "injury_noun", "coder_statement",
           "count_to_region", "count_in_place", "each_before_count", "coord_place", "in_place_after",
-          "modified_noun_after", "quote_before", "camera_after", "camera_before")
+          "modified_noun_after", "quote_before", "camera_after", "camera_before", "given_name_before")
 _GATED_RULES = ("according", "anaphora", "n_of_m_stopped", "rest_stopped", "combatant", "civilian", "accident")
 _SPACES = re.compile(r"\s*")
 _BARE_NUMBER = re.compile(r"(?<![\w-])\d+(?![\w-])")
@@ -404,6 +404,7 @@ class Extractor:
         # region names that are compass words ("West", "North" in Cameroon): without a region word
         # they are directions ("the West", "North America"), not the region
         self._compass = frozenset(g.get("compass_word", []))
+        self._given_names = frozenset(g.get("given_name", []))  # ("Kamala Harris": no place Kamala)
         self._sector_words = frozenset(g.get("sector_word", []))  # (a front sector is the region of its town)
         self._adj_endings = tuple(gaz.loose(w) for w in g.get("adjective_ending", []))  # (of region names: "Курской")
         self._event_prep_words = frozenset(g.get("event_prep", []))  # (places where it happened)
@@ -943,10 +944,13 @@ class Extractor:
 
     def _name_part(self, text: str, m: gaz.Mention) -> bool:
         """The name belongs to another name, not a place: "Киевский режим", "Черноморского флота"
-        (the lexicon's nouns an adjective of a place modifies), or a quoted system, ship or unit
-        name ("САУ «Малка»")."""
+        (the lexicon's nouns an adjective of a place modifies), a quoted system, ship or unit name
+        ("САУ «Малка»"), or a person's name: a surname after a given name ("Hugh Grant", "Jim
+        Jordan"), a given name before another name ("Kamala Harris")."""
         return not m.admin_word and (self.rx.modified_noun_after.match(text, m.end) is not None
-                                     or self.rx.quote_before.search(text, max(0, m.start - 2), m.start) is not None)
+                                     or self.rx.quote_before.search(text, max(0, m.start - 2), m.start) is not None
+                                     or self.rx.given_name_before.search(text, max(0, m.start - 16), m.start) is not None
+                                     or (m.surface in self._given_names and _NAME_NEXT.match(text, m.end) is not None))
 
     def _owned(self, text: str, start: int) -> bool:
         """A country named as the owner of an institution right before it ("Минобороны России"):
