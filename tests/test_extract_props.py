@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -74,3 +75,18 @@ def test_a_count_split_over_a_list_of_regions_keeps_its_total(regions, n, oxford
     assert sum(e.intercepted for e in evs) == n
     assert max(e.intercepted for e in evs) - min(e.intercepted for e in evs) <= 1  # (evenly)
     assert all(f"intercepted {n}" in e.notes for e in evs)
+
+
+_ALPHABETS = {  # (the letters of each lexicon's language, with its punctuation and digits)
+    "ru": "абвгдеёжзийклмнопрстуфхцчшщъыьэюяАБВГДЕЁЖЗИКЛМНОПРСТУФХЦЧШЩЭЮЯ .,«»-0123456789",
+    "uk": "абвгґдеєжзиіїйклмнопрстуфхцчшщьюяАБВГҐДЕЄЖЗИІЇКЛМНОПРСТУФХЦЧШЩЮЯ’ .,«»-0123456789",
+}
+
+
+@pytest.mark.parametrize("lang", sorted(_ALPHABETS))
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data())
+def test_any_text_reads_with_every_lexicon_without_error(lang, data):
+    text = data.draw(st.text(alphabet=st.characters(codec="utf-8"), max_size=400)
+                     | st.text(alphabet=_ALPHABETS[lang], max_size=400))
+    _check(extract_events(text, published=PUB, lang=lang))

@@ -7,8 +7,6 @@ import csv
 from datetime import date
 
 import pytest
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
 
 from intensity.extract import extract_events, get_extractor
 from intensity.extract.numbers import find_numbers
@@ -84,15 +82,6 @@ def test_the_seed_articles_counterpart_in_the_russian_mods_own_post():
     bel = [e for e in evs if e.admin1_code == "RU-BEL"]
     assert [(e.sub_event_type, e.intercepted, e.weapon, e.event_date) for e in bel] == \
         [("disrupted_weapons_use", 22, "Vampire MLRS", date(2024, 3, 24))]
-
-
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(st.text(alphabet=st.characters(codec="utf-8"), max_size=400)
-       | st.text(alphabet="абвгдеёжзийклмнопрстуфхцчшщъыьэюяАБВГДЕЁЖЗИКЛМНОПРСТУФХЦЧШЩЭЮЯ .,«»-0123456789",
-                 max_size=400))
-def test_any_text_reads_with_the_russian_lexicon_without_error(text):
-    for e in ru(text):
-        assert e.country_iso3 and e.sub_event_type
 
 
 def test_the_command_line_reads_russian_articles_with_lang(tmp_path):

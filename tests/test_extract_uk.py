@@ -8,8 +8,6 @@ import json
 from datetime import date
 
 import pytest
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 import intensity
@@ -87,15 +85,6 @@ def test_commentary_and_forecasts_are_no_events():
 
 def test_a_text_of_another_language_read_as_ukrainian_gives_no_event_words():
     assert uk("Russian forces shelled Kherson yesterday, killing two civilians.") == []
-
-
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(st.text(alphabet=st.characters(codec="utf-8"), max_size=400)
-       | st.text(alphabet="абвгґдеєжзиіїйклмнопрстуфхцчшщьюяАБВГҐДЕЄЖЗИІЇКЛМНОПРСТУФХЦЧШЩЮЯ’ .,«»-0123456789",
-                 max_size=400))
-def test_any_text_reads_with_the_ukrainian_lexicon_without_error(text):
-    for e in uk(text):
-        assert e.country_iso3 and e.sub_event_type
 
 
 def test_the_command_line_and_the_store_read_ukrainian(db_path, tmp_path):
