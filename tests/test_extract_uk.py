@@ -75,6 +75,9 @@ def test_the_seed_articles_events_in_ukrainian():
 def test_lists_and_breakdowns_by_place():
     evs = uk("Вчора над Сумською, Харківською та Полтавською областями збито 12 безпілотників.")
     assert [(e.admin1_code, e.intercepted) for e in evs] == [("UA-59", 4), ("UA-63", 4), ("UA-53", 4)]
+    # names that are a region's alone make a list without a region word
+    evs = uk("Вчора збито 12 шахедів над Київщиною, Черкащиною та Вінниччиною.")
+    assert [(e.admin1_code, e.intercepted) for e in evs] == [("UA-32", 4), ("UA-71", 4), ("UA-05", 4)]
     evs = uk("Вчора загинули двоє людей у Харкові та троє в Сумах внаслідок обстрілу.")
     assert [(e.location, e.fatalities) for e in evs] == [("Kharkiv", 2), ("Sumy", 3)]
 

@@ -780,8 +780,9 @@ def tail_stop(grammar: dict[str, list[str]], not_places: frozenset[str]) -> froz
 def _region_lists(text: str, out: list[Mention], sep: re.Pattern, tail: re.Pattern, head: re.Pattern,
                   idx: Index) -> None:
     """Mark "the Sumy, Kharkiv and Kherson regions" ("the regions of Sumy, Kharkiv and Kherson"):
-    region names joined by commas and "and" and ended (or led) by a plural region word are each
-    a region (not the city of the name, nor qualified by the next name), and share ``region_list``."""
+    region names joined by commas and "and" and ended (or led) by a plural region word, or names
+    that are a region's alone ("над Київщиною, Черкащиною та Вінниччиною"), are each a region
+    (not the city of the name, nor qualified by the next name), and share ``region_list``."""
     i = 0
     while i < len(out) - 1:
         j = i
@@ -789,12 +790,14 @@ def _region_lists(text: str, out: list[Mention], sep: re.Pattern, tail: re.Patte
                 and sep.fullmatch(text, out[j].end, out[j + 1].start):
             j += 1
         end = (tail.match(text, out[j].end) or head.search(text, max(0, out[i].start - 40), out[i].start)) if j > i else None
-        if end:
-            word = (end.groupdict().get("word") or end.group()).strip().lower()
+        # (names of regions alone, no settlement of the name anywhere: "над Київщиною, Черкащиною та Вінниччиною")
+        bare = j > i and not end and all(m.admin1 and not m.places and not m.admin_word and not m.demonym for m in out[i:j + 1])
+        if end or bare:
+            word = (end.groupdict().get("word") or end.group()).strip().lower() if end else None
             for m in out[i:j + 1]:
                 m.region_list = out[i].start
                 m.admin_word = m.admin_word or word
-                if len(m.admin1) > 1:
+                if end and len(m.admin1) > 1:
                     m.admin1 = region_not_city(m.admin1, idx)
         i = j + 1
 
