@@ -207,3 +207,14 @@ def test_a_front_sector_that_names_no_region_keeps_its_towns_place():
     assert (e.admin1_code, e.location) == ("RU-KRS", "Kursk")
     (e,) = ru("Вчера на Кураховском направлении отражены три атаки противника.")
     assert (e.admin1_code, e.location) == ("UA-14", None)
+
+
+@pytest.mark.parametrize("text,admin1,location", [
+    ("Вчера нанесен удар по Кривому Рогу.", "UA-12", "Kryvyy Rih"),
+    ("Вчера нанесен удар по объектам в Новой Каховке.", "UA-65", "Nova Kakhovka"),
+    # the republic's name in the genitive is the region
+    ("Вчера беспилотный летательный аппарат уничтожен над территорией Республики Крым.", "UA-43", None),
+])
+def test_russian_names_of_several_words_in_their_cases(text, admin1, location):
+    (e,) = ru(text)
+    assert (e.admin1_code, e.location) == (admin1, location)

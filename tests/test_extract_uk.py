@@ -109,3 +109,14 @@ def test_the_command_line_and_the_store_read_ukrainian(db_path, tmp_path):
         assert con.execute("SELECT admin1_code, location, injured FROM events").fetchall() == [("UA-65", "Kherson", 2)]
     finally:
         con.close()
+
+
+@pytest.mark.parametrize("text,location", [
+    # every word of a name inflects ("Часів Яр" -> "Часового Яру"; "Кривий Ріг" -> "Кривому Розі")
+    ("Вчора ворог обстріляв околиці Часового Яру, поранено двох людей.", "Chasiv Yar"),
+    ("Вчора у Кривому Розі внаслідок ракетного удару загинули троє людей.", "Kryvyy Rih"),
+    ("Вчора окупанти обстріляли Велику Новосілку.", "Velyka Novosilka"),
+])
+def test_names_of_several_words_in_their_cases(text, location):
+    (e,) = uk(text)
+    assert e.location == location

@@ -35,7 +35,7 @@ import time
 import unicodedata
 from dataclasses import dataclass, field
 from functools import cache
-from itertools import pairwise
+from itertools import islice, pairwise, product
 from pathlib import Path
 
 from intensity.extract.lexicon import NEVER, read_rows
@@ -546,7 +546,8 @@ def city_of_district(surface: str, idx: Index) -> tuple[int, ...]:
     return () if loose(rest) in idx.admin1_keys or _large(loose(rest), idx) else city
 
 
-def _base(surface: str, inflection: list[tuple[str, str]], idx: Index) -> tuple | None:
+def _base(surface: str, inflection: list[tuple[str, str]], idx: Index,
+          in_names: list[tuple[str, str]] = ()) -> tuple | None:
     """The index entry of an inflected name's base form.
 
     Of the base forms the endings give, a region's or country's name first, then the one with the
@@ -554,23 +555,36 @@ def _base(surface: str, inflection: list[tuple[str, str]], idx: Index) -> tuple 
     направлении" is the front sector Артемовское, not the town Артемовский); the longest ending
     first among equals.
     """
-    low = surface.lower()
+    words = surface.split(" ")
+    if len(words) == 1:
+        forms = _bases(surface, inflection)
+    else:  # ("Часового Яру": every word inflects, also by the endings of words in names; at most 64 tried)
+        endings = sorted({*inflection, *in_names}, key=lambda ab: -len(ab[0]))
+        forms = [" ".join(c) for c in islice(product(*([w, *_bases(w, endings, 1)] for w in words)), 1, 65)]
     best, rank = None, None
-    for end, base in inflection:
-        if low.endswith(end) and len(low) - len(end) >= 3:
-            key = loose(surface[:len(surface) - len(end)] + base)
-            hit = (key, idx.place_keys.get(key, ()), idx.admin1_keys.get(key, ()), idx.country_keys.get(key),
-                   idx.demonym_keys.get(key))
-            if any(hit[1:]):
-                r = (bool(hit[2] or hit[3]), max((idx.places[i][5] for i in hit[1][:200]), default=0))
-                if rank is None or r > rank:
-                    best, rank = hit, r
+    for form in forms:
+        key = loose(form)
+        hit = (key, idx.place_keys.get(key, ()), idx.admin1_keys.get(key, ()), idx.country_keys.get(key),
+               idx.demonym_keys.get(key))
+        if any(hit[1:]):
+            r = (bool(hit[2] or hit[3]), max((idx.places[i][5] for i in hit[1][:200]), default=0))
+            if rank is None or r > rank:
+                best, rank = hit, r
     return best
 
 
-def inflection_pairs(grammar: dict[str, list[str]]) -> list[tuple[str, str]]:
-    """grammar.csv ``inflection`` as (ending, base ending) pairs, the longest ending first ("ской>ская", "е>")."""
-    pairs = [w.split(">", 1) for w in grammar.get("inflection", []) if ">" in w]
+def _bases(word: str, inflection: list[tuple[str, str]], min_stem: int = 3) -> list[str]:
+    """The base forms the inflection endings make of one word, the longest ending first (a word
+    of a longer name may keep a shorter stem: "Яру" -> "Яр", the whole name must then match)."""
+    low = word.lower()
+    return [word[:len(word) - len(end)] + base for end, base in inflection
+            if low.endswith(end) and len(low) - len(end) >= min_stem]
+
+
+def inflection_pairs(grammar: dict[str, list[str]], key: str = "inflection") -> list[tuple[str, str]]:
+    """grammar.csv ``inflection`` (or ``key``) as (ending, base ending) pairs, the longest ending
+    first ("ской>ская", "е>")."""
+    pairs = [w.split(">", 1) for w in grammar.get(key, []) if ">" in w]
     return sorted(((a, b) for a, b in pairs if a), key=lambda ab: -len(ab[0]))
 
 
@@ -598,6 +612,7 @@ class Spotter:
         self.admin_two = {w.split()[0] for w in self.admin_words if " " in w}  # first words of two-word ones
         self.tail_stop = tail_stop(grammar, not_places)
         self.inflection = inflection_pairs(grammar)
+        self.name_inflection = inflection_pairs(grammar, "name_word_inflection")
         self._lookup: dict[str, tuple] = {}  # surface -> (key, places, admin1, country, demonym), memoised
 
     def __call__(self, text: str) -> list[Mention]:
@@ -664,7 +679,7 @@ class Spotter:
                     hit = (key, place_keys.get(key, ()), admin1_keys.get(key, ()), country_keys.get(key),
                            demonym_keys.get(key))
                     if self.inflection and not any(hit[1:]):
-                        hit = _base(surface, self.inflection, idx) or hit
+                        hit = _base(surface, self.inflection, idx, self.name_inflection) or hit
                     if k == 1 and "-" in surface and not any(hit[1:]):
                         city = city_of_district(surface, idx)
                         if city:
@@ -861,6 +876,7 @@ def spot_reference(text: str, idx: Index, *, not_places: frozenset[str], grammar
     preps = _preps(grammar)
     articles = frozenset(grammar.get("article_word", []))
     inflection = inflection_pairs(grammar)
+    name_inflection = inflection_pairs(grammar, "name_word_inflection")
     words = [(m.start(), m.end(), m.group()) for m in _WORD.finditer(text)]
     out: list[Mention] = []
     i = 0
@@ -891,7 +907,7 @@ def spot_reference(text: str, idx: Index, *, not_places: frozenset[str], grammar
             country = idx.country_keys.get(key)
             demonym = idx.demonym_keys.get(key)
             if inflection and not (places or admin or country or demonym):
-                key, places, admin, country, demonym = _base(surface, inflection, idx) or \
+                key, places, admin, country, demonym = _base(surface, inflection, idx, name_inflection) or \
                     (key, places, admin, country, demonym)
             if k == 1 and "-" in surface and not (places or admin or country or demonym):
                 places = city_of_district(surface, idx)
