@@ -90,3 +90,19 @@ def test_any_text_reads_with_every_lexicon_without_error(lang, data):
     text = data.draw(st.text(alphabet=st.characters(codec="utf-8"), max_size=400)
                      | st.text(alphabet=_ALPHABETS[lang], max_size=400))
     _check(extract_events(text, published=PUB, lang=lang))
+
+
+_SALAD = {  # (event, place, number and list words of each lexicon)
+    "ru": ["уничтожены", "над", "Белгородской", "Курской", "областями", "области", "и", ",", "по", "два", "10",
+           "-", "на", "Донецком", "направлении", "Кривому", "Рогу", "«Малка»", "вчера", "погибли", "в", "."],
+    "uk": ["збито", "над", "Київщиною", "Сумською", "областями", "та", ",", "по", "два", "10", "-", "у",
+           "Харкові", "Часового", "Яру", "напрямку", "Покровському", "вчора", "загинули", "в", "."],
+}
+
+
+@pytest.mark.parametrize("lang", sorted(_SALAD))
+@settings(max_examples=150, deadline=None)
+@given(data=st.data())
+def test_a_word_salad_of_every_lexicon_never_crashes(lang, data):
+    text = " ".join(data.draw(st.lists(st.sampled_from(_SALAD[lang]), max_size=60)))
+    _check(extract_events(text, published=PUB, lang=lang))
