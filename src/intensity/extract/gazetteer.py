@@ -558,9 +558,8 @@ def _base(surface: str, inflection: list[tuple[str, str]], idx: Index,
     words = surface.split(" ")
     if len(words) == 1:
         forms = _bases(surface, inflection)
-    else:  # ("Часового Яру": every word inflects, also by the endings of words in names; at most 64 tried)
-        endings = sorted({*inflection, *in_names}, key=lambda ab: -len(ab[0]))
-        forms = [" ".join(c) for c in islice(product(*([w, *_bases(w, endings, 1)] for w in words)), 1, 65)]
+    else:  # ("Часового Яру": every word inflects, by ``in_names``, the endings of words in names; at most 64 tried)
+        forms = [" ".join(c) for c in islice(product(*([w, *_bases(w, in_names, 1)] for w in words)), 1, 65)]
     best, rank = None, None
     for form in forms:
         key = loose(form)
@@ -581,11 +580,11 @@ def _bases(word: str, inflection: list[tuple[str, str]], min_stem: int = 3) -> l
             if low.endswith(end) and len(low) - len(end) >= min_stem]
 
 
-def inflection_pairs(grammar: dict[str, list[str]], key: str = "inflection") -> list[tuple[str, str]]:
-    """grammar.csv ``inflection`` (or ``key``) as (ending, base ending) pairs, the longest ending
-    first ("ской>ская", "е>")."""
-    pairs = [w.split(">", 1) for w in grammar.get(key, []) if ">" in w]
-    return sorted(((a, b) for a, b in pairs if a), key=lambda ab: -len(ab[0]))
+def inflection_pairs(grammar: dict[str, list[str]], *keys: str) -> list[tuple[str, str]]:
+    """grammar.csv ``inflection`` (or the lists ``keys``, merged) as (ending, base ending) pairs,
+    the longest ending first ("ской>ская", "е>")."""
+    pairs = dict.fromkeys(tuple(w.split(">", 1)) for k in keys or ("inflection",) for w in grammar.get(k, []) if ">" in w)
+    return sorted(((a, b) for a, b in pairs if a), key=lambda ab: -len(ab[0]))  # (stable: the file's order among equals)
 
 
 def _qualify_rules(rules: dict) -> tuple[re.Pattern, ...]:
@@ -612,7 +611,7 @@ class Spotter:
         self.admin_two = {w.split()[0] for w in self.admin_words if " " in w}  # first words of two-word ones
         self.tail_stop = tail_stop(grammar, not_places)
         self.inflection = inflection_pairs(grammar)
-        self.name_inflection = inflection_pairs(grammar, "name_word_inflection")
+        self.name_inflection = inflection_pairs(grammar, "inflection", "name_word_inflection")
         self._lookup: dict[str, tuple] = {}  # surface -> (key, places, admin1, country, demonym), memoised
 
     def __call__(self, text: str) -> list[Mention]:
@@ -876,7 +875,7 @@ def spot_reference(text: str, idx: Index, *, not_places: frozenset[str], grammar
     preps = _preps(grammar)
     articles = frozenset(grammar.get("article_word", []))
     inflection = inflection_pairs(grammar)
-    name_inflection = inflection_pairs(grammar, "name_word_inflection")
+    name_inflection = inflection_pairs(grammar, "inflection", "name_word_inflection")
     words = [(m.start(), m.end(), m.group()) for m in _WORD.finditer(text)]
     out: list[Mention] = []
     i = 0

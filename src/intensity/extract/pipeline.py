@@ -840,7 +840,7 @@ class Extractor:
                     groups[key].append(m.span())
         spotted: dict[int, list[gaz.Mention]] = {}
         for s in ([title_sent] if title_sent else []) + sents:
-            ms = self.spot(s.text)
+            ms = self._places_in(s.text)
             spans = groups["title" if s.index < 0 else "text"]
             if spans and ms:
                 off = 0 if s.index < 0 else s.start
@@ -894,7 +894,7 @@ class Extractor:
             sents = [Sentence(-1, 0, len(title), title, -1)] + sents
         ctx_countries: dict[str, int] = defaultdict(int)
         ctx_admin: dict[str | tuple, int] = defaultdict(int)  # (ISO code, or ("area", code) hints)
-        spotted = [(s, self.spot(s.text)) for s in sents]
+        spotted = [(s, self._places_in(s.text)) for s in sents]
         for s, ms in spotted:
             self._add_context(s.text, ms, ctx_countries, ctx_admin)
         for s, ms in spotted:
@@ -942,6 +942,10 @@ class Extractor:
         return not m.prep and _SOURCE_BEFORE.search(text, 0, m.start) is not None \
             and self.rx.source_after.fullmatch(text, m.end) is not None
 
+    def _places_in(self, text: str) -> list[gaz.Mention]:
+        """The gazetteer's names in a sentence, less those that are part of another name."""
+        return [m for m in self.spot(text) if not self._name_part(text, m)]
+
     def _name_part(self, text: str, m: gaz.Mention) -> bool:
         """The name belongs to another name, not a place: "Киевский режим", "Черноморского флота"
         (the lexicon's nouns an adjective of a place modifies), a quoted system, ship or unit name
@@ -963,7 +967,7 @@ class Extractor:
         for m in ms:
             if m.prep in self._origin_preps and self.rx.launched_from.search(text, 0, m.start):
                 continue  # where fire was launched from tells nothing of where it landed
-            if self._government(text, m) or self._loose_short(m) or self._name_part(text, m):
+            if self._government(text, m) or self._loose_short(m):
                 continue
             if m.country and not (self._owner_nouns and not m.prep and self._owned(text, m.start)):
                 ctx_countries[m.country] += 2
@@ -1084,9 +1088,10 @@ class Extractor:
         idx = self.idx
         if not m.admin_word and m.surface.lower() in self._compass:
             return None  # "North Waziristan", "the West": not Cameroon's West, nor North Salt Lake
-        # (a front sector's word after a name no region has, "на Времевском направлении", leaves the place reading)
-        if (m.admin_word and (m.admin1 or not m.places or m.admin_word not in self._sector_words)) \
-                or (m.admin1 and not m.places):
+        # A region word makes the name a region, except a front sector's word after a town no
+        # region is named after ("на Курском направлении": the town, Kursk).
+        sector_town = m.admin_word in self._sector_words and m.places and not m.admin1
+        if (m.admin_word and not sector_town) or (m.admin1 and not m.places):
             return self._region(m, ctx_countries, ctx_admin)
         if not m.places:
             return None
@@ -1197,8 +1202,6 @@ class Extractor:
                 continue
             bare = not (m.prep or m.qualifier or m.country_qualifier or m.admin_word or m.admin2_word)
             if bare and m.surface.lower() in self.lex_words:
-                continue
-            if self._name_part(t, m):
                 continue
             if not (m.admin_word or m.admin2_word) and self.rx.named_facility_after.match(t, m.end):
                 continue  # "at Kipling station in Toronto": the name of a station, the place is named next
@@ -1343,19 +1346,10 @@ class Extractor:
         for o in runs:
             if o.country or o.demonym or not (o.admin1 or o.qualifier or o.places) or id(o) in done:
                 continue
-            gap = None
-            for n in reversed(nums):  # (the nearest count)
-                if 0 <= o.start - n.end <= 40:
-                    for k, rule in (("weapons", self.rx.count_to_region), ("victims", self.rx.count_in_place)):
-                        # (weapons are counted over regions, victims in any place)
-                        if kind in (None, k) and (k == "victims" or o.admin1 or o.qualifier) \
-                                and (gap := rule.fullmatch(text, n.end, o.start)):
-                            break
-                    if gap:
-                        break
-            if gap is None:
+            found = self._count_before(text, nums, o, kind)
+            if found is None:
                 continue
-            kind = k
+            kind, n, gap = found
             members = [x for x in runs if x.region_list == o.region_list] if o.region_list is not None else [o]
             done.update(id(x) for x in members)
             each = (gap.groupdict().get("each") is not None
@@ -1372,6 +1366,22 @@ class Extractor:
                                                   for y, _, _ in out):
                     out.append((g, x, n.value if each else q + (i < rem)))
         return (kind, out) if len(out) > 1 and units > 1 else None
+
+    def _count_before(self, text: str, nums: list[Number], o: gaz.Mention, kind: str | None):
+        """The nearest count stated for place ``o``, as (kind, number, the words between), or None.
+
+        Weapons are counted over regions ("13 over Crimea"), victims in any place ("three in
+        Kherson"); once a sentence's breakdown has a kind (``kind``), only that kind is read.
+        """
+        for n in reversed(nums):
+            if not 0 <= o.start - n.end <= 40:
+                continue
+            for k, rule in (("weapons", self.rx.count_to_region), ("victims", self.rx.count_in_place)):
+                if kind in (None, k) and (k == "victims" or o.admin1 or o.qualifier):
+                    gap = rule.fullmatch(text, n.end, o.start)
+                    if gap:
+                        return k, n, gap
+        return None
 
     def _named_as_place(self, text: str, m: gaz.Mention) -> bool:
         """The region name is a place in this sentence ("Adamawa State", "in Adamawa", or between
